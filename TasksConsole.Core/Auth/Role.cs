@@ -1,0 +1,56 @@
+namespace TasksConsole.Core.Auth;
+
+/// <summary>A user's role: a named bundle of EXH permissions.</summary>
+public enum Role
+{
+    Viewer,
+    Operator,
+    Admin,
+}
+
+/// <summary>The EXH permission names, and which roles grant them.</summary>
+public static class Permissions
+{
+    public const string ViewTasks = "VIEW_TASKS";
+    public const string CreateTasks = "CREATE_TASKS";
+    public const string CancelTasks = "CANCEL_TASKS";
+    public const string ViewTaskLogs = "VIEW_TASK_LOGS";
+    public const string ViewTaskFunctions = "VIEW_TASK_FUNCTIONS";
+    public const string ViewTaskFunctionDetails = "VIEW_TASK_FUNCTION_DETAILS";
+    public const string CreateTaskFunction = "CREATE_TASK_FUNCTION";
+    public const string UpdateTaskFunction = "UPDATE_TASK_FUNCTION";
+    public const string DeleteTaskFunction = "DELETE_TASK_FUNCTION";
+    public const string ExecuteTaskFunction = "EXECUTE_TASK_FUNCTION";
+    public const string ViewTaskSchedules = "VIEW_TASK_SCHEDULES";
+    public const string CreateTaskSchedule = "CREATE_TASK_SCHEDULE";
+    public const string UpdateTaskSchedule = "UPDATE_TASK_SCHEDULE";
+    public const string DeleteTaskSchedule = "DELETE_TASK_SCHEDULE";
+    public const string ViewEvents = "VIEW_TASK_EVENTS";
+    public const string ManageUsers = "MANAGE_USERS";
+    public const string ManageApiTokens = "MANAGE_API_TOKENS";
+
+    private static readonly string[] ViewerPermissions =
+    [
+        ViewTasks, ViewTaskLogs, ViewTaskFunctions, ViewTaskFunctionDetails, ViewTaskSchedules, ViewEvents,
+    ];
+
+    private static readonly string[] OperatorPermissions = [.. ViewerPermissions, CreateTasks, CancelTasks];
+
+    private static readonly string[] AdminPermissions =
+    [
+        .. OperatorPermissions,
+        CreateTaskFunction, UpdateTaskFunction, DeleteTaskFunction, ExecuteTaskFunction,
+        CreateTaskSchedule, UpdateTaskSchedule, DeleteTaskSchedule,
+        ManageUsers, ManageApiTokens,
+    ];
+
+    public static IReadOnlyList<string> For(Role role) => role switch
+    {
+        Role.Viewer => ViewerPermissions,
+        Role.Operator => OperatorPermissions,
+        Role.Admin => AdminPermissions,
+        _ => [],
+    };
+
+    public static bool Grants(this Role role, string permission) => For(role).Contains(permission);
+}

@@ -1,0 +1,43 @@
+namespace TasksConsole.Core.Auth;
+
+public sealed class UserRecord
+{
+    public required string Id { get; set; }
+
+    /// <summary>Stored lower-cased so that sign-in is case-insensitive on the address.</summary>
+    public required string Email { get; set; }
+    public required string PasswordHash { get; set; }
+    public Role Role { get; set; } = Role.Viewer;
+    public bool Disabled { get; set; }
+    public DateTimeOffset CreationTimestamp { get; set; }
+    public DateTimeOffset UpdateTimestamp { get; set; }
+}
+
+public enum TokenKind
+{
+    Access,
+    Refresh,
+    Api,
+}
+
+/// <summary>
+/// An opaque bearer credential. Only its SHA-256 hash is stored, so a copy of the database does not hand out
+/// working tokens.
+/// </summary>
+public sealed class IssuedToken
+{
+    public required string Id { get; set; }
+    public TokenKind Kind { get; set; }
+    public required string TokenHash { get; set; }
+    public required string UserId { get; set; }
+
+    /// <summary>The OAuth client id the token was issued to; reported as <c>createdByApplicationId</c>.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>An API token's label, as the admin named it.</summary>
+    public string? Name { get; set; }
+    public DateTimeOffset CreationTimestamp { get; set; }
+    public DateTimeOffset? ExpiresTimestamp { get; set; }
+    public DateTimeOffset? RevokedTimestamp { get; set; }
+    public DateTimeOffset? LastUsedTimestamp { get; set; }
+}

@@ -1,0 +1,70 @@
+using Microsoft.EntityFrameworkCore;
+using TasksConsole.Core.Auth;
+using TasksConsole.Core.Tasks;
+
+namespace TasksConsole.Core.Data;
+
+public sealed class TasksDbContext(DbContextOptions<TasksDbContext> options) : DbContext(options)
+{
+    public DbSet<TaskRecord> Tasks => Set<TaskRecord>();
+    public DbSet<TaskTag> TaskTags => Set<TaskTag>();
+    public DbSet<TaskLogLine> TaskLogLines => Set<TaskLogLine>();
+    public DbSet<UserRecord> Users => Set<UserRecord>();
+    public DbSet<IssuedToken> Tokens => Set<IssuedToken>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UnixMillisecondsConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<TaskRecord>(task =>
+        {
+            task.ToTable("Tasks");
+            task.HasKey(t => t.Id);
+            task.Property(t => t.Id).HasMaxLength(24);
+            task.Property(t => t.FunctionName).HasMaxLength(256);
+            task.Property(t => t.Status).HasConversion<string>().HasMaxLength(16);
+            task.HasMany(t => t.TagIndex).WithOne().HasForeignKey(t => t.TaskId).OnDelete(DeleteBehavior.Cascade);
+
+            // The queue order (priority first, then start time) within a status: serves the dispatcher's
+            // "due new tasks" scan and the console's default sort.
+            task.HasIndex(t => new { t.Status, t.Priority, t.StartTimestamp }).IsDescending(false, true, false);
+            task.HasIndex(t => new { t.FunctionName, t.Status });
+            task.HasIndex(t => t.CreationTimestamp);
+            task.HasIndex(t => t.StartTimestamp);
+            task.HasIndex(t => t.StatusChangedTimestamp);
+        });
+
+        modelBuilder.Entity<TaskTag>(tag =>
+        {
+            tag.ToTable("TaskTags");
+            tag.HasKey(t => new { t.Tag, t.TaskId });
+            tag.HasIndex(t => t.TaskId);
+        });
+
+        modelBuilder.Entity<TaskLogLine>(line =>
+        {
+            line.ToTable("TaskLogLines");
+            line.HasIndex(l => new { l.TaskId, l.Timestamp });
+        });
+
+        modelBuilder.Entity<UserRecord>(user =>
+        {
+            user.ToTable("Users");
+            user.HasKey(u => u.Id);
+            user.HasIndex(u => u.Email).IsUnique();
+            user.Property(u => u.Role).HasConversion<string>().HasMaxLength(16);
+        });
+
+        modelBuilder.Entity<IssuedToken>(token =>
+        {
+            token.ToTable("Tokens");
+            token.HasKey(t => t.Id);
+            token.HasIndex(t => t.TokenHash).IsUnique();
+            token.HasIndex(t => new { t.UserId, t.Kind });
+            token.Property(t => t.Kind).HasConversion<string>().HasMaxLength(16);
+        });
+    }
+}

@@ -1,0 +1,18 @@
+using TasksConsole.Core.Common;
+
+namespace TasksConsole.Web.Api;
+
+/// <summary>The EXH error body. The SDK picks its error class from <c>code</c>.</summary>
+public sealed record ErrorBody(int Code, string Name, string Message);
+
+public static class ApiErrors
+{
+    public static IResult Result(ErrorCode error, string message) =>
+        TypedResults.Json(new ErrorBody(error.Code, error.Name, message), ApiJson.Options, statusCode: error.HttpStatus);
+
+    public static Task WriteAsync(HttpContext context, ErrorCode error, string message, int? statusCode = null)
+    {
+        context.Response.StatusCode = statusCode ?? error.HttpStatus;
+        return context.Response.WriteAsJsonAsync(new ErrorBody(error.Code, error.Name, message), ApiJson.Options);
+    }
+}

@@ -1,0 +1,57 @@
+using System.Security.Claims;
+using TasksConsole.Core.Common;
+using TasksConsole.Web.Api;
+
+namespace TasksConsole.Web.Auth;
+
+public static class TasksClaimTypes
+{
+    public const string UserId = ClaimTypes.NameIdentifier;
+    public const string Permission = "permission";
+    public const string ApplicationId = "application_id";
+    public const string Role = ClaimTypes.Role;
+}
+
+/// <summary>
+/// Per-endpoint permission checks that answer in the EXH shape (104 unauthenticated, 117/118 bad token,
+/// 10 missing permission), which the SDK relies on to pick its error class and to refresh tokens.
+/// </summary>
+public static class ApiAuthorization
+{
+    /// <summary>Set by the bearer handler when a presented token was unknown or expired.</summary>
+    public const string AuthErrorItem = "TasksConsole.AuthError";
+
+    public static TBuilder RequirePermission<TBuilder>(this TBuilder builder, string permission)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            if (http.User.Identity?.IsAuthenticated != true)
+            {
+                return http.Items[AuthErrorItem] is ErrorCode tokenError
+                    ? ApiErrors.Result(tokenError, tokenError == ErrorCode.AccessTokenExpired
+                        ? "The access token has expired; refresh it."
+                        : "The access token is not known.")
+                    : ApiErrors.Result(ErrorCode.UserNotAuthenticated, "This endpoint needs a bearer token.");
+            }
+            if (!http.User.HasPermission(permission))
+            {
+                return ApiErrors.Result(ErrorCode.NoPermission, $"This needs the {permission} permission.");
+            }
+            return await next(context);
+        });
+        builder.WithMetadata(new RequiredPermissionMetadata(permission));
+        return builder;
+    }
+
+    public static bool HasPermission(this ClaimsPrincipal user, string permission) =>
+        user.HasClaim(TasksClaimTypes.Permission, permission);
+
+    public static string? GetUserId(this ClaimsPrincipal user) => user.FindFirstValue(TasksClaimTypes.UserId);
+
+    public static string? GetApplicationId(this ClaimsPrincipal user) => user.FindFirstValue(TasksClaimTypes.ApplicationId);
+}
+
+/// <summary>Names the permission an endpoint needs, for the OpenAPI document.</summary>
+public sealed record RequiredPermissionMetadata(string Permission);

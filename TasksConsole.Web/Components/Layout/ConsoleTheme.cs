@@ -1,0 +1,30 @@
+using MudBlazor;
+
+namespace TasksConsole.Web.Components.Layout;
+
+public static class ConsoleTheme
+{
+    /// <summary>Palette chosen for contrast (WCAG AA on text) in both light and dark mode.</summary>
+    public static readonly MudTheme Theme = new()
+    {
+        PaletteLight = new PaletteLight
+        {
+            Primary = "#1f5fbf",
+            Secondary = "#6a3fb5",
+            AppbarBackground = "#1b3a66",
+            Success = "#1b7a3d",
+            Error = "#b3261e",
+            Warning = "#8a5300",
+            Info = "#1f5fbf",
+        },
+        PaletteDark = new PaletteDark
+        {
+            Primary = "#8ab4f8",
+            Secondary = "#c3a6ff",
+            Success = "#6fd08c",
+            Error = "#f28b82",
+            Warning = "#fbc02d",
+            Info = "#8ab4f8",
+        },
+    };
+}
