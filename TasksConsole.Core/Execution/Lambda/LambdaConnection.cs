@@ -1,0 +1,51 @@
+using Amazon;
+using Amazon.Runtime;
+using Amazon.Runtime.Credentials;
+using Amazon.Runtime.CredentialManagement;
+
+namespace TasksConsole.Core.Execution.Lambda;
+
+/// <summary>Where to send Invoke calls and how to sign them.</summary>
+public sealed record LambdaConnection(Uri Endpoint, RegionEndpoint Region, AWSCredentials Credentials);
+
+/// <summary>Supplies the connection lazily: credentials may come from a slow chain, the local runtime's port from its start-up.</summary>
+public interface ILambdaConnectionSource
+{
+    ValueTask<LambdaConnection> GetAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>AWS (or an emulator given by <see cref="LambdaOptions.ServiceUrl"/>) with the standard credential and region chains.</summary>
+public sealed class AwsLambdaConnectionSource(LambdaOptions options) : ILambdaConnectionSource
+{
+    private readonly Lazy<LambdaConnection> _connection = new(() => Resolve(options));
+
+    public ValueTask<LambdaConnection> GetAsync(CancellationToken cancellationToken) => ValueTask.FromResult(_connection.Value);
+
+    private static LambdaConnection Resolve(LambdaOptions options)
+    {
+        var region = !string.IsNullOrWhiteSpace(options.Region)
+            ? RegionEndpoint.GetBySystemName(options.Region)
+            : FallbackRegionFactory.GetRegionEndpoint(includeInstanceMetadata: false) ?? RegionEndpoint.USEast1;
+        var endpoint = !string.IsNullOrWhiteSpace(options.ServiceUrl)
+            ? new Uri(options.ServiceUrl.TrimEnd('/') + "/")
+            : new Uri($"https://lambda.{region.SystemName}.{region.PartitionDnsSuffix}/");
+        return new LambdaConnection(endpoint, region, ResolveCredentials(options));
+    }
+
+    private static AWSCredentials ResolveCredentials(LambdaOptions options)
+    {
+        if (!string.IsNullOrWhiteSpace(options.AccessKeyId) && !string.IsNullOrWhiteSpace(options.SecretAccessKey))
+        {
+            return string.IsNullOrWhiteSpace(options.SessionToken)
+                ? new BasicAWSCredentials(options.AccessKeyId, options.SecretAccessKey)
+                : new SessionAWSCredentials(options.AccessKeyId, options.SecretAccessKey, options.SessionToken);
+        }
+        if (!string.IsNullOrWhiteSpace(options.Profile))
+        {
+            return new CredentialProfileStoreChain().TryGetAWSCredentials(options.Profile, out var profileCredentials)
+                ? profileCredentials
+                : throw new InvalidOperationException($"The AWS profile '{options.Profile}' was not found in the shared credentials files.");
+        }
+        return DefaultAWSCredentialsIdentityResolver.GetCredentials();
+    }
+}

@@ -1,0 +1,208 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Amazon.Runtime.Signing;
+using Microsoft.Extensions.Logging;
+
+namespace TasksConsole.Core.Execution.Lambda;
+
+/// <summary>
+/// A small Lambda Invoke client over HttpClient, signed with AWSSDK.Core's SigV4 handler (AWSSDK.Lambda is not
+/// available to us). Retries only what Lambda did not run: throttling, service faults and connection failures
+/// before the request was sent. A timeout after sending is never retried, because the function may have run.
+/// </summary>
+public sealed class LambdaInvoker(
+    ILambdaConnectionSource connectionSource,
+    LambdaOptions options,
+    ILogger<LambdaInvoker> logger,
+    Func<HttpMessageHandler>? transport = null) : ILambdaInvoker, IDisposable
+{
+    private readonly SemaphoreSlim _clientGate = new(1, 1);
+    private (LambdaConnection Connection, HttpClient Client)? _client;
+
+    public async Task<LambdaInvokeResult> InvokeAsync(LambdaInvocation invocation, CancellationToken cancellationToken = default)
+    {
+        var (connection, client) = await GetClientAsync(cancellationToken);
+        var uri = BuildUri(connection.Endpoint, invocation.Target);
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(invocation.Timeout);
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await SendAsync(client, uri, invocation, budget.Token);
+            }
+            catch (LambdaServiceException ex) when (ex.IsRetryable && !ex.MayHaveRun && attempt < options.MaxAttempts)
+            {
+                var delay = RetryDelay(ex, attempt);
+                logger.LogInformation("Lambda {Function} answered {Status} {Code}; attempt {Attempt} again in {Delay} ms",
+                    invocation.Target.FunctionName, ex.StatusCode, ex.ErrorCode, attempt + 1, delay.TotalMilliseconds);
+                await Task.Delay(delay, budget.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new LambdaServiceException(0, "ClientTimeout",
+                    $"No answer from Lambda within {invocation.Timeout.TotalSeconds:0.#} s; the function may have run.",
+                    mayHaveRun: true);
+            }
+        }
+    }
+
+    private async Task<LambdaInvokeResult> SendAsync(HttpClient client, Uri uri, LambdaInvocation invocation, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri);
+        request.Content = new ByteArrayContent(invocation.Payload);
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Add("X-Amz-Invocation-Type", invocation.InvocationType.ToString());
+        if (invocation.TailLog && invocation.InvocationType == LambdaInvocationType.RequestResponse)
+        {
+            request.Headers.Add("X-Amz-Log-Type", "Tail");
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            // Only a failure to connect proves the request never left; anything later may have reached the function.
+            var notSent = ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError;
+            throw new LambdaServiceException(notSent ? 503 : 0, notSent ? "ConnectionFailed" : "ConnectionLost",
+                $"Lambda could not be reached at {uri.GetLeftPart(UriPartial.Authority)}: {ex.Message}", mayHaveRun: !notSent, inner: ex);
+        }
+
+        using (response)
+        {
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            var requestId = Header(response, "x-amzn-RequestId");
+            if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Accepted or HttpStatusCode.NoContent)
+            {
+                return new LambdaInvokeResult(
+                    (int)response.StatusCode,
+                    Header(response, "X-Amz-Function-Error"),
+                    DecodeLogTail(Header(response, "X-Amz-Log-Result")),
+                    Header(response, "X-Amz-Executed-Version"),
+                    requestId,
+                    body);
+            }
+            throw ServiceError(response, body, requestId);
+        }
+    }
+
+    private async Task<(LambdaConnection, HttpClient)> GetClientAsync(CancellationToken cancellationToken)
+    {
+        if (_client is { } ready) return ready;
+        await _clientGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_client is { } raced) return raced;
+            var connection = await connectionSource.GetAsync(cancellationToken);
+            var inner = transport?.Invoke() ?? new SocketsHttpHandler
+            {
+                // The signer requires redirects off; keep-alive connections matter for long and frequent calls.
+                AllowAutoRedirect = false,
+                PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
+                MaxConnectionsPerServer = 512,
+            };
+            var signer = new SigV4SigningHandler(connection.Credentials, connection.Region, "lambda", inner);
+            var client = new HttpClient(signer) { Timeout = Timeout.InfiniteTimeSpan };
+            _client = (connection, client);
+            return (connection, client);
+        }
+        finally
+        {
+            _clientGate.Release();
+        }
+    }
+
+    public static Uri BuildUri(Uri endpoint, LambdaTarget target)
+    {
+        var path = $"2015-03-31/functions/{Uri.EscapeDataString(target.FunctionName)}/invocations";
+        if (!string.IsNullOrEmpty(target.Qualifier)) path += "?Qualifier=" + Uri.EscapeDataString(target.Qualifier);
+        return new Uri(endpoint, path);
+    }
+
+    private TimeSpan RetryDelay(LambdaServiceException error, int attempt)
+    {
+        var backoff = TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt - 1) + Random.Shared.Next(0, 100));
+        var delay = error.RetryAfter is { } retryAfter && retryAfter > backoff ? retryAfter : backoff;
+        return delay > options.MaxRetryDelay ? options.MaxRetryDelay : delay;
+    }
+
+    private static LambdaServiceException ServiceError(HttpResponseMessage response, byte[] body, string? requestId)
+    {
+        string? code = ErrorCodeFromHeader(Header(response, "x-amzn-ErrorType"));
+        string? message = null;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (property.Value.ValueKind != JsonValueKind.String) continue;
+                if (property.NameEquals("message") || property.NameEquals("Message")) message ??= property.Value.GetString();
+                if (code is null && (property.NameEquals("code") || property.NameEquals("__type"))) code = ErrorCodeFromHeader(property.Value.GetString());
+            }
+        }
+        catch (JsonException)
+        {
+            message = Encoding.UTF8.GetString(body);
+        }
+
+        var status = (int)response.StatusCode;
+        return new LambdaServiceException(
+            status,
+            code ?? $"Http{status}",
+            string.IsNullOrWhiteSpace(message) ? $"Lambda answered HTTP {status}." : message,
+            requestId,
+            RetryAfter(response));
+    }
+
+    /// <summary>AWS error codes may carry a namespace (<c>a.b#Code</c>) and a suffix (<c>Code:http://…</c>).</summary>
+    public static string? ErrorCodeFromHeader(string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw)) return null;
+        var code = raw.Split(',', ':')[0];
+        var hash = code.LastIndexOf('#');
+        return (hash >= 0 ? code[(hash + 1)..] : code).Trim();
+    }
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        if (response.Headers.RetryAfter is { } retryAfter)
+        {
+            if (retryAfter.Delta is { } delta) return delta;
+            if (retryAfter.Date is { } date) return date - DateTimeOffset.UtcNow;
+        }
+        return Header(response, "Retry-After") is { } text && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+            ? TimeSpan.FromSeconds(seconds)
+            : null;
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values)
+            ? values.FirstOrDefault()
+            : null;
+
+    private static string? DecodeLogTail(string? base64)
+    {
+        if (string.IsNullOrEmpty(base64)) return null;
+        try
+        {
+            return Encoding.UTF8.GetString(Convert.FromBase64String(base64));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    public void Dispose()
+    {
+        _client?.Client.Dispose();
+        _clientGate.Dispose();
+    }
+}

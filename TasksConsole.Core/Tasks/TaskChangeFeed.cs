@@ -1,0 +1,76 @@
+namespace TasksConsole.Core.Tasks;
+
+public enum TaskChangeKind
+{
+    Created,
+    StatusChanged,
+}
+
+/// <summary>One committed change of one task, as the console and hub clients see it.</summary>
+public sealed record TaskChange(
+    TaskChangeKind Kind,
+    string TaskId,
+    string FunctionName,
+    TaskState Status,
+    IReadOnlyList<string> Tags,
+    DateTimeOffset Timestamp);
+
+/// <summary>
+/// The single stream every task change goes through after it is committed. Consumers (console circuits, the
+/// SignalR hub relay) subscribe in-process; publishing never blocks on a slow consumer.
+/// </summary>
+public interface ITaskChangeFeed
+{
+    void Publish(TaskChange change);
+
+    void Publish(IReadOnlyList<TaskChange> changes)
+    {
+        foreach (var change in changes) Publish(change);
+    }
+
+    /// <summary>Subscribes to every change published from now on; dispose the result to unsubscribe.</summary>
+    IDisposable Subscribe(Action<TaskChange> handler);
+}
+
+/// <summary>In-process feed: handlers run on the publisher's thread and must hand off quickly.</summary>
+public sealed class TaskChangeFeed : ITaskChangeFeed
+{
+    private readonly Lock _gate = new();
+    private Action<TaskChange>[] _handlers = [];
+
+    public void Publish(TaskChange change)
+    {
+        foreach (var handler in Volatile.Read(ref _handlers))
+        {
+            try
+            {
+                handler(change);
+            }
+            catch
+            {
+                // A failing subscriber must not break the writer that published, nor the other subscribers.
+            }
+        }
+    }
+
+    public IDisposable Subscribe(Action<TaskChange> handler)
+    {
+        lock (_gate) _handlers = [.. _handlers, handler];
+        return new Subscription(this, handler);
+    }
+
+    private void Unsubscribe(Action<TaskChange> handler)
+    {
+        lock (_gate) _handlers = _handlers.Where(h => h != handler).ToArray();
+    }
+
+    private sealed class Subscription(TaskChangeFeed feed, Action<TaskChange> handler) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0) feed.Unsubscribe(handler);
+        }
+    }
+}

@@ -1,0 +1,176 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using TasksConsole.Core.Common;
+using TasksConsole.Core.Data;
+
+namespace TasksConsole.Core.Tasks;
+
+/// <summary>What a caller asks for when scheduling a task; absent values take their defaults.</summary>
+public sealed record NewTask(
+    string FunctionName,
+    string? DataJson = null,
+    long? Priority = null,
+    DateTimeOffset? StartTimestamp = null,
+    IReadOnlyList<string>? Tags = null);
+
+/// <summary>Who is acting: recorded as createdByUserId / createdByApplicationId.</summary>
+public sealed record Caller(string? UserId, string? ApplicationId)
+{
+    public static readonly Caller System = new(null, null);
+}
+
+/// <summary>Creating, cancelling and reading tasks: shared by the REST API, the console and the scheduler.</summary>
+public sealed class TaskService(IDbContextFactory<TasksDbContext> dbFactory, TimeProvider clock, ITaskChangeFeed changes)
+{
+    public async Task<TaskRecord> CreateAsync(NewTask input, Caller caller, CancellationToken cancellationToken = default)
+    {
+        var task = BuildTask(input, caller);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.Tasks.Add(task);
+        await db.SaveChangesAsync(cancellationToken);
+        changes.Publish(new TaskChange(TaskChangeKind.Created, task.Id, task.FunctionName, task.Status, task.Tags, task.CreationTimestamp));
+        return task;
+    }
+
+    /// <summary>Validates the input and builds the row; throws <see cref="ServiceException"/> on bad input.</summary>
+    public TaskRecord BuildTask(NewTask input, Caller caller)
+    {
+        if (string.IsNullOrEmpty(input.FunctionName))
+        {
+            throw new ServiceException(ErrorCode.MissingRequiredFields, "Field 'functionName' is required.");
+        }
+        if (!TaskLimits.IsValidFunctionName(input.FunctionName))
+        {
+            throw new ServiceException(ErrorCode.FieldFormat,
+                $"Field 'functionName' must be 1 to {TaskLimits.MaxFunctionNameLength} letters, digits, '-' or '_'.");
+        }
+
+        var dataJson = input.DataJson ?? "{}";
+        ValidateData(dataJson);
+
+        var priority = input.Priority ?? 0;
+        if (priority is < TaskLimits.MinPriority or > TaskLimits.MaxPriority)
+        {
+            throw new ServiceException(ErrorCode.FieldFormat,
+                $"Field 'priority' must be between {TaskLimits.MinPriority} and {TaskLimits.MaxPriority}.");
+        }
+
+        var tags = input.Tags ?? [];
+        if (tags.Count > TaskLimits.MaxTags)
+        {
+            throw new ServiceException(ErrorCode.FieldFormat, $"Field 'tags' may hold at most {TaskLimits.MaxTags} entries.");
+        }
+        if (tags.Any(tag => tag.Length is 0 or > TaskLimits.MaxTagLength))
+        {
+            throw new ServiceException(ErrorCode.FieldFormat,
+                $"Each tag must be 1 to {TaskLimits.MaxTagLength} characters long.");
+        }
+
+        var now = Truncate(clock.GetUtcNow());
+        var task = new TaskRecord
+        {
+            Id = ObjectId.NewId(clock),
+            FunctionName = input.FunctionName,
+            DataJson = dataJson,
+            Priority = priority,
+            StartTimestamp = Truncate(input.StartTimestamp ?? now),
+            Status = TaskState.New,
+            CreationTimestamp = now,
+            UpdateTimestamp = now,
+            StatusChangedTimestamp = now,
+            CreatedByUserId = caller.UserId,
+            CreatedByApplicationId = caller.ApplicationId,
+        };
+        task.SetTags(tags);
+        return task;
+    }
+
+    /// <summary>Cancels a task that is still <c>new</c>; the guard in the UPDATE makes a racing dispatch lose cleanly.</summary>
+    public async Task CancelAsync(string taskId, CancellationToken cancellationToken = default)
+    {
+        if (await TryCancelAsync(taskId, cancellationToken)) return;
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var status = await db.Tasks.Where(t => t.Id == taskId).Select(t => (TaskState?)t.Status).SingleOrDefaultAsync(cancellationToken);
+        throw status is null
+            ? new ServiceException(ErrorCode.ResourceUnknown, $"No task with id {taskId}.")
+            : new ServiceException(ErrorCode.IllegalState, $"Only new tasks can be canceled; task {taskId} is {status.Value.ToWire()}.");
+    }
+
+    /// <summary>Cancels the task if it is still <c>new</c>; false if it is unknown or has moved on.</summary>
+    public async Task<bool> TryCancelAsync(string taskId, CancellationToken cancellationToken = default)
+    {
+        EnsureId(taskId);
+        var now = Truncate(clock.GetUtcNow());
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var updated = await db.Tasks
+            .Where(t => t.Id == taskId && t.Status == TaskState.New)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(t => t.Status, TaskState.Canceled)
+                .SetProperty(t => t.StatusChangedTimestamp, now)
+                .SetProperty(t => t.UpdateTimestamp, now), cancellationToken);
+        if (updated == 0) return false;
+
+        var task = await db.Tasks.AsNoTracking()
+            .Where(t => t.Id == taskId)
+            .Select(t => new { t.FunctionName, t.Tags })
+            .SingleAsync(cancellationToken);
+        changes.Publish(new TaskChange(TaskChangeKind.StatusChanged, taskId, task.FunctionName, TaskState.Canceled, task.Tags, now));
+        return true;
+    }
+
+    /// <summary>A task's log lines at or after <paramref name="since"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<TaskLogLine>> GetLogsAsync(
+        string taskId, DateTimeOffset? since, int limit, CancellationToken cancellationToken = default)
+    {
+        EnsureId(taskId);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!await db.Tasks.AnyAsync(t => t.Id == taskId, cancellationToken))
+        {
+            throw new ServiceException(ErrorCode.ResourceUnknown, $"No task with id {taskId}.");
+        }
+        var lines = db.TaskLogLines.AsNoTracking().Where(l => l.TaskId == taskId);
+        if (since is { } from) lines = lines.Where(l => l.Timestamp >= from);
+        return await lines.OrderBy(l => l.Timestamp).ThenBy(l => l.Id).Take(limit).ToListAsync(cancellationToken);
+    }
+
+    public async Task<TaskRecord?> FindByIdAsync(string taskId, CancellationToken cancellationToken = default)
+    {
+        if (!ObjectId.IsValid(taskId)) return null;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Tasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == taskId, cancellationToken);
+    }
+
+    public static void EnsureId(string id)
+    {
+        if (!ObjectId.IsValid(id))
+        {
+            throw new ServiceException(ErrorCode.IdFormat, $"'{id}' is not a valid id: 24 hexadecimal characters are expected.");
+        }
+    }
+
+    private static void ValidateData(string dataJson)
+    {
+        if (Encoding.UTF8.GetByteCount(dataJson) > TaskLimits.MaxDataBytes)
+        {
+            throw new ServiceException(ErrorCode.FieldFormat, $"Field 'data' is larger than {TaskLimits.MaxDataBytes / 1024} KB.");
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(dataJson);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new ServiceException(ErrorCode.FieldFormat, "Field 'data' must be a JSON object.");
+            }
+        }
+        catch (JsonException)
+        {
+            throw new ServiceException(ErrorCode.FieldFormat, "Field 'data' must be a JSON object.");
+        }
+    }
+
+    /// <summary>Instants are stored to the millisecond; truncating up front keeps what we return equal to what we store.</summary>
+    private static DateTimeOffset Truncate(DateTimeOffset instant) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(instant.ToUnixTimeMilliseconds());
+}
