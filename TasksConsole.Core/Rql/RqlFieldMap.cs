@@ -1,0 +1,140 @@
+using System.Linq.Expressions;
+
+namespace TasksConsole.Core.Rql;
+
+/// <summary>Reads the wire form of an enum value (e.g. <c>TaskStates.TryParseWire</c>).</summary>
+public delegate bool RqlWireParser<TEnum>(string text, out TEnum value);
+
+/// <summary>
+/// Builds the predicate for a condition on a field that is not a plain column (an indexed side table, a JSON
+/// array, an object). It may throw <see cref="RqlErrors.Invalid(RqlNode, string)"/> for operators it does not support.
+/// </summary>
+public delegate Expression<Func<T, bool>> RqlCustomPredicate<T>(RqlCondition condition);
+
+/// <summary>
+/// The queryable fields of <typeparamref name="T"/> under their RQL names, with how each one is compared and
+/// sorted. Only fields listed here can be filtered or sorted on; anything else is INVALID_RQL.
+/// </summary>
+/// <remarks>
+/// Nullability follows the property's type: on a nullable field <c>eq(f,null)</c> and <c>excludes(f)</c> match
+/// rows without a value and <c>contains(f)</c> rows with one, and <c>ne</c>/<c>out</c> also match rows without a
+/// value (as MongoDB's do). On a non-nullable field <c>contains(f)</c> matches every row and <c>excludes(f)</c> none.
+/// </remarks>
+public sealed class RqlFieldMap<T>
+{
+    private readonly Dictionary<string, RqlField> _fields = new(StringComparer.Ordinal);
+
+    /// <summary>The order used when the query has no <c>sort()</c>.</summary>
+    public IReadOnlyList<RqlSortKey> DefaultSort { get; private set; } = [];
+
+    /// <summary>A unique field appended (ascending) to every order so that pages neither skip nor repeat rows.</summary>
+    public string? TieBreaker { get; private set; }
+
+    public IEnumerable<string> Names => _fields.Keys;
+
+    /// <summary>A string column; <c>gt</c>..<c>le</c> compare ordinally (as the database collates), <c>like</c> per <see cref="RqlLike"/>.</summary>
+    public RqlFieldMap<T> String(string name, Expression<Func<T, string?>> property, bool sortable = true) =>
+        Add(new RqlScalarField(name, property, RqlScalarKind.String, sortable));
+
+    /// <summary>An integer column; values must be whole numbers (or strings holding one).</summary>
+    public RqlFieldMap<T> Integer(string name, Expression<Func<T, long>> property, bool sortable = true) =>
+        Add(new RqlScalarField(name, property, RqlScalarKind.Integer, sortable));
+
+    public RqlFieldMap<T> Integer(string name, Expression<Func<T, long?>> property, bool sortable = true) =>
+        Add(new RqlScalarField(name, property, RqlScalarKind.Integer, sortable));
+
+    public RqlFieldMap<T> Integer(string name, Expression<Func<T, int>> property, bool sortable = true) =>
+        Add(new RqlScalarField(name, property, RqlScalarKind.Integer, sortable));
+
+    public RqlFieldMap<T> Integer(string name, Expression<Func<T, int?>> property, bool sortable = true) =>
+        Add(new RqlScalarField(name, property, RqlScalarKind.Integer, sortable));
+
+    public RqlFieldMap<T> Boolean(string name, Expression<Func<T, bool>> property, bool sortable = true) =>
+        Add(new RqlScalarField(name, property, RqlScalarKind.Boolean, sortable));
+
+    public RqlFieldMap<T> Boolean(string name, Expression<Func<T, bool?>> property, bool sortable = true) =>
+        Add(new RqlScalarField(name, property, RqlScalarKind.Boolean, sortable));
+
+    /// <summary>An instant; ISO-8601 strings and epoch milliseconds are cast to it (see <see cref="RqlConvert.TryToTimestamp"/>).</summary>
+    public RqlFieldMap<T> Timestamp(string name, Expression<Func<T, DateTimeOffset>> property, bool sortable = true) =>
+        Add(new RqlScalarField(name, property, RqlScalarKind.Timestamp, sortable));
+
+    public RqlFieldMap<T> Timestamp(string name, Expression<Func<T, DateTimeOffset?>> property, bool sortable = true) =>
+        Add(new RqlScalarField(name, property, RqlScalarKind.Timestamp, sortable));
+
+    /// <summary>
+    /// An enum compared by its wire names. It has no order, so <c>gt</c>..<c>le</c> are rejected; <c>like</c>
+    /// matches the wire names in memory and becomes an <c>IN</c> of the matching members. Sorting follows the
+    /// stored representation.
+    /// </summary>
+    public RqlFieldMap<T> Enum<TEnum>(
+        string name,
+        Expression<Func<T, TEnum>> property,
+        RqlWireParser<TEnum> parse,
+        Func<TEnum, string> toWire,
+        bool sortable = true)
+        where TEnum : struct, Enum
+    {
+        var members = System.Enum.GetValues<TEnum>().Select(v => (Value: (object)v, Wire: toWire(v))).ToList();
+        object? Parse(string text) => parse(text, out var value) ? value : null;
+        return Add(new RqlScalarField(name, property, RqlScalarKind.Enum, sortable, Parse, members));
+    }
+
+    /// <summary>A field whose conditions <paramref name="predicate"/> builds; it cannot be sorted on.</summary>
+    public RqlFieldMap<T> Custom(string name, RqlCustomPredicate<T> predicate) => Add(new RqlCustomField<T>(name, predicate));
+
+    public RqlFieldMap<T> WithDefaultSort(params RqlSortKey[] keys)
+    {
+        foreach (var key in keys) RequireSortable(key.Field);
+        DefaultSort = keys;
+        return this;
+    }
+
+    public RqlFieldMap<T> WithTieBreaker(string field)
+    {
+        RequireSortable(field);
+        TieBreaker = field;
+        return this;
+    }
+
+    internal bool TryGet(string name, out RqlField field) => _fields.TryGetValue(name, out field!);
+
+    private RqlFieldMap<T> Add(RqlField field)
+    {
+        if (!_fields.TryAdd(field.Name, field)) throw new ArgumentException($"The field '{field.Name}' is mapped twice.");
+        return this;
+    }
+
+    private void RequireSortable(string field)
+    {
+        if (!_fields.TryGetValue(field, out var mapped) || mapped is not RqlScalarField { Sortable: true })
+        {
+            throw new ArgumentException($"'{field}' is not a sortable field of this map.");
+        }
+    }
+}
+
+internal abstract record RqlField(string Name);
+
+internal enum RqlScalarKind
+{
+    String,
+    Integer,
+    Boolean,
+    Timestamp,
+    Enum,
+}
+
+/// <summary>A column read through <see cref="Selector"/>; the translator casts values by <see cref="Kind"/>.</summary>
+internal sealed record RqlScalarField(
+    string Name,
+    LambdaExpression Selector,
+    RqlScalarKind Kind,
+    bool Sortable,
+    Func<string, object?>? ParseEnum = null,
+    IReadOnlyList<(object Value, string Wire)>? EnumMembers = null) : RqlField(Name)
+{
+    public bool Ordered => Kind is RqlScalarKind.String or RqlScalarKind.Integer or RqlScalarKind.Timestamp;
+}
+
+internal sealed record RqlCustomField<T>(string Name, RqlCustomPredicate<T> Predicate) : RqlField(Name);
