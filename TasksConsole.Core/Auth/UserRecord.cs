@@ -9,8 +9,15 @@ public sealed class UserRecord
     public required string PasswordHash { get; set; }
     public Role Role { get; set; } = Role.Viewer;
     public bool Disabled { get; set; }
+
+    /// <summary>
+    /// Replaced whenever the password changes or the account is disabled; console sessions carry the value they
+    /// were issued with, so a stale stamp ends them without a per-session table.
+    /// </summary>
+    public string SecurityStamp { get; set; } = "";
     public DateTimeOffset CreationTimestamp { get; set; }
     public DateTimeOffset UpdateTimestamp { get; set; }
+    public DateTimeOffset? LastSignInTimestamp { get; set; }
 }
 
 public enum TokenKind
@@ -36,6 +43,15 @@ public sealed class IssuedToken
 
     /// <summary>An API token's label, as the admin named it.</summary>
     public string? Name { get; set; }
+
+    /// <summary>
+    /// Shared by a sign-in's access and refresh tokens and by every pair later rotated from them, so that the
+    /// replay of a rotated refresh token (a sign it was stolen) can revoke the whole chain at once.
+    /// </summary>
+    public string? FamilyId { get; set; }
+
+    /// <summary>Who minted an API token, when an admin created it for someone else.</summary>
+    public string? CreatedByUserId { get; set; }
     public DateTimeOffset CreationTimestamp { get; set; }
     public DateTimeOffset? ExpiresTimestamp { get; set; }
     public DateTimeOffset? RevokedTimestamp { get; set; }

@@ -56,6 +56,7 @@ public sealed class TasksDbContext(DbContextOptions<TasksDbContext> options) : D
             user.HasKey(u => u.Id);
             user.HasIndex(u => u.Email).IsUnique();
             user.Property(u => u.Role).HasConversion<string>().HasMaxLength(16);
+            user.Property(u => u.Email).HasMaxLength(UserService.MaxEmailLength);
         });
 
         modelBuilder.Entity<IssuedToken>(token =>
@@ -64,6 +65,9 @@ public sealed class TasksDbContext(DbContextOptions<TasksDbContext> options) : D
             token.HasKey(t => t.Id);
             token.HasIndex(t => t.TokenHash).IsUnique();
             token.HasIndex(t => new { t.UserId, t.Kind });
+            token.HasIndex(t => t.FamilyId);
+            // The clean-up of expired tokens scans by expiry.
+            token.HasIndex(t => t.ExpiresTimestamp);
             token.Property(t => t.Kind).HasConversion<string>().HasMaxLength(16);
         });
     }

@@ -1,12 +1,79 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+using TasksConsole.Core.Auth;
+using TasksConsole.Core.Common;
+using TasksConsole.Core.Data;
+using TasksConsole.Web.Api;
+
 namespace TasksConsole.Web.Auth;
 
-// Placeholder until authentication lands; replaced by the auth feature.
+/// <summary>
+/// Authentication for both audiences: bearer tokens for the API (OAuth2 access tokens and API tokens) and a
+/// cookie for the console. API paths only ever look at bearer tokens, so a browser's console cookie cannot be
+/// used to drive the API from another site, and API clients never get a login redirect.
+/// </summary>
 public static class AuthSetup
 {
     public static WebApplicationBuilder AddTasksConsoleAuth(this WebApplicationBuilder builder)
     {
-        builder.Services.AddAuthentication();
-        builder.Services.AddAuthorization();
+        var services = builder.Services;
+        services.AddOptions<AuthOptions>()
+            .Bind(builder.Configuration.GetSection(AuthOptions.Section))
+            .Validate(o => o.AccessTokenLifetime > TimeSpan.Zero && o.RefreshTokenLifetime > TimeSpan.Zero && o.SessionLifetime > TimeSpan.Zero,
+                "Auth lifetimes must be positive.")
+            .Validate(o => o.SignInLimit.MaxFailuresPerEmail > 0 && o.SignInLimit.MaxFailuresPerClient > 0 && o.SignInLimit.Window > TimeSpan.Zero,
+                "Auth:SignInLimit values must be positive.")
+            .Validate(o => o.OAuthClients.All(c => !string.IsNullOrWhiteSpace(c.ClientId)), "Every Auth:OAuthClients entry needs a ClientId.")
+            .ValidateOnStart();
+        services.AddTasksAuthCore();
+        services.AddMemoryCache();
+        services.AddSingleton<SessionValidator>();
+        services.AddSingleton<ConsoleCookieEvents>();
+        services.AddScoped<AuthenticationStateProvider, ConsoleAuthenticationStateProvider>();
+        services.AddHostedService<ExpiredTokenCleanup>();
+        AddKeyRingInDataDirectory(builder);
+
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = AuthPrincipals.SelectorScheme;
+                options.DefaultSignInScheme = AuthPrincipals.CookieScheme;
+            })
+            .AddPolicyScheme(AuthPrincipals.SelectorScheme, "Bearer token or console cookie", options =>
+                options.ForwardDefaultSelector = context =>
+                    BearerTokenHandler.HasBearerToken(context.Request) || ApiPaths.IsApi(context.Request.Path)
+                        ? AuthPrincipals.BearerScheme
+                        : AuthPrincipals.CookieScheme)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(AuthPrincipals.BearerScheme, null)
+            .AddCookie(AuthPrincipals.CookieScheme, options =>
+            {
+                options.LoginPath = AccountEndpoints.LoginPath;
+                options.LogoutPath = "/account/logout";
+                options.AccessDeniedPath = "/forbidden";
+                options.ReturnUrlParameter = "returnUrl";
+                options.SlidingExpiration = true;
+                options.Cookie.Name = "TasksConsole.Session";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Lax;
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.Cookie.IsEssential = true;
+                options.EventsType = typeof(ConsoleCookieEvents);
+            });
+        services.AddOptions<CookieAuthenticationOptions>(AuthPrincipals.CookieScheme)
+            .Configure<IOptions<AuthOptions>>((cookie, auth) => cookie.ExpireTimeSpan = auth.Value.SessionLifetime);
+
+        services.AddAuthorization(options =>
+        {
+            // One policy per permission, for [Authorize(Policy = Permissions.X)] on console pages. The admin role
+            // holds every permission, so its list is the full set.
+            foreach (var permission in Permissions.For(Role.Admin))
+            {
+                options.AddPolicy(permission, policy => policy.RequireAuthenticatedUser().RequireClaim(TasksClaimTypes.Permission, permission));
+            }
+        });
         return builder;
     }
 
@@ -17,7 +84,70 @@ public static class AuthSetup
         return app;
     }
 
-    public static WebApplication MapAuthEndpoints(this WebApplication app) => app;
+    public static WebApplication MapAuthEndpoints(this WebApplication app)
+    {
+        app.MapOAuthTokenEndpoint();
+        app.MapAccountEndpoints();
+        app.MapAdminTokensEndpoints();
+        app.MapAdminUsersEndpoints();
+        return app;
+    }
 
-    public static Task EnsureBootstrapAdminAsync(this WebApplication app) => Task.CompletedTask;
+    /// <summary>
+    /// Creates the first admin when there are no users. Without a configured password one is generated and logged
+    /// once, at Warning so it stands out; it is never logged again because the user then exists.
+    /// </summary>
+    public static async Task EnsureBootstrapAdminAsync(this WebApplication app)
+    {
+        var users = app.Services.GetRequiredService<UserService>();
+        if (await users.AnyUsersAsync()) return;
+
+        var settings = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.BootstrapAdmin;
+        var email = string.IsNullOrWhiteSpace(settings.Email) ? new BootstrapAdminOptions().Email : settings.Email;
+        var generated = string.IsNullOrEmpty(settings.Password);
+        var password = generated ? GeneratePassword() : settings.Password!;
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("TasksConsole.Auth.BootstrapAdmin");
+
+        try
+        {
+            await users.CreateAsync(email, password, Role.Admin);
+        }
+        catch (ServiceException ex) when (ex.Error == ErrorCode.ResourceAlreadyExists)
+        {
+            return; // Another node created it first.
+        }
+        catch (ServiceException ex)
+        {
+            throw new InvalidOperationException($"Auth:BootstrapAdmin is not usable: {ex.Message}", ex);
+        }
+
+        if (generated)
+        {
+            logger.LogWarning(
+                "No users existed, so the admin account {Email} was created with the generated password {Password} " +
+                "(shown only this once). Sign in and keep it safe, or set Auth:BootstrapAdmin:Password before the first start.",
+                email, password);
+        }
+        else
+        {
+            logger.LogInformation("No users existed, so the admin account {Email} was created from Auth:BootstrapAdmin.", email);
+        }
+    }
+
+    private static string GeneratePassword() =>
+        // No look-alike characters (0/O, 1/l/I): the password is read off a log.
+        RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 24);
+
+    /// <summary>
+    /// Cookies and antiforgery tokens are encrypted with the data-protection key ring; keeping it in the data
+    /// directory lets sessions survive a restart or a container rebuild that keeps the volume.
+    /// </summary>
+    private static void AddKeyRingInDataDirectory(WebApplicationBuilder builder)
+    {
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var keys = Path.Combine(storage.ResolveDataDirectory(builder.Environment.ContentRootPath), "keys");
+        builder.Services.AddDataProtection()
+            .SetApplicationName("TasksConsole")
+            .PersistKeysToFileSystem(new DirectoryInfo(keys));
+    }
 }

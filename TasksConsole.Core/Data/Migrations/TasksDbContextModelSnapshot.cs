@@ -24,11 +24,17 @@ namespace TasksConsole.Core.Data.Migrations
                     b.Property<string>("ClientId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CreatedByUserId")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreationTimestamp")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("ExpiresTimestamp")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("FamilyId")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -54,6 +60,10 @@ namespace TasksConsole.Core.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ExpiresTimestamp");
+
+                    b.HasIndex("FamilyId");
+
                     b.HasIndex("TokenHash")
                         .IsUnique();
 
@@ -75,7 +85,11 @@ namespace TasksConsole.Core.Data.Migrations
 
                     b.Property<string>("Email")
                         .IsRequired()
+                        .HasMaxLength(254)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastSignInTimestamp")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("PasswordHash")
                         .IsRequired()
@@ -84,6 +98,10 @@ namespace TasksConsole.Core.Data.Migrations
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SecurityStamp")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("UpdateTimestamp")

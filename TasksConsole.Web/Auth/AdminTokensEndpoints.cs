@@ -1,0 +1,67 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using TasksConsole.Core.Auth;
+using TasksConsole.Core.Common;
+using TasksConsole.Web.Api;
+
+namespace TasksConsole.Web.Auth;
+
+/// <summary>Long-lived API tokens for automation: created by admins, shown once, revocable.</summary>
+public static class AdminTokensEndpoints
+{
+    public static IEndpointRouteBuilder MapAdminTokensEndpoints(this IEndpointRouteBuilder app)
+    {
+        var tokens = app.MapGroup("/admin/v1/tokens")
+            .WithTags("Admin: API tokens")
+            .RequirePermission(Permissions.ManageApiTokens);
+
+        tokens.MapGet("", ListAsync)
+            .WithName("ListApiTokens")
+            .Produces<ErrorBody>(StatusCodes.Status401Unauthorized)
+            .WithSummary("List API tokens")
+            .WithDescription("Every API token with its owner, expiry, revocation and last use; never the token value.");
+        tokens.MapPost("", CreateAsync)
+            .WithName("CreateApiToken")
+            .Produces<ErrorBody>(StatusCodes.Status401Unauthorized)
+            .WithSummary("Create an API token")
+            .WithDescription("Returns the token value once; only its hash is stored. userId defaults to the caller.")
+            .Accepts<CreateApiTokenRequest>("application/json")
+            .Produces<ErrorBody>(StatusCodes.Status400BadRequest)
+            .Produces<ErrorBody>(StatusCodes.Status404NotFound);
+        tokens.MapDelete("/{id}", RevokeAsync)
+            .WithName("RevokeApiToken")
+            .Produces<ErrorBody>(StatusCodes.Status401Unauthorized)
+            .WithSummary("Revoke an API token")
+            .WithDescription("Takes effect on the next request. affectedRecords is 0 when it was already revoked.")
+            .Produces<ErrorBody>(StatusCodes.Status400BadRequest)
+            .Produces<ErrorBody>(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    internal static async Task<Ok<AdminList<ApiTokenResponse>>> ListAsync(TokenService tokens, CancellationToken cancellationToken)
+    {
+        var list = await tokens.ListApiTokensAsync(cancellationToken);
+        return TypedResults.Ok(new AdminList<ApiTokenResponse>(list.Select(ApiTokenResponse.From).ToList()));
+    }
+
+    internal static async Task<Ok<CreatedApiTokenResponse>> CreateAsync(
+        HttpRequest request, ClaimsPrincipal caller, TokenService tokens, CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadObjectAsync(request);
+        var name = JsonBody.RequiredString(body, "name", TokenService.MaxApiTokenNameLength);
+        var userId = JsonBody.OptionalString(body, "userId", 64) ?? caller.GetUserId()!;
+        if (!ObjectId.IsValid(userId)) throw new ServiceException(ErrorCode.IdFormat, "userId must be a 24-character hex id.");
+        var expires = JsonBody.OptionalInstant(body, "expiresTimestamp");
+
+        var created = await tokens.CreateApiTokenAsync(name, userId, expires, caller.GetUserId(), cancellationToken);
+        var info = created.Info;
+        return TypedResults.Ok(new CreatedApiTokenResponse(info.Id, info.Name, info.UserId, created.Token, info.CreationTimestamp, info.ExpiresTimestamp));
+    }
+
+    internal static async Task<Ok<AffectedRecordsResponse>> RevokeAsync(string id, TokenService tokens, CancellationToken cancellationToken)
+    {
+        if (!ObjectId.IsValid(id)) throw new ServiceException(ErrorCode.IdFormat, "The token id must be a 24-character hex id.");
+        var affected = await tokens.RevokeApiTokenAsync(id, cancellationToken);
+        return TypedResults.Ok(new AffectedRecordsResponse(affected));
+    }
+}

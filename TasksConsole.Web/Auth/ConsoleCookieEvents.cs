@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using TasksConsole.Core.Common;
+using TasksConsole.Web.Api;
+
+namespace TasksConsole.Web.Auth;
+
+/// <summary>
+/// Keeps cookie sessions in step with the user row (disabled, password reset, role change) and keeps the API
+/// free of login redirects: a client of the API must get an EXH error body, never an HTML sign-in page.
+/// </summary>
+public sealed class ConsoleCookieEvents(SessionValidator validator) : CookieAuthenticationEvents
+{
+    public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
+    {
+        if (context.Principal is null) return;
+        var (check, user) = await validator.CheckAsync(context.Principal, context.HttpContext.RequestAborted);
+        switch (check)
+        {
+            case SessionCheck.Invalid:
+                context.RejectPrincipal();
+                await context.HttpContext.SignOutAsync(AuthPrincipals.CookieScheme);
+                break;
+            case SessionCheck.RoleChanged:
+                context.ReplacePrincipal(AuthPrincipals.ForSession(user!));
+                context.ShouldRenew = true;
+                break;
+        }
+    }
+
+    public override Task RedirectToLogin(RedirectContext<CookieAuthenticationOptions> context) =>
+        ApiPaths.IsApi(context.Request.Path)
+            ? ApiErrors.WriteAsync(context.HttpContext, ErrorCode.UserNotAuthenticated, "This endpoint needs a bearer token.")
+            : base.RedirectToLogin(context);
+
+    public override Task RedirectToAccessDenied(RedirectContext<CookieAuthenticationOptions> context) =>
+        ApiPaths.IsApi(context.Request.Path)
+            ? ApiErrors.WriteAsync(context.HttpContext, ErrorCode.NoPermission, "This needs a permission the signed-in user does not have.")
+            : base.RedirectToAccessDenied(context);
+}
