@@ -8,6 +8,7 @@ public static class TasksServiceCollectionExtensions
     {
         services.AddSingleton<ITaskChangeFeed, TaskChangeFeed>();
         services.AddSingleton<TaskService>();
+        services.AddSingleton<TaskQueries>();
         return services;
     }
 }

@@ -183,7 +183,7 @@ public sealed class RqlParserTests
     {
         const string value = "a,b&c|d(e)=f<g>h!~*'+ é/%";
 
-        var condition = (RqlCondition)Filter($"eq(functionName,{Sdk(value)})");
+        var condition = (RqlCondition)Filter($"eq(functionName,{SdkEncoded(value)})");
 
         Assert.Equal(value, condition.Value.Value);
     }

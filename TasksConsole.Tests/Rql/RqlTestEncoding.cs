@@ -6,7 +6,7 @@ namespace TasksConsole.Tests.Rql;
 internal static class RqlTestEncoding
 {
     /// <summary>encodeURIComponent applied twice, with - _ . ! ~ * ' ( ) escaped as well.</summary>
-    public static string Sdk(string value) => Encode(Encode(value));
+    public static string SdkEncoded(string value) => Encode(Encode(value));
 
     private static string Encode(string value)
     {

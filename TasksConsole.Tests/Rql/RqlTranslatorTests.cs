@@ -98,7 +98,7 @@ public sealed class RqlTranslatorTests(RqlTaskStoreFixture store) : IClassFixtur
     [InlineData("a*a", new[] { 1, 5 })]
     public async Task Filter_LikeOnTags_IsACaseInsensitiveSubstringWithStarWildcards(string value, int[] expected)
     {
-        Assert.Equal(expected, await Matching($"like(tags,{Sdk(value)})"));
+        Assert.Equal(expected, await Matching($"like(tags,{SdkEncoded(value)})"));
     }
 
     [Theory]
@@ -108,7 +108,7 @@ public sealed class RqlTranslatorTests(RqlTaskStoreFixture store) : IClassFixtur
     [InlineData("-", new[] { 1, 2 })]
     public async Task Filter_LikeOnStrings_IsACaseInsensitiveSubstring(string value, int[] expected)
     {
-        Assert.Equal(expected, await Matching($"like(functionName,{Sdk(value)})"));
+        Assert.Equal(expected, await Matching($"like(functionName,{SdkEncoded(value)})"));
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public sealed class TasksApiTests(TasksConsoleFactory factory) : IClassFixture<T
 
         Assert.Equal("""{"Snake_Key":1,"nested":{"a b":[1,2.5,"ü"]}}""", task.GetProperty("data").GetRawText());
         Assert.Equal(7, task.GetProperty("priority").GetInt64());
-        Assert.Equal(["x", "y"], task.GetProperty("tags").EnumerateArray().Select(t => t.GetString()).ToArray());
+        Assert.Equal(["x", "y"], task.GetProperty("tags").EnumerateArray().Select(t => t.GetString()!).ToArray());
         Assert.Equal("2099-01-01T00:00:00.000Z", task.GetProperty("startTimestamp").GetString());
     }
 
@@ -141,7 +141,7 @@ public sealed class TasksApiTests(TasksConsoleFactory factory) : IClassFixture<T
 
         var page = await FindAsync(client, $"eq(tags,{tag})&eq(status,new)&sort(-priority,+startTimestamp)");
 
-        Assert.Equal([highEarly, highLate, low], page.GetProperty("data").EnumerateArray().Select(t => t.GetProperty("id").GetString()).ToArray());
+        Assert.Equal([highEarly, highLate, low], page.GetProperty("data").EnumerateArray().Select(t => t.GetProperty("id").GetString()!).ToArray());
         Assert.Equal(3, page.GetProperty("page").GetProperty("total").GetInt64());
     }
 

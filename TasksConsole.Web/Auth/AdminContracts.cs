@@ -5,8 +5,6 @@ namespace TasksConsole.Web.Auth;
 
 public sealed record AdminList<T>(IReadOnlyList<T> Data);
 
-public sealed record AffectedRecordsResponse(int AffectedRecords);
-
 public sealed record ApiTokenResponse(
     string Id,
     string Name,

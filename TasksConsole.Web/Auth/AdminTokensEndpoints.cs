@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TasksConsole.Core.Auth;
-using TasksConsole.Core.Common;
 using TasksConsole.Web.Api;
+using TasksConsole.Core.Common;
 
 namespace TasksConsole.Web.Auth;
 

@@ -41,13 +41,6 @@ public sealed record TaskResponse(
 
 public sealed record TaskErrorResponse(string Type, string? Name, string Message);
 
-public sealed record PageInfo(long? Total, int Offset, int Limit);
-
-/// <summary>EXH list envelope; <c>page.total</c> is left out under <c>skipCount()</c>.</summary>
-public sealed record PagedResult<T>(PageInfo Page, IReadOnlyList<T> Data);
-
-public sealed record AffectedRecords(int AffectedRecords);
-
 public sealed record LogLineResponse(string Message, DateTimeOffset Timestamp);
 
 public sealed record LogLinesResponse(IReadOnlyList<LogLineResponse> Data);

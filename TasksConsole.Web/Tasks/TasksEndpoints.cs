@@ -63,7 +63,7 @@ public static class TasksEndpoints
     private static async Task<IResult> CancelTask(string taskId, TaskService tasks, CancellationToken cancellationToken)
     {
         await tasks.CancelAsync(taskId, cancellationToken);
-        return TypedResults.Json(new AffectedRecords(1), ApiJson.Options);
+        return TypedResults.Json(new AffectedRecordsResponse(1), ApiJson.Options);
     }
 
     private static async Task<IResult> GetTaskLogs(string taskId, HttpRequest request, TaskService tasks, CancellationToken cancellationToken)

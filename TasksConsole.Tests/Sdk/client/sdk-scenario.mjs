@@ -114,7 +114,9 @@ async function main() {
   const bulkTag = `sdk-bulk-${runId}`;
   // Spaces, parentheses, RQL delimiters and non-ASCII: only a server that decodes the SDK's double-encoded
   // values exactly once after tokenizing finds these again.
-  const specialName = `Nightly report (v2) – ünïcødé ✓ 50% + a&b, c/d ${runId}`;
+  // Function names are restricted to letters, digits, '-' and '_', so the awkward text rides in a tag.
+  const specialText = `Nightly report (v2) – ünïcødé ✓ 50% + a&b, c/d ${runId}`;
+  const specialName = `sdk-special-${runId}`;
   const specialTag = 'tag with space (x)';
   const plainName = `sdk-plain-${runId}`;
 
@@ -186,8 +188,8 @@ async function main() {
   const hour = 60 * 60 * 1000;
   const base = Math.ceil((Date.now() + 24 * hour) / 1000) * 1000;
   const inputs = [
-    { functionName: specialName, priority: 5, tags: [runTag, 'alpha', specialTag], data: specialData },
-    { functionName: specialName, priority: 1, tags: [runTag, 'beta'], data: { n: 2 } },
+    { functionName: specialName, priority: 5, tags: [runTag, 'alpha', specialTag, specialText], data: specialData },
+    { functionName: specialName, priority: 1, tags: [runTag, 'beta', specialText], data: { n: 2 } },
     { functionName: plainName, priority: 10, tags: [runTag, 'alpha'], data: { n: 3 } },
     { functionName: plainName, priority: -3, tags: [runTag, 'gamma'], data: { n: 4 } },
     { functionName: plainName, tags: [runTag], data: { n: 5 } },
@@ -228,8 +230,8 @@ async function main() {
     assert.ok(result.data.length <= 20);
   });
 
-  await check('eq on functionName matches a value with spaces, parentheses and unicode', async () => {
-    const rql = rqlBuilder().eq('functionName', specialName).eq('tags', runTag).build();
+  await check('eq on tags matches a value with spaces, parentheses, unicode, %, +, & and commas', async () => {
+    const rql = rqlBuilder().eq('tags', specialText).eq('functionName', specialName).build();
     const result = await exh.tasks.find({ rql });
     assert.deepEqual(sortedIds(result.data), sortedIds([special1, special2]));
     assert.deepEqual(result.page, { total: 2, offset: 0, limit: 20 });
