@@ -1,5 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using TasksConsole.Core.Auth;
+using TasksConsole.Core.Events;
+using TasksConsole.Core.Functions;
+using TasksConsole.Core.Schedules;
 using TasksConsole.Core.Tasks;
 
 namespace TasksConsole.Core.Data;
@@ -9,6 +12,9 @@ public sealed class TasksDbContext(DbContextOptions<TasksDbContext> options) : D
     public DbSet<TaskRecord> Tasks => Set<TaskRecord>();
     public DbSet<TaskTag> TaskTags => Set<TaskTag>();
     public DbSet<TaskLogLine> TaskLogLines => Set<TaskLogLine>();
+    public DbSet<FunctionRecord> Functions => Set<FunctionRecord>();
+    public DbSet<ScheduleRecord> Schedules => Set<ScheduleRecord>();
+    public DbSet<TaskFailedEventRecord> TaskFailedEvents => Set<TaskFailedEventRecord>();
     public DbSet<UserRecord> Users => Set<UserRecord>();
     public DbSet<IssuedToken> Tokens => Set<IssuedToken>();
 
@@ -32,6 +38,7 @@ public sealed class TasksDbContext(DbContextOptions<TasksDbContext> options) : D
             // "due new tasks" scan and the console's default sort.
             task.HasIndex(t => new { t.Status, t.Priority, t.StartTimestamp }).IsDescending(false, true, false);
             task.HasIndex(t => new { t.FunctionName, t.Status });
+            task.HasIndex(t => new { t.Status, t.CreationTimestamp });
             task.HasIndex(t => t.CreationTimestamp);
             task.HasIndex(t => t.StartTimestamp);
             task.HasIndex(t => t.StatusChangedTimestamp);
@@ -40,14 +47,42 @@ public sealed class TasksDbContext(DbContextOptions<TasksDbContext> options) : D
         modelBuilder.Entity<TaskTag>(tag =>
         {
             tag.ToTable("TaskTags");
-            tag.HasKey(t => new { t.Tag, t.TaskId });
-            tag.HasIndex(t => t.TaskId);
+            tag.HasKey(t => new { t.TaskId, t.Tag });
+            tag.Property(t => t.Status).HasConversion<string>().HasMaxLength(16);
+            // Covers tag filters (TaskId is in the index) and serves tag + status pages in queue order.
+            tag.HasIndex(t => new { t.Tag, t.Status, t.Priority, t.StartTimestamp, t.TaskId })
+                .IsDescending(false, false, true, false, false);
         });
 
         modelBuilder.Entity<TaskLogLine>(line =>
         {
             line.ToTable("TaskLogLines");
             line.HasIndex(l => new { l.TaskId, l.Timestamp });
+        });
+
+        modelBuilder.Entity<FunctionRecord>(function =>
+        {
+            function.ToTable("Functions");
+            function.HasKey(f => f.Name);
+            function.Property(f => f.Name).HasMaxLength(128);
+        });
+
+        modelBuilder.Entity<ScheduleRecord>(schedule =>
+        {
+            schedule.ToTable("Schedules");
+            schedule.HasKey(s => s.Id);
+            schedule.Property(s => s.Id).HasMaxLength(24);
+            schedule.HasIndex(s => new { s.Paused, s.NextTimestamp });
+            schedule.HasIndex(s => s.CreationTimestamp);
+        });
+
+        modelBuilder.Entity<TaskFailedEventRecord>(failure =>
+        {
+            failure.ToTable("TaskFailedEvents");
+            failure.HasKey(e => e.Id);
+            failure.Property(e => e.Id).HasMaxLength(24);
+            failure.HasIndex(e => e.CreationTimestamp);
+            failure.HasIndex(e => e.TaskId);
         });
 
         modelBuilder.Entity<UserRecord>(user =>

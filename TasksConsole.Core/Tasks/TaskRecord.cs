@@ -47,7 +47,9 @@ public sealed class TaskRecord
     public void SetTags(IEnumerable<string> tags)
     {
         Tags = tags.Distinct(StringComparer.Ordinal).ToList();
-        TagIndex = Tags.Select(tag => new TaskTag { TaskId = Id, Tag = tag }).ToList();
+        TagIndex = Tags
+            .Select(tag => new TaskTag { TaskId = Id, Tag = tag, Status = Status, Priority = Priority, StartTimestamp = StartTimestamp })
+            .ToList();
     }
 
     public void SetError(string type, string? name, string message)
@@ -58,11 +60,19 @@ public sealed class TaskRecord
     }
 }
 
-/// <summary>One tag of one task: the index behind tag filters (a join beats scanning JSON by 10-50x).</summary>
+/// <summary>
+/// One tag of one task: the index behind tag filters (a join beats scanning JSON by 10-50x). It repeats the
+/// task's status and queue position so that "tag + status in queue order" pages and counts are answered from
+/// this table's index alone; priority and start never change after creation, and a database trigger keeps
+/// <see cref="Status"/> in step with the task.
+/// </summary>
 public sealed class TaskTag
 {
     public required string TaskId { get; set; }
     public required string Tag { get; set; }
+    public TaskState Status { get; set; }
+    public long Priority { get; set; }
+    public DateTimeOffset StartTimestamp { get; set; }
 }
 
 /// <summary>A line of a task's execution log (the Lambda log tail), in the order it was written.</summary>

@@ -115,6 +115,172 @@ namespace TasksConsole.Core.Data.Migrations
                     b.ToTable("Users", (string)null);
                 });
 
+            modelBuilder.Entity("TasksConsole.Core.Events.TaskFailedEventRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreationTimestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ErrorMessage")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ErrorName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ErrorType")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FunctionName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TaskId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreationTimestamp");
+
+                    b.HasIndex("TaskId");
+
+                    b.ToTable("TaskFailedEvents", (string)null);
+                });
+
+            modelBuilder.Entity("TasksConsole.Core.Functions.FunctionRecord", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CodeBase64")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ConcurrencyLimit")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreationTimestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DefaultPriority")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EntryPoint")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EnvironmentVariablesJson")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("ErrorsToRetry")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LambdaFunctionName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MemoryLimitMb")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PermissionMode")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Qualifier")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("RetryDelaysSeconds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("RetryEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Runtime")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TimeLimitSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdateTimestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("Functions", (string)null);
+                });
+
+            modelBuilder.Entity("TasksConsole.Core.Schedules.ScheduleRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreationTimestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CronExpression")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DataJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FunctionName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("IntervalSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastFiredTimestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NextTimestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Paused")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("Priority")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StartTimestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("Tags")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TimeZone")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdateTimestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreationTimestamp");
+
+                    b.HasIndex("Paused", "NextTimestamp");
+
+                    b.ToTable("Schedules", (string)null);
+                });
+
             modelBuilder.Entity("TasksConsole.Core.Tasks.TaskLogLine", b =>
                 {
                     b.Property<long>("Id")
@@ -228,6 +394,8 @@ namespace TasksConsole.Core.Data.Migrations
 
                     b.HasIndex("FunctionName", "Status");
 
+                    b.HasIndex("Status", "CreationTimestamp");
+
                     b.HasIndex("Status", "Priority", "StartTimestamp")
                         .IsDescending(false, true, false);
 
@@ -236,15 +404,27 @@ namespace TasksConsole.Core.Data.Migrations
 
             modelBuilder.Entity("TasksConsole.Core.Tasks.TaskTag", b =>
                 {
-                    b.Property<string>("Tag")
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("TaskId")
                         .HasColumnType("TEXT");
 
-                    b.HasKey("Tag", "TaskId");
+                    b.Property<string>("Tag")
+                        .HasColumnType("TEXT");
 
-                    b.HasIndex("TaskId");
+                    b.Property<long>("Priority")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StartTimestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TaskId", "Tag");
+
+                    b.HasIndex("Tag", "Status", "Priority", "StartTimestamp", "TaskId")
+                        .IsDescending(false, false, true, false, false);
 
                     b.ToTable("TaskTags", (string)null);
                 });
