@@ -13,20 +13,24 @@ public sealed class TaskQueries(IDbContextFactory<TasksDbContext> dbFactory)
     public const int DefaultLimit = 20;
     public const int MaxLimit = 50;
 
-    public async Task<TaskPage> FindAsync(RqlQuery query, CancellationToken cancellationToken = default, int maxLimit = MaxLimit)
+    public Task<TaskPage> FindAsync(RqlQuery query, CancellationToken cancellationToken = default, int maxLimit = MaxLimit) =>
+        FindAsync(query, useTagIndex: true, maxLimit, cancellationToken);
+
+    /// <summary><paramref name="useTagIndex"/> off forces the general translation, so tests can hold the two to the same answers.</summary>
+    internal async Task<TaskPage> FindAsync(RqlQuery query, bool useTagIndex, int maxLimit, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var fields = TaskRqlFields.For(db);
         var limit = query.EffectiveLimit(DefaultLimit, maxLimit);
         var offset = query.Offset ?? 0;
 
-        var tasks = await db.Tasks.AsNoTracking()
-            .ApplyQuery(query, fields)
-            .Skip(offset)
-            .Take(limit)
-            .ToListAsync(cancellationToken);
-        long? total = query.SkipCount
-            ? null
+        var plan = useTagIndex ? TagQueuePlan.TryCreate(query.Filter) : null;
+
+        var tasks = plan is not null && plan.CanPage(query.Sort)
+            ? await plan.PageAsync(db, offset, limit, cancellationToken)
+            : await db.Tasks.AsNoTracking().ApplyQuery(query, fields).Skip(offset).Take(limit).ToListAsync(cancellationToken);
+        long? total = query.SkipCount ? null
+            : plan is not null ? await plan.CountAsync(db, cancellationToken)
             : await db.Tasks.ApplyFilter(query.Filter, fields).LongCountAsync(cancellationToken);
         return new TaskPage(tasks, total, offset, limit);
     }

@@ -147,28 +147,11 @@ namespace TasksConsole.Core.Data.Migrations
                 table: "TaskFailedEvents",
                 column: "TaskId");
 
-            // Existing tag rows take their task's status and queue position; from now on a trigger keeps the
-            // status in step, so no code path that changes a task's status can leave the tag index stale.
-            migrationBuilder.Sql("""
-                UPDATE TaskTags SET
-                    Status = (SELECT t.Status FROM Tasks t WHERE t.Id = TaskTags.TaskId),
-                    Priority = (SELECT t.Priority FROM Tasks t WHERE t.Id = TaskTags.TaskId),
-                    StartTimestamp = (SELECT t.StartTimestamp FROM Tasks t WHERE t.Id = TaskTags.TaskId);
-                """);
-            migrationBuilder.Sql("""
-                CREATE TRIGGER TaskTags_FollowTaskStatus AFTER UPDATE OF Status ON Tasks
-                WHEN NEW.Status <> OLD.Status
-                BEGIN
-                    UPDATE TaskTags SET Status = NEW.Status WHERE TaskId = NEW.Id;
-                END;
-                """);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql("DROP TRIGGER IF EXISTS TaskTags_FollowTaskStatus;");
-
             migrationBuilder.DropTable(
                 name: "Functions");
 
