@@ -28,6 +28,7 @@ public static class Permissions
     public const string ViewEvents = "VIEW_TASK_EVENTS";
     public const string ManageUsers = "MANAGE_USERS";
     public const string ManageApiTokens = "MANAGE_API_TOKENS";
+    public const string AccessJobDashboard = "ACCESS_JOB_DASHBOARD";
 
     private static readonly string[] ViewerPermissions =
     [
@@ -41,7 +42,7 @@ public static class Permissions
         .. OperatorPermissions,
         CreateTaskFunction, UpdateTaskFunction, DeleteTaskFunction, ExecuteTaskFunction,
         CreateTaskSchedule, UpdateTaskSchedule, DeleteTaskSchedule,
-        ManageUsers, ManageApiTokens,
+        ManageUsers, ManageApiTokens, AccessJobDashboard,
     ];
 
     public static IReadOnlyList<string> For(Role role) => role switch

@@ -31,7 +31,9 @@ public sealed class TasksDbContext(DbContextOptions<TasksDbContext> options) : D
             task.HasKey(t => t.Id);
             task.Property(t => t.Id).HasMaxLength(24);
             task.Property(t => t.FunctionName).HasMaxLength(256);
-            task.Property(t => t.Status).HasConversion<string>().HasMaxLength(16);
+            // A concurrency token: recording an outcome must not overwrite a status that moved meanwhile
+            // (a zombie cleanup, a cancel), so EF adds the status it read to every UPDATE's WHERE clause.
+            task.Property(t => t.Status).HasConversion<string>().HasMaxLength(16).IsConcurrencyToken();
             task.HasMany(t => t.TagIndex).WithOne().HasForeignKey(t => t.TaskId).OnDelete(DeleteBehavior.Cascade);
 
             // The queue order (priority first, then start time) within a status: serves the dispatcher's
@@ -39,6 +41,9 @@ public sealed class TasksDbContext(DbContextOptions<TasksDbContext> options) : D
             task.HasIndex(t => new { t.Status, t.Priority, t.StartTimestamp }).IsDescending(false, true, false);
             task.HasIndex(t => new { t.FunctionName, t.Status });
             task.HasIndex(t => new { t.Status, t.CreationTimestamp });
+            // The due set (new, start <= now) as a range: bounded by the backlog, however many tasks wait in the future.
+            task.HasIndex(t => new { t.Status, t.StartTimestamp }).HasDatabaseName(TaskIndexes.DueByStart);
+            task.HasIndex(t => t.ClaimedBy).HasFilter("\"ClaimedBy\" IS NOT NULL");
             task.HasIndex(t => t.CreationTimestamp);
             task.HasIndex(t => t.StartTimestamp);
             task.HasIndex(t => t.StatusChangedTimestamp);
@@ -106,4 +111,10 @@ public sealed class TasksDbContext(DbContextOptions<TasksDbContext> options) : D
             token.Property(t => t.Kind).HasConversion<string>().HasMaxLength(16);
         });
     }
+}
+
+/// <summary>Index names that hand-written SQL refers to.</summary>
+public static class TaskIndexes
+{
+    public const string DueByStart = "IX_Tasks_Status_StartTimestamp";
 }

@@ -1,3 +1,5 @@
+using TasksConsole.Core.Events;
+
 namespace TasksConsole.Core.Tasks;
 
 public enum TaskChangeKind
@@ -6,14 +8,20 @@ public enum TaskChangeKind
     StatusChanged,
 }
 
-/// <summary>One committed change of one task, as the console and hub clients see it.</summary>
+/// <summary>
+/// One committed change of one task, as the console and hub clients see it. <see cref="Failure"/> is set when the
+/// change is a final failure: the task_failed event that was persisted with it.
+/// </summary>
 public sealed record TaskChange(
     TaskChangeKind Kind,
     string TaskId,
     string FunctionName,
     TaskState Status,
     IReadOnlyList<string> Tags,
-    DateTimeOffset Timestamp);
+    DateTimeOffset Timestamp)
+{
+    public TaskFailedEventRecord? Failure { get; init; }
+}
 
 /// <summary>
 /// The single stream every task change goes through after it is committed. Consumers (console circuits, the

@@ -27,14 +27,7 @@ public static class ApiAuthorization
         builder.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
-            if (http.User.Identity?.IsAuthenticated != true)
-            {
-                return http.Items[AuthErrorItem] is ErrorCode tokenError
-                    ? ApiErrors.Result(tokenError, tokenError == ErrorCode.AccessTokenExpired
-                        ? "The access token has expired; refresh it."
-                        : "The access token is not known.")
-                    : ApiErrors.Result(ErrorCode.UserNotAuthenticated, "This endpoint needs a bearer token.");
-            }
+            if (http.User.Identity?.IsAuthenticated != true) return Unauthenticated(http);
             if (!http.User.HasPermission(permission))
             {
                 return ApiErrors.Result(ErrorCode.NoPermission, $"This needs the {permission} permission.");
@@ -44,6 +37,14 @@ public static class ApiAuthorization
         builder.WithMetadata(new RequiredPermissionMetadata(permission));
         return builder;
     }
+
+    /// <summary>The 401 for a caller without a valid token: 117/118 when one was presented, else 104.</summary>
+    public static IResult Unauthenticated(HttpContext http) =>
+        http.Items[AuthErrorItem] is ErrorCode tokenError
+            ? ApiErrors.Result(tokenError, tokenError == ErrorCode.AccessTokenExpired
+                ? "The access token has expired; refresh it."
+                : "The access token is not known.")
+            : ApiErrors.Result(ErrorCode.UserNotAuthenticated, "This endpoint needs a bearer token.");
 
     public static bool HasPermission(this ClaimsPrincipal user, string permission) =>
         user.HasClaim(TasksClaimTypes.Permission, permission);

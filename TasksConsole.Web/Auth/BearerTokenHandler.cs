@@ -1,3 +1,4 @@
+using TasksConsole.Web.Live;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Caching.Memory;
@@ -98,6 +99,14 @@ public sealed class BearerTokenHandler(
     {
         token = "";
         var header = request.Headers[HeaderNames.Authorization];
+        // Browsers cannot set headers on WebSocket and server-sent-event requests, so SignalR sends the token in
+        // the query string; accept it there for the hubs only.
+        if (header.Count == 0 && request.Path.StartsWithSegments(HubPaths.Root)
+            && request.Query["access_token"] is { Count: 1 } query && !string.IsNullOrWhiteSpace(query[0]))
+        {
+            token = query[0]!;
+            return true;
+        }
         if (header.Count != 1 || header[0] is not { } value) return false;
         const string prefix = "Bearer ";
         if (!value.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) return false;

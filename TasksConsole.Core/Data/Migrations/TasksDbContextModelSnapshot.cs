@@ -370,6 +370,7 @@ namespace TasksConsole.Core.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
@@ -386,6 +387,9 @@ namespace TasksConsole.Core.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ClaimedBy")
+                        .HasFilter("\"ClaimedBy\" IS NOT NULL");
+
                     b.HasIndex("CreationTimestamp");
 
                     b.HasIndex("StartTimestamp");
@@ -395,6 +399,9 @@ namespace TasksConsole.Core.Data.Migrations
                     b.HasIndex("FunctionName", "Status");
 
                     b.HasIndex("Status", "CreationTimestamp");
+
+                    b.HasIndex("Status", "StartTimestamp")
+                        .HasDatabaseName("IX_Tasks_Status_StartTimestamp");
 
                     b.HasIndex("Status", "Priority", "StartTimestamp")
                         .IsDescending(false, true, false);

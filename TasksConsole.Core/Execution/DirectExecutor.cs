@@ -1,0 +1,46 @@
+using Microsoft.EntityFrameworkCore;
+using TasksConsole.Core.Data;
+using TasksConsole.Core.Functions;
+using TasksConsole.Core.Tasks;
+
+namespace TasksConsole.Core.Execution;
+
+public sealed record DirectExecution(TaskRecord Task, TaskOutcome Outcome);
+
+/// <summary>
+/// EXH "execute": runs a function now and waits for its result. It is recorded as an ordinary task (so it shows in
+/// the console with its logs), inserted already in progress so the dispatcher never picks it up, and never
+/// retried: the caller is waiting for this one answer.
+/// </summary>
+public sealed class DirectExecutor(
+    IDbContextFactory<TasksDbContext> dbFactory,
+    TaskService tasks,
+    TaskInvoker invoker,
+    OutcomeWriter outcomes,
+    ITaskChangeFeed changes,
+    ExecutionOptions options,
+    TimeProvider clock)
+{
+    public async Task<DirectExecution> ExecuteAsync(FunctionRecord function, string? dataJson, Caller caller, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
+        var task = tasks.BuildTask(new NewTask(function.Name, dataJson, Priority: 0, StartTimestamp: now), caller);
+        task.Status = TaskState.InProgress;
+        task.ExecutionStartTimestamp = now;
+        task.ClaimedBy = $"{options.NodeId}:direct";
+        task.ClaimedTimestamp = now;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            db.Tasks.Add(task);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        changes.Publish(new TaskChange(TaskChangeKind.Created, task.Id, task.FunctionName, task.Status, task.Tags, now));
+
+        var outcome = await invoker.InvokeAsync(task, function, CancellationToken.None) with { Retryable = false };
+        await outcomes.RecordAsync(task.Id, outcome);
+
+        await using var read = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var recorded = await read.Tasks.AsNoTracking().SingleAsync(t => t.Id == task.Id, cancellationToken);
+        return new DirectExecution(recorded, outcome);
+    }
+}

@@ -1,0 +1,49 @@
+namespace TasksConsole.Core.Execution;
+
+/// <summary>Configuration section <c>Execution</c>: how this node dispatches and runs tasks.</summary>
+public sealed class ExecutionOptions
+{
+    public const string Section = "Execution";
+
+    /// <summary>
+    /// A name for this node that stays the same across restarts, so a restarted node recognises the claims and
+    /// runs it left behind. Defaults to the machine name; give each node its own when several share a database.
+    /// </summary>
+    public string NodeId { get; set; } = Environment.MachineName;
+
+    /// <summary>Tasks this node runs at once, over all functions (EXH runs 5; no-op throughput needs more).</summary>
+    public int MaxConcurrency { get; set; } = 64;
+
+    /// <summary>Tasks carried by one Hangfire job: Hangfire's per-job storage cost must not bound throughput.</summary>
+    public int BatchSize { get; set; } = 32;
+
+    /// <summary>
+    /// How far ahead of a start time tasks are claimed and handed to Hangfire; the job then waits for the exact
+    /// start, so Hangfire's queue poll does not add to the start lag. Keep it above the queue poll interval.
+    /// </summary>
+    public TimeSpan LookAhead { get; set; } = TimeSpan.FromMilliseconds(400);
+
+    /// <summary>The dispatcher looks again at least this often, even without a wake-up (other nodes, clock jumps).</summary>
+    public TimeSpan FallbackPoll { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Hangfire's queue poll on SQLite storage (its default is 15 s).</summary>
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Hangfire workers: one per running batch job.</summary>
+    public int WorkerCount { get; set; } = 24;
+
+    /// <summary>A task still in progress this long after its function's time limit has an unknown outcome: a zombie.</summary>
+    public TimeSpan ZombieGrace { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>A claim that never started (its node died before running it) is released after this long.</summary>
+    public TimeSpan ClaimTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often zombies and stale claims are looked for.</summary>
+    public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Results larger than this are stored as a note instead (they are not part of the EXH task anyway).</summary>
+    public int MaxStoredResultBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Turns dispatching off on this node (an API-only node, or a test that drives execution itself).</summary>
+    public bool DispatcherEnabled { get; set; } = true;
+}

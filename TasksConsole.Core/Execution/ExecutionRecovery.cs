@@ -1,0 +1,83 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using TasksConsole.Core.Data;
+using TasksConsole.Core.Functions;
+using TasksConsole.Core.Tasks;
+
+namespace TasksConsole.Core.Execution;
+
+/// <summary>
+/// Puts things right after a node died. Claims that never started go back to the dispatcher (the task runs once,
+/// later). Tasks left in progress have an unknown outcome: they are failed as <c>zombieTaskCleaned</c>, never run
+/// again, because the function may already have run.
+/// </summary>
+public sealed class ExecutionRecovery(
+    IDbContextFactory<TasksDbContext> dbFactory,
+    TaskClaimer claimer,
+    OutcomeWriter outcomes,
+    IFunctionCatalog functions,
+    ExecutionOptions options,
+    TimeProvider clock,
+    ILogger<ExecutionRecovery> logger)
+{
+    private string NodePrefix => options.NodeId + ":";
+
+    /// <summary>At start-up: whatever this node held when it stopped is released or cleaned at once.</summary>
+    public async Task RecoverThisNodeAsync(CancellationToken cancellationToken)
+    {
+        var released = await claimer.ReleaseClaimsAsync(NodePrefix, claimedBefore: null, cancellationToken);
+        var orphans = await claimer.FindInProgressClaimedByAsync(NodePrefix, cancellationToken);
+        await Task.WhenAll(orphans.Select(id => outcomes.RecordAsync(id,
+            TaskOutcome.Zombie($"Node {options.NodeId} stopped while the task was running; its outcome is unknown.", clock.GetUtcNow()))));
+        if (released + orphans.Count > 0)
+        {
+            logger.LogWarning("Recovered node {Node}: {Released} unstarted claims released, {Zombies} running tasks failed as zombies",
+                options.NodeId, released, orphans.Count);
+        }
+    }
+
+    /// <summary>Periodic: zombies anywhere (past their time limit plus grace) and stale claims of dead nodes.</summary>
+    public async Task<(int Released, int Zombies)> CleanupAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var released = await claimer.ReleaseClaimsAsync(claimPrefix: null, now - options.ClaimTimeout, cancellationToken);
+
+        // Every function's limit is at least the minimum, so only tasks older than that can be zombies.
+        var oldest = now - TimeSpan.FromSeconds(FunctionDefaults.MinTimeLimitSeconds) - options.ZombieGrace;
+        List<(string Id, string FunctionName, DateTimeOffset? Started)> running;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            running = (await db.Tasks
+                .Where(t => t.Status == TaskState.InProgress && t.ExecutionStartTimestamp < oldest)
+                .Select(t => new { t.Id, t.FunctionName, t.ExecutionStartTimestamp })
+                .ToListAsync(cancellationToken))
+                .Select(t => (t.Id, t.FunctionName, t.ExecutionStartTimestamp))
+                .ToList();
+        }
+
+        var catalog = await functions.GetAllAsync(cancellationToken);
+        var zombies = running.Where(t =>
+        {
+            var limit = TimeSpan.FromSeconds(catalog.GetValueOrDefault(t.FunctionName)?.TimeLimitSeconds ?? FunctionDefaults.MaxTimeLimitSeconds);
+            return t.Started + limit + options.ZombieGrace < now;
+        }).ToList();
+        await Task.WhenAll(zombies.Select(t => outcomes.RecordAsync(t.Id, TaskOutcome.Zombie(
+            $"The task was still in progress {(now - t.Started!.Value).TotalSeconds:0} s after it started, past its function's time limit; its outcome is unknown.",
+            now))));
+        if (released + zombies.Count > 0)
+        {
+            logger.LogWarning("Cleanup: {Released} stale claims released, {Zombies} zombie tasks failed", released, zombies.Count);
+        }
+        return (released, zombies.Count);
+    }
+}
+
+/// <summary>Hangfire recurring job around <see cref="ExecutionRecovery.CleanupAsync"/>, visible in the dashboard.</summary>
+public sealed class ZombieCleanupJob(ExecutionRecovery recovery)
+{
+    public const string Id = "zombie-cleanup";
+
+    [Hangfire.AutomaticRetry(Attempts = 0)]
+    [Hangfire.DisableConcurrentExecution(timeoutInSeconds: 60)]
+    public Task RunAsync(CancellationToken cancellationToken) => recovery.CleanupAsync(cancellationToken);
+}

@@ -1,0 +1,197 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using TasksConsole.Core.Common;
+using TasksConsole.Core.Data;
+using TasksConsole.Core.Events;
+using TasksConsole.Core.Functions;
+using TasksConsole.Core.Tasks;
+
+namespace TasksConsole.Core.Execution;
+
+/// <summary>
+/// Records outcomes in as few transactions as the load allows: every outcome waiting when the writer comes round
+/// goes into one transaction (SQLite has one writer, so a commit per task would cap throughput). Each outcome is
+/// recorded in full in that transaction: the status, a retry task or a task_failed event, and the log lines.
+/// Callers await their outcome's commit, so a finished job means a durable result.
+/// </summary>
+public sealed class OutcomeWriter(
+    IDbContextFactory<TasksDbContext> dbFactory,
+    IFunctionCatalog functions,
+    ITaskChangeFeed changes,
+    TimeProvider clock,
+    ILogger<OutcomeWriter> logger) : BackgroundService
+{
+    private const int MaxBatch = 256;
+    private readonly Channel<PendingOutcome> _pending = Channel.CreateUnbounded<PendingOutcome>(new UnboundedChannelOptions { SingleReader = true });
+
+    public Task RecordAsync(string taskId, TaskOutcome outcome)
+    {
+        var pending = new PendingOutcome(taskId, outcome, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_pending.Writer.TryWrite(pending)) throw new InvalidOperationException("The outcome writer has stopped.");
+        return pending.Committed.Task;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<PendingOutcome>(MaxBatch);
+        // Outcomes are drained even while stopping, so that work already done is recorded before the node exits.
+        while (await _pending.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var next)) batch.Add(next);
+            try
+            {
+                await WriteAsync(batch);
+                foreach (var item in batch) item.Committed.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Recording {Count} task outcomes failed", batch.Count);
+                foreach (var item in batch) item.Committed.TrySetException(ex);
+            }
+        }
+    }
+
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        _pending.Writer.TryComplete();
+        return base.StopAsync(cancellationToken);
+    }
+
+    private async Task WriteAsync(IReadOnlyList<PendingOutcome> batch)
+    {
+        try
+        {
+            var published = await WriteBatchAsync(batch);
+            changes.Publish(published);
+        }
+        catch (DbUpdateConcurrencyException) when (batch.Count > 1)
+        {
+            // Some task moved on meanwhile (a zombie cleanup or a racing writer): record the rest one by one.
+            foreach (var item in batch)
+            {
+                try
+                {
+                    changes.Publish(await WriteBatchAsync([item]));
+                }
+                catch (DbUpdateConcurrencyException)
+                {
+                    logger.LogInformation("Task {TaskId} was finished elsewhere; its late outcome is dropped", item.TaskId);
+                }
+            }
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            logger.LogInformation("Task {TaskId} was finished elsewhere; its late outcome is dropped", batch[0].TaskId);
+        }
+    }
+
+    private async Task<List<TaskChange>> WriteBatchAsync(IReadOnlyList<PendingOutcome> batch)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var ids = batch.Select(b => b.TaskId).Distinct().ToList();
+        var tasks = await db.Tasks.Where(t => ids.Contains(t.Id) && t.Status == TaskState.InProgress).ToDictionaryAsync(t => t.Id);
+        var now = Truncate(clock.GetUtcNow());
+        var published = new List<TaskChange>();
+
+        foreach (var item in batch)
+        {
+            if (!tasks.TryGetValue(item.TaskId, out var task)) continue;
+            tasks.Remove(item.TaskId);
+            var outcome = item.Outcome;
+            task.ExecutionEndTimestamp = Truncate(outcome.FinishedAt);
+            task.StatusChangedTimestamp = now;
+            task.UpdateTimestamp = now;
+            AddLogLines(db, task.Id, outcome);
+
+            if (outcome.Succeeded)
+            {
+                task.Status = TaskState.Complete;
+                task.ResultJson = outcome.ResultJson;
+                published.Add(Change(task, now));
+                continue;
+            }
+
+            task.SetError(outcome.ErrorType!, outcome.ErrorName, outcome.ErrorMessage ?? "");
+            var function = await functions.FindAsync(task.FunctionName);
+            if (RetryPolicy.NextRetryDelay(function, task, outcome) is { } delay)
+            {
+                var retry = BuildRetry(task, now, now + delay);
+                db.Tasks.Add(retry);
+                task.Status = TaskState.Retried;
+                task.RetriedByTaskId = retry.Id;
+                published.Add(Change(task, now));
+                published.Add(new TaskChange(TaskChangeKind.Created, retry.Id, retry.FunctionName, retry.Status, retry.Tags, now));
+            }
+            else
+            {
+                task.Status = TaskState.Failed;
+                var failure = new TaskFailedEventRecord
+                {
+                    Id = ObjectId.NewId(clock),
+                    TaskId = task.Id,
+                    FunctionName = task.FunctionName,
+                    ErrorType = task.ErrorType!,
+                    ErrorName = task.ErrorName,
+                    ErrorMessage = task.ErrorMessage ?? "",
+                    CreationTimestamp = now,
+                };
+                db.TaskFailedEvents.Add(failure);
+                published.Add(Change(task, now) with { Failure = failure });
+            }
+        }
+
+        await db.SaveChangesAsync();
+        return published;
+    }
+
+    /// <summary>The next attempt: the same call, later, remembering every attempt before it.</summary>
+    private TaskRecord BuildRetry(TaskRecord failed, DateTimeOffset now, DateTimeOffset start)
+    {
+        var retry = new TaskRecord
+        {
+            Id = ObjectId.NewId(clock),
+            FunctionName = failed.FunctionName,
+            DataJson = failed.DataJson,
+            Priority = failed.Priority,
+            StartTimestamp = start,
+            Status = TaskState.New,
+            CreationTimestamp = now,
+            UpdateTimestamp = now,
+            StatusChangedTimestamp = now,
+            CreatedByUserId = failed.CreatedByUserId,
+            CreatedByApplicationId = failed.CreatedByApplicationId,
+            ScheduleId = failed.ScheduleId,
+            RetryForTaskIds = [.. failed.RetryForTaskIds, failed.Id],
+        };
+        retry.SetTags(failed.Tags);
+        return retry;
+    }
+
+    private static void AddLogLines(TasksDbContext db, string taskId, TaskOutcome outcome)
+    {
+        if (string.IsNullOrEmpty(outcome.LogTail)) return;
+        foreach (var line in outcome.LogTail.Split('\n'))
+        {
+            var message = line.TrimEnd('\r');
+            if (message.Length == 0) continue;
+            db.TaskLogLines.Add(new TaskLogLine { TaskId = taskId, Timestamp = LineTimestamp(message, outcome.FinishedAt), Message = message + "\n" });
+        }
+    }
+
+    /// <summary>Lambda log lines start with an ISO timestamp and a tab; others (START, END, REPORT) take the finish time.</summary>
+    private static DateTimeOffset LineTimestamp(string line, DateTimeOffset fallback)
+    {
+        var tab = line.IndexOf('\t');
+        return tab > 0 && InstantParser.TryParse(line[..tab], out var instant) ? Truncate(instant) : Truncate(fallback);
+    }
+
+    private static TaskChange Change(TaskRecord task, DateTimeOffset at) =>
+        new(TaskChangeKind.StatusChanged, task.Id, task.FunctionName, task.Status, task.Tags, at);
+
+    private static DateTimeOffset Truncate(DateTimeOffset instant) => DateTimeOffset.FromUnixTimeMilliseconds(instant.ToUnixTimeMilliseconds());
+
+    private sealed record PendingOutcome(string TaskId, TaskOutcome Outcome, TaskCompletionSource Committed);
+}

@@ -1,0 +1,161 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using TasksConsole.Core.Data;
+using TasksConsole.Core.Tasks;
+
+namespace TasksConsole.Core.Execution;
+
+public sealed record ClaimCandidate(string Id, string FunctionName, DateTimeOffset StartTimestamp);
+
+/// <summary>
+/// The dispatcher's SQL. A claim is one UPDATE guarded by <c>status = new AND claimedBy IS NULL</c>, so two
+/// dispatchers (or a cancel) racing for a task cannot both win it. Claiming does not change the status: until a
+/// job starts it, the task is still <c>new</c> and can be canceled.
+/// </summary>
+public sealed class TaskClaimer(IDbContextFactory<TasksDbContext> dbFactory)
+{
+    private static readonly string New = TaskState.New.ToString();
+    private static readonly string InProgress = TaskState.InProgress.ToString();
+
+    /// <summary>Due, unclaimed tasks in queue order: priority first, then start time.</summary>
+    public async Task<IReadOnlyList<ClaimCandidate>> FindCandidatesAsync(
+        DateTimeOffset horizon, int limit, IReadOnlyCollection<string> excludedFunctions, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var command = await CommandAsync(db, cancellationToken);
+        var exclusions = excludedFunctions.Count == 0
+            ? ""
+            : $" AND FunctionName NOT IN ({string.Join(',', excludedFunctions.Select((name, i) => Parameter(command, $"$f{i}", name)))})";
+        // The due range of the (Status, StartTimestamp) index is bounded by the backlog; the queue-order index
+        // would walk every future task of higher priority first.
+        command.CommandText = $"""
+            SELECT Id, FunctionName, StartTimestamp FROM Tasks INDEXED BY {TaskIndexes.DueByStart}
+            WHERE Status = $new AND StartTimestamp <= $horizon AND ClaimedBy IS NULL{exclusions}
+            ORDER BY Priority DESC, StartTimestamp, Id
+            LIMIT $limit
+            """;
+        Parameter(command, "$new", New);
+        Parameter(command, "$horizon", horizon.ToUnixTimeMilliseconds());
+        Parameter(command, "$limit", limit);
+
+        var candidates = new List<ClaimCandidate>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            candidates.Add(new ClaimCandidate(
+                reader.GetString(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))));
+        }
+        return candidates;
+    }
+
+    /// <summary>Claims those of <paramref name="ids"/> that are still new and unclaimed; returns the ones won.</summary>
+    public async Task<IReadOnlySet<string>> ClaimAsync(
+        IReadOnlyList<string> ids, string claimToken, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0) return new HashSet<string>();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var command = await CommandAsync(db, cancellationToken);
+        var idList = string.Join(',', ids.Select((id, i) => Parameter(command, $"$id{i}", id)));
+        command.CommandText = $"""
+            UPDATE Tasks SET ClaimedBy = $token, ClaimedTimestamp = $now
+            WHERE Status = $new AND ClaimedBy IS NULL AND Id IN ({idList})
+            RETURNING Id
+            """;
+        Parameter(command, "$token", claimToken);
+        Parameter(command, "$now", now.ToUnixTimeMilliseconds());
+        Parameter(command, "$new", New);
+
+        var won = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) won.Add(reader.GetString(0));
+        return won;
+    }
+
+    /// <summary>The earliest start after <paramref name="after"/> among unclaimed new tasks: when to look next.</summary>
+    public async Task<DateTimeOffset?> NextStartAfterAsync(DateTimeOffset after, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var next = await db.Tasks
+            .Where(t => t.Status == TaskState.New && t.StartTimestamp > after && t.ClaimedBy == null)
+            .OrderBy(t => t.StartTimestamp)
+            .Select(t => (DateTimeOffset?)t.StartTimestamp)
+            .FirstOrDefaultAsync(cancellationToken);
+        return next;
+    }
+
+    /// <summary>Gives unstarted claims back to the dispatcher: those of a node's earlier life, or those older than a cut-off.</summary>
+    public async Task<int> ReleaseClaimsAsync(string? claimPrefix, DateTimeOffset? claimedBefore, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var claims = db.Tasks.Where(t => t.Status == TaskState.New && t.ClaimedBy != null);
+        if (claimPrefix is not null) claims = claims.Where(t => t.ClaimedBy!.StartsWith(claimPrefix));
+        if (claimedBefore is { } cutOff) claims = claims.Where(t => t.ClaimedTimestamp < cutOff);
+        return await claims.ExecuteUpdateAsync(set => set
+            .SetProperty(t => t.ClaimedBy, (string?)null)
+            .SetProperty(t => t.ClaimedTimestamp, (DateTimeOffset?)null), cancellationToken);
+    }
+
+    /// <summary>Gives specific claimed tasks back, if they are still new and still held by that claim.</summary>
+    public async Task<int> ReleaseAsync(IReadOnlyList<string> ids, string claimToken, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Tasks
+            .Where(t => ids.Contains(t.Id) && t.Status == TaskState.New && t.ClaimedBy == claimToken)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(t => t.ClaimedBy, (string?)null)
+                .SetProperty(t => t.ClaimedTimestamp, (DateTimeOffset?)null), cancellationToken);
+    }
+
+    /// <summary>Tasks a node left in progress: their outcome is unknown.</summary>
+    public async Task<IReadOnlyList<string>> FindInProgressClaimedByAsync(string claimPrefix, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Tasks
+            .Where(t => t.Status == TaskState.InProgress && t.ClaimedBy != null && t.ClaimedBy.StartsWith(claimPrefix))
+            .Select(t => t.Id)
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Moves claimed tasks from <c>new</c> to <c>inProgress</c>, guarded by status and claim: a task canceled or
+    /// re-claimed meanwhile is left alone. Returns the ids that moved: only those may be invoked.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> StartAsync(
+        IReadOnlyList<string> ids, string claimToken, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0) return new HashSet<string>();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var command = await CommandAsync(db, cancellationToken);
+        var idList = string.Join(',', ids.Select((id, i) => Parameter(command, $"$id{i}", id)));
+        command.CommandText = $"""
+            UPDATE Tasks SET Status = $inProgress, ExecutionStartTimestamp = $now, StatusChangedTimestamp = $now, UpdateTimestamp = $now
+            WHERE Status = $new AND ClaimedBy = $token AND Id IN ({idList})
+            RETURNING Id
+            """;
+        Parameter(command, "$inProgress", InProgress);
+        Parameter(command, "$new", New);
+        Parameter(command, "$token", claimToken);
+        Parameter(command, "$now", now.ToUnixTimeMilliseconds());
+
+        var started = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) started.Add(reader.GetString(0));
+        return started;
+    }
+
+    private static async Task<DbCommand> CommandAsync(TasksDbContext db, CancellationToken cancellationToken)
+    {
+        var connection = db.Database.GetDbConnection();
+        if (connection.State != System.Data.ConnectionState.Open) await db.Database.OpenConnectionAsync(cancellationToken);
+        return connection.CreateCommand();
+    }
+
+    private static string Parameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+        return name;
+    }
+}

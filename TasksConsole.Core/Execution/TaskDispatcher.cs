@@ -1,0 +1,98 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using TasksConsole.Core.Functions;
+
+namespace TasksConsole.Core.Execution;
+
+/// <summary>
+/// One per node. Claims due tasks in queue order into free capacity (global and per function), hands them to
+/// Hangfire in batches, then sleeps until the next start time (less the look-ahead), a wake-up, or the fallback poll.
+/// </summary>
+public sealed class TaskDispatcher(
+    TaskClaimer claimer,
+    ITaskBatchQueue queue,
+    IFunctionCatalog functions,
+    CapacityTracker capacity,
+    DispatchSignal signal,
+    ExecutionRecovery recovery,
+    ExecutionOptions options,
+    TimeProvider clock,
+    ILogger<TaskDispatcher> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        await recovery.RecoverThisNodeAsync(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var result = await DispatchOnceAsync(stoppingToken);
+                if (result.FilledCapacity && capacity.InFlight < options.MaxConcurrency) continue;
+                await signal.WaitAsync(await NextWaitAsync(result, stoppingToken), stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Dispatching failed; trying again shortly");
+                await signal.WaitAsync(options.FallbackPoll, stoppingToken);
+            }
+        }
+    }
+
+    public sealed record DispatchResult(int Claimed, bool FilledCapacity);
+
+    /// <summary>One round: claim what is due into the free capacity and enqueue it.</summary>
+    public async Task<DispatchResult> DispatchOnceAsync(CancellationToken cancellationToken)
+    {
+        var free = options.MaxConcurrency - capacity.InFlight;
+        if (free <= 0) return new DispatchResult(0, FilledCapacity: true);
+
+        var catalog = await functions.GetAllAsync(cancellationToken);
+        var inFlight = capacity.SnapshotPerFunction();
+        var excluded = catalog.Values
+            .Where(f => !f.Enabled || f.ConcurrencyLimit is { } limit && inFlight.GetValueOrDefault(f.Name) >= limit)
+            .Select(f => f.Name)
+            .ToList();
+
+        var now = clock.GetUtcNow();
+        var candidates = await claimer.FindCandidatesAsync(now + options.LookAhead, free, excluded, cancellationToken);
+        if (candidates.Count == 0) return new DispatchResult(0, FilledCapacity: false);
+
+        // Per-function limits within this round: a function's surplus is skipped, not allowed to block the others.
+        var chosen = new List<ClaimCandidate>(candidates.Count);
+        var taken = new Dictionary<string, int>(inFlight, StringComparer.Ordinal);
+        foreach (var candidate in candidates)
+        {
+            var running = taken.GetValueOrDefault(candidate.FunctionName);
+            if (catalog.GetValueOrDefault(candidate.FunctionName)?.ConcurrencyLimit is { } limit && running >= limit) continue;
+            taken[candidate.FunctionName] = running + 1;
+            chosen.Add(candidate);
+        }
+
+        var claimToken = $"{options.NodeId}:{Guid.NewGuid():N}";
+        var won = await claimer.ClaimAsync(chosen.Select(c => c.Id).ToList(), claimToken, now, cancellationToken);
+        var claimed = chosen.Where(c => won.Contains(c.Id)).ToList();
+        if (claimed.Count == 0) return new DispatchResult(0, FilledCapacity: false);
+
+        capacity.Add(claimToken, claimed.Select(c => (c.Id, c.FunctionName)));
+        foreach (var batch in claimed.Chunk(options.BatchSize))
+        {
+            queue.Enqueue(claimToken, batch.Select(c => c.Id).ToList());
+        }
+        return new DispatchResult(claimed.Count, FilledCapacity: candidates.Count == free);
+    }
+
+    private async Task<TimeSpan> NextWaitAsync(DispatchResult result, CancellationToken cancellationToken)
+    {
+        if (capacity.InFlight >= options.MaxConcurrency) return options.FallbackPoll;
+        var now = clock.GetUtcNow();
+        var next = await claimer.NextStartAfterAsync(now + options.LookAhead, cancellationToken);
+        if (next is null) return options.FallbackPoll;
+        var wait = next.Value - options.LookAhead - now;
+        return wait < options.FallbackPoll ? wait : options.FallbackPoll;
+    }
+}

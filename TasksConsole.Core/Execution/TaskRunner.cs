@@ -1,0 +1,107 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using TasksConsole.Core.Data;
+using TasksConsole.Core.Functions;
+using TasksConsole.Core.Tasks;
+
+namespace TasksConsole.Core.Execution;
+
+/// <summary>
+/// Runs one claimed batch: waits for each task's exact start time, moves the due ones to <c>inProgress</c> in one
+/// guarded UPDATE (a task canceled meanwhile stays canceled and is never invoked), invokes them concurrently, and
+/// hands each outcome to the <see cref="OutcomeWriter"/> as soon as it arrives.
+/// </summary>
+public sealed class TaskRunner(
+    IDbContextFactory<TasksDbContext> dbFactory,
+    TaskClaimer claimer,
+    TaskInvoker invoker,
+    OutcomeWriter outcomes,
+    IFunctionCatalog functions,
+    CapacityTracker capacity,
+    DispatchSignal dispatch,
+    ITaskChangeFeed changes,
+    TimeProvider clock,
+    ILogger<TaskRunner> logger)
+{
+    public async Task RunBatchAsync(string claimToken, IReadOnlyList<string> taskIds, CancellationToken cancellationToken)
+    {
+        List<TaskRecord> tasks;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            tasks = await db.Tasks.AsNoTracking()
+                .Where(t => taskIds.Contains(t.Id) && t.ClaimedBy == claimToken && t.Status == TaskState.New)
+                .OrderBy(t => t.StartTimestamp)
+                .ToListAsync(cancellationToken);
+        }
+        // Canceled since the claim, or a job from an earlier run whose claims were released: nothing to do.
+        foreach (var gone in taskIds.Except(tasks.Select(t => t.Id))) Release(claimToken, gone);
+
+        var running = new List<Task>();
+        while (tasks.Count > 0)
+        {
+            var wait = tasks[0].StartTimestamp - clock.GetUtcNow();
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, clock, cancellationToken);
+
+            var now = clock.GetUtcNow();
+            var due = tasks.TakeWhile(t => t.StartTimestamp <= now).ToList();
+            tasks.RemoveRange(0, due.Count);
+            running.AddRange(await StartAsync(claimToken, due, cancellationToken));
+        }
+        await Task.WhenAll(running);
+    }
+
+    private async Task<IEnumerable<Task>> StartAsync(string claimToken, List<TaskRecord> due, CancellationToken cancellationToken)
+    {
+        var catalog = await functions.GetAllAsync(cancellationToken);
+        // A function disabled after the claim: give its tasks back so they wait, still new, until it is enabled.
+        var held = due.Where(t => catalog.GetValueOrDefault(t.FunctionName) is { Enabled: false }).ToList();
+        if (held.Count > 0)
+        {
+            await claimer.ReleaseAsync(held.Select(t => t.Id).ToList(), claimToken, cancellationToken);
+            foreach (var task in held) Release(claimToken, task.Id);
+            due = due.Except(held).ToList();
+        }
+
+        var now = Truncate(clock.GetUtcNow());
+        var started = await claimer.StartAsync(due.Select(t => t.Id).ToList(), claimToken, now, cancellationToken);
+        var invocations = new List<Task>(started.Count);
+        foreach (var task in due)
+        {
+            if (!started.Contains(task.Id))
+            {
+                Release(claimToken, task.Id);
+                continue;
+            }
+            task.Status = TaskState.InProgress;
+            task.StatusChangedTimestamp = task.UpdateTimestamp = task.ExecutionStartTimestamp = now;
+            changes.Publish(new TaskChange(TaskChangeKind.StatusChanged, task.Id, task.FunctionName, task.Status, task.Tags, now));
+            invocations.Add(RunAsync(claimToken, task, catalog.GetValueOrDefault(task.FunctionName), cancellationToken));
+        }
+        return invocations;
+    }
+
+    private async Task RunAsync(string claimToken, TaskRecord task, FunctionRecord? function, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var outcome = await invoker.InvokeAsync(task, function, cancellationToken);
+            await outcomes.RecordAsync(task.Id, outcome);
+        }
+        catch (Exception ex)
+        {
+            // The outcome could not be recorded; the task stays in progress and the zombie cleanup will fail it.
+            logger.LogError(ex, "Task {TaskId} ran but its outcome could not be recorded", task.Id);
+        }
+        finally
+        {
+            Release(claimToken, task.Id);
+        }
+    }
+
+    private void Release(string claimToken, string taskId)
+    {
+        if (capacity.Release(claimToken, taskId)) dispatch.Wake();
+    }
+
+    private static DateTimeOffset Truncate(DateTimeOffset instant) => DateTimeOffset.FromUnixTimeMilliseconds(instant.ToUnixTimeMilliseconds());
+}

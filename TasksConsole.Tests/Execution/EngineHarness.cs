@@ -1,0 +1,144 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using TasksConsole.Core.Data;
+using TasksConsole.Core.Execution;
+using TasksConsole.Core.Execution.Lambda;
+using TasksConsole.Core.Functions;
+using TasksConsole.Core.Tasks;
+using TasksConsole.Tests.Infrastructure;
+
+namespace TasksConsole.Tests.Execution;
+
+/// <summary>
+/// The engine over a real SQLite file with Lambda scripted: the dispatcher and outcome writer run as they do in
+/// the app, and claimed batches run straight on the thread pool instead of through Hangfire.
+/// </summary>
+public sealed class EngineHarness : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<IHostedService> _started = [];
+
+    private readonly bool _ownsDatabase;
+
+    private EngineHarness(ServiceProvider services, TestDatabase database, ScriptedLambda lambda, bool ownsDatabase)
+    {
+        _services = services;
+        _ownsDatabase = ownsDatabase;
+        Database = database;
+        Lambda = lambda;
+    }
+
+    public TestDatabase Database { get; }
+    public ScriptedLambda Lambda { get; }
+    public IServiceProvider Services => _services;
+    public TaskService Tasks => _services.GetRequiredService<TaskService>();
+    public FunctionService Functions => _services.GetRequiredService<FunctionService>();
+    public ExecutionOptions Options => _services.GetRequiredService<ExecutionOptions>();
+
+    /// <summary>Builds an engine; <paramref name="database"/> lets a second engine take over the first one's store (a restart).</summary>
+    public static async Task<EngineHarness> CreateAsync(
+        Action<ExecutionOptions>? configure = null, TestDatabase? database = null, ScriptedLambda? lambda = null, bool startDispatcher = true)
+    {
+        var ownsDatabase = database is null;
+        database ??= await TestDatabase.CreateAsync();
+        lambda ??= new ScriptedLambda();
+        var options = new ExecutionOptions
+        {
+            NodeId = "test-node",
+            LookAhead = TimeSpan.FromMilliseconds(100),
+            FallbackPoll = TimeSpan.FromMilliseconds(200),
+        };
+        configure?.Invoke(options);
+
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton(database.Factory)
+            .AddTasksCore()
+            .AddFunctionsCore()
+            .AddTaskEngine(options)
+            .AddSingleton<ILambdaInvoker>(lambda)
+            .AddSingleton(new LambdaOptions { TimeoutMargin = TimeSpan.FromSeconds(1) })
+            .AddSingleton<ITaskBatchQueue, ThreadPoolBatchQueue>()
+            .BuildServiceProvider();
+        var harness = new EngineHarness(services, database, lambda, ownsDatabase);
+        await harness.StartAsync(services.GetRequiredService<OutcomeWriter>());
+        if (startDispatcher) await harness.StartAsync(services.GetRequiredService<TaskDispatcher>());
+        return harness;
+    }
+
+    public Task<FunctionRecord> AddFunctionAsync(string name, bool retry = false, int? concurrencyLimit = null,
+        IReadOnlyList<int>? retryDelays = null, IReadOnlyList<string>? errorsToRetry = null, int timeLimitSeconds = 30) =>
+        Functions.CreateAsync(new FunctionDefinition
+        {
+            Name = name,
+            RetryEnabled = retry,
+            ConcurrencyLimit = concurrencyLimit,
+            RetryDelaysSeconds = retryDelays ?? [0, 0, 0],
+            ErrorsToRetry = errorsToRetry ?? [],
+            TimeLimitSeconds = timeLimitSeconds,
+        });
+
+    public Task<TaskRecord> ScheduleAsync(string functionName, long priority = 0, DateTimeOffset? start = null, string[]? tags = null) =>
+        Tasks.CreateAsync(new NewTask(functionName, Priority: priority, StartTimestamp: start, Tags: tags), Caller.System);
+
+    public async Task<TaskRecord> GetAsync(string id)
+    {
+        await using var db = await Database.Factory.CreateDbContextAsync();
+        return await db.Tasks.AsNoTracking().SingleAsync(t => t.Id == id);
+    }
+
+    public async Task<List<TaskRecord>> AllAsync()
+    {
+        await using var db = await Database.Factory.CreateDbContextAsync();
+        return await db.Tasks.AsNoTracking().OrderBy(t => t.CreationTimestamp).ThenBy(t => t.Id).ToListAsync();
+    }
+
+    /// <summary>Waits until <paramref name="done"/> holds for the whole store, failing with its last state after the timeout.</summary>
+    public async Task<List<TaskRecord>> WaitUntilAsync(Func<List<TaskRecord>, bool> done, TimeSpan? timeout = null, string? what = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var tasks = await AllAsync();
+            if (done(tasks)) return tasks;
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out waiting for {what ?? "the tasks"}; they are: " +
+                            string.Join(", ", tasks.Select(t => $"{t.Id[^6..]} {t.FunctionName} {t.Status.ToWire()}")));
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    public Task StartDispatcherAsync() => StartAsync(_services.GetRequiredService<TaskDispatcher>());
+
+    private async Task StartAsync(IHostedService service)
+    {
+        await service.StartAsync(_stop.Token);
+        _started.Add(service);
+    }
+
+    /// <summary>Stops the hosted parts, as a node shutting down would.</summary>
+    public async Task StopAsync()
+    {
+        _stop.Cancel();
+        foreach (var service in Enumerable.Reverse(_started)) await service.StopAsync(CancellationToken.None);
+        _started.Clear();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        await _services.DisposeAsync();
+        if (_ownsDatabase) await Database.DisposeAsync();
+    }
+
+    private sealed class ThreadPoolBatchQueue(TaskRunner runner) : ITaskBatchQueue
+    {
+        public void Enqueue(string claimToken, IReadOnlyList<string> taskIds) =>
+            _ = Task.Run(() => runner.RunBatchAsync(claimToken, taskIds, CancellationToken.None));
+    }
+}
