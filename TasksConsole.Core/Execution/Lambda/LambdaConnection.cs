@@ -17,11 +17,14 @@ public interface ILambdaConnectionSource
 /// <summary>AWS (or an emulator given by <see cref="LambdaOptions.ServiceUrl"/>) with the standard credential and region chains.</summary>
 public sealed class AwsLambdaConnectionSource(LambdaOptions options) : ILambdaConnectionSource
 {
-    private readonly Lazy<LambdaConnection> _connection = new(() => Resolve(options));
+    // PublicationOnly: a failed resolution (say, instance metadata briefly unreachable) must not be cached for the
+    // life of the process the way the default Lazy mode caches exceptions.
+    private readonly Lazy<LambdaConnection> _connection = new(() => Resolve(options), LazyThreadSafetyMode.PublicationOnly);
 
     public ValueTask<LambdaConnection> GetAsync(CancellationToken cancellationToken) => ValueTask.FromResult(_connection.Value);
 
-    private static LambdaConnection Resolve(LambdaOptions options)
+    /// <summary>The endpoint and signing region, without touching credentials (cheap enough to log at start-up).</summary>
+    public static (Uri Endpoint, RegionEndpoint Region) ResolveEndpoint(LambdaOptions options)
     {
         var region = !string.IsNullOrWhiteSpace(options.Region)
             ? RegionEndpoint.GetBySystemName(options.Region)
@@ -29,6 +32,12 @@ public sealed class AwsLambdaConnectionSource(LambdaOptions options) : ILambdaCo
         var endpoint = !string.IsNullOrWhiteSpace(options.ServiceUrl)
             ? new Uri(options.ServiceUrl.TrimEnd('/') + "/")
             : new Uri($"https://lambda.{region.SystemName}.{region.PartitionDnsSuffix}/");
+        return (endpoint, region);
+    }
+
+    private static LambdaConnection Resolve(LambdaOptions options)
+    {
+        var (endpoint, region) = ResolveEndpoint(options);
         return new LambdaConnection(endpoint, region, ResolveCredentials(options));
     }
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Amazon.Runtime;
 using Amazon.Runtime.Signing;
 using Microsoft.Extensions.Logging;
 
@@ -40,13 +41,23 @@ public sealed class LambdaInvoker(
                 var delay = RetryDelay(ex, attempt);
                 logger.LogInformation("Lambda {Function} answered {Status} {Code}; attempt {Attempt} again in {Delay} ms",
                     invocation.Target.FunctionName, ex.StatusCode, ex.ErrorCode, attempt + 1, delay.TotalMilliseconds);
-                await Task.Delay(delay, budget.Token);
+                try
+                {
+                    await Task.Delay(delay, budget.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // Out of time between attempts: Lambda refused the last one, so nothing ran.
+                    throw new LambdaServiceException(ex.StatusCode, ex.ErrorCode,
+                        $"{ex.Message} (gave up: the {invocation.Timeout.TotalSeconds:0.#} s budget ran out before attempt {attempt + 1})",
+                        ex.RequestId, ex.RetryAfter, mayHaveRun: false, inner: ex);
+                }
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {
                 throw new LambdaServiceException(0, "ClientTimeout",
                     $"No answer from Lambda within {invocation.Timeout.TotalSeconds:0.#} s; the function may have run.",
-                    mayHaveRun: true);
+                    mayHaveRun: true, inner: ex);
             }
         }
     }
@@ -70,9 +81,15 @@ public sealed class LambdaInvoker(
         catch (HttpRequestException ex)
         {
             // Only a failure to connect proves the request never left; anything later may have reached the function.
-            var notSent = ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError;
+            var notSent = ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
+                or HttpRequestError.SecureConnectionError;
             throw new LambdaServiceException(notSent ? 503 : 0, notSent ? "ConnectionFailed" : "ConnectionLost",
                 $"Lambda could not be reached at {uri.GetLeftPart(UriPartial.Authority)}: {ex.Message}", mayHaveRun: !notSent, inner: ex);
+        }
+        catch (Exception ex) when (ex is AmazonClientException or AmazonServiceException)
+        {
+            // The signing handler resolves (and refreshes) credentials before anything is sent.
+            throw new LambdaServiceException(0, "CredentialsUnavailable", $"The request to Lambda could not be signed: {ex.Message}", inner: ex);
         }
 
         using (response)
@@ -100,7 +117,16 @@ public sealed class LambdaInvoker(
         try
         {
             if (_client is { } raced) return raced;
-            var connection = await connectionSource.GetAsync(cancellationToken);
+            LambdaConnection connection;
+            try
+            {
+                connection = await connectionSource.GetAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Callers handle one failure type for "Invoke did not happen"; the next call tries the source again.
+                throw new LambdaServiceException(0, "ConnectionUnavailable", $"No Lambda connection: {ex.Message}", inner: ex);
+            }
             var inner = transport?.Invoke() ?? new SocketsHttpHandler
             {
                 // The signer requires redirects off; keep-alive connections matter for long and frequent calls.
@@ -126,10 +152,13 @@ public sealed class LambdaInvoker(
         return new Uri(endpoint, path);
     }
 
+    /// <summary>
+    /// The server's Retry-After wins when given (it knows when capacity returns); otherwise exponential backoff with
+    /// jitter. Either way no single wait exceeds <see cref="LambdaOptions.MaxRetryDelay"/>.
+    /// </summary>
     private TimeSpan RetryDelay(LambdaServiceException error, int attempt)
     {
-        var backoff = TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt - 1) + Random.Shared.Next(0, 100));
-        var delay = error.RetryAfter is { } retryAfter && retryAfter > backoff ? retryAfter : backoff;
+        var delay = error.RetryAfter ?? TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt - 1) + Random.Shared.Next(0, 100));
         return delay > options.MaxRetryDelay ? options.MaxRetryDelay : delay;
     }
 
@@ -140,6 +169,7 @@ public sealed class LambdaInvoker(
         try
         {
             using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object) throw new JsonException("The error body is not a JSON object.");
             foreach (var property in document.RootElement.EnumerateObject())
             {
                 if (property.Value.ValueKind != JsonValueKind.String) continue;
@@ -170,14 +200,20 @@ public sealed class LambdaInvoker(
         return (hash >= 0 ? code[(hash + 1)..] : code).Trim();
     }
 
-    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    /// <summary>
+    /// Delta seconds, an HTTP date, or (leniently, as some proxies and emulators send) fractional seconds such as
+    /// <c>0.5</c>, read with the invariant culture. Negative or unreadable values are ignored.
+    /// </summary>
+    internal static TimeSpan? RetryAfter(HttpResponseMessage response)
     {
         if (response.Headers.RetryAfter is { } retryAfter)
         {
             if (retryAfter.Delta is { } delta) return delta;
-            if (retryAfter.Date is { } date) return date - DateTimeOffset.UtcNow;
+            if (retryAfter.Date is { } date) return date > DateTimeOffset.UtcNow ? date - DateTimeOffset.UtcNow : TimeSpan.Zero;
         }
-        return Header(response, "Retry-After") is { } text && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+        return Header(response, "Retry-After") is { } text
+               && double.TryParse(text.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds)
+               && seconds is >= 0 and < 86_400
             ? TimeSpan.FromSeconds(seconds)
             : null;
     }

@@ -1,3 +1,5 @@
+using TasksConsole.Core.Execution.LocalRuntime;
+
 namespace TasksConsole.Core.Execution.Lambda;
 
 /// <summary>Configuration section <c>Lambda</c>: where and how to call AWS Lambda (or a compatible endpoint).</summary>
@@ -27,6 +29,9 @@ public sealed class LambdaOptions
 
     /// <summary>Added to a function's time limit to get the HTTP timeout, so Lambda's own timeout answer arrives first.</summary>
     public TimeSpan TimeoutMargin { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The built-in local runtime, used when <see cref="IsConfigured"/> is false.</summary>
+    public LocalRuntimeOptions LocalRuntime { get; set; } = new();
 
     /// <summary>Set when the operator configured a real or emulated Lambda endpoint.</summary>
     public bool IsConfigured =>
