@@ -1,6 +1,8 @@
 using TasksConsole.Web.Api;
 using TasksConsole.Web.Auth;
 using TasksConsole.Web.Components;
+using TasksConsole.Web.Functions;
+using TasksConsole.Web.Schedules;
 using TasksConsole.Web.Storage;
 using TasksConsole.Web.Tasks;
 
@@ -10,6 +12,8 @@ builder.AddTasksStorage();
 builder.AddTasksConsoleAuth();
 builder.AddTasksApi();
 builder.Services.AddTasksFeature();
+builder.Services.AddFunctionsFeature();
+builder.Services.AddSchedulesFeature();
 builder.AddConsoleUi();
 
 var app = builder.Build();
@@ -23,6 +27,8 @@ app.UseConsoleUiAssets();
 
 app.MapAuthEndpoints();
 app.MapTasksEndpoints();
+app.MapFunctionsEndpoints();
+app.MapSchedulesEndpoints();
 app.MapApiReference();
 app.MapConsoleUi();
 

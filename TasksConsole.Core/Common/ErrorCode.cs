@@ -23,6 +23,8 @@ public sealed record ErrorCode(int Code, string Name, int HttpStatus)
     public static readonly ErrorCode AccessTokenUnknown = new(117, "ACCESS_TOKEN_UNKNOWN_EXCEPTION", 401);
     public static readonly ErrorCode AccessTokenExpired = new(118, "ACCESS_TOKEN_EXPIRED_EXCEPTION", 401);
     public static readonly ErrorCode TooManyRequests = new(429, "TOO_MANY_REQUESTS_EXCEPTION", 429);
+    public static readonly ErrorCode InvalidFunctionCode = new(1401, "INVALID_FUNCTION_CODE_EXCEPTION", 400);
+    public static readonly ErrorCode InvalidFunctionName = new(1407, "INVALID_FUNCTION_NAME_EXCEPTION", 400);
 }
 
 /// <summary>An expected failure with an EXH error code; the API turns it into <c>{code,name,message}</c>.</summary>

@@ -54,6 +54,22 @@ public static class FunctionDefaults
     public const int MaxRetries = 10;
     public const int MaxRetryDelaySeconds = 24 * 60 * 60;
     public static readonly IReadOnlyList<int> RetryDelaysSeconds = [2, 5, 10];
+
+    public const int MaxConcurrencyLimit = 1000;
+    public const int MaxDescriptionLength = 1024;
+
+    /// <summary>Lambda's own limit on a handler string.</summary>
+    public const int MaxEntryPointLength = 128;
+    public const int MaxRuntimeLength = 64;
+
+    /// <summary>Lambda's limits on the FunctionName and Qualifier parameters of Invoke.</summary>
+    public const int MaxLambdaFunctionNameLength = 170;
+    public const int MaxQualifierLength = 128;
+
+    /// <summary>Lambda refuses more than 4 KB of environment variables (names plus values).</summary>
+    public const int MaxEnvironmentBytes = 4 * 1024;
+    public const int MaxErrorsToRetry = 100;
+    public const int MaxErrorNameLength = 256;
 }
 
 public static class FunctionPermissionModes

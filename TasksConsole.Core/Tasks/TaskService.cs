@@ -3,16 +3,21 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Data;
+using TasksConsole.Core.Functions;
 
 namespace TasksConsole.Core.Tasks;
 
-/// <summary>What a caller asks for when scheduling a task; absent values take their defaults.</summary>
+/// <summary>
+/// What a caller asks for when scheduling a task; absent values take their defaults (an absent priority is the
+/// function's default priority). <see cref="ScheduleId"/> marks a task created by a schedule firing.
+/// </summary>
 public sealed record NewTask(
     string FunctionName,
     string? DataJson = null,
     long? Priority = null,
     DateTimeOffset? StartTimestamp = null,
-    IReadOnlyList<string>? Tags = null);
+    IReadOnlyList<string>? Tags = null,
+    string? ScheduleId = null);
 
 /// <summary>Who is acting: recorded as createdByUserId / createdByApplicationId.</summary>
 public sealed record Caller(string? UserId, string? ApplicationId)
@@ -21,14 +26,51 @@ public sealed record Caller(string? UserId, string? ApplicationId)
 }
 
 /// <summary>Creating, cancelling and reading tasks: shared by the REST API, the console and the scheduler.</summary>
-public sealed class TaskService(IDbContextFactory<TasksDbContext> dbFactory, TimeProvider clock, ITaskChangeFeed changes)
+/// <remarks>
+/// A task created without a priority takes its function's default priority. A task for a function that is not
+/// registered (or is disabled) is accepted with priority 0: the registry may change before the task is due, and
+/// the engine fails it at run time with an <c>invocation</c> error. Without a catalog (a service built by hand,
+/// outside DI) every default priority is 0.
+/// </remarks>
+public sealed class TaskService(
+    IDbContextFactory<TasksDbContext> dbFactory, TimeProvider clock, ITaskChangeFeed changes, IFunctionCatalog? functions = null)
 {
-    public async Task<TaskRecord> CreateAsync(NewTask input, Caller caller, CancellationToken cancellationToken = default)
+    public async Task<TaskRecord> CreateAsync(NewTask input, Caller caller, CancellationToken cancellationToken = default) =>
+        (await CreateCoreAsync(input, caller, guard: null, cancellationToken))!;
+
+    /// <summary>
+    /// Creates the task only if <paramref name="guard"/>, run first in the same transaction, returns true; null
+    /// otherwise. A schedule firing uses it to claim its slot and create the slot's task atomically, so that
+    /// racing nodes create one task per slot and a crash between the two cannot lose or repeat one.
+    /// </summary>
+    public Task<TaskRecord?> CreateGuardedAsync(
+        NewTask input, Caller caller, Func<TasksDbContext, CancellationToken, Task<bool>> guard, CancellationToken cancellationToken = default) =>
+        CreateCoreAsync(input, caller, guard, cancellationToken);
+
+    private async Task<TaskRecord?> CreateCoreAsync(
+        NewTask input, Caller caller, Func<TasksDbContext, CancellationToken, Task<bool>>? guard, CancellationToken cancellationToken)
     {
+        if (input.Priority is null && functions is not null && !string.IsNullOrEmpty(input.FunctionName))
+        {
+            var function = await functions.FindAsync(input.FunctionName, cancellationToken);
+            input = input with { Priority = function?.DefaultPriority ?? 0 };
+        }
         var task = BuildTask(input, caller);
+
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        db.Tasks.Add(task);
-        await db.SaveChangesAsync(cancellationToken);
+        if (guard is null)
+        {
+            db.Tasks.Add(task);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        else
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (!await guard(db, cancellationToken)) return null;
+            db.Tasks.Add(task);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
         changes.Publish(new TaskChange(TaskChangeKind.Created, task.Id, task.FunctionName, task.Status, task.Tags, task.CreationTimestamp));
         return task;
     }
@@ -81,6 +123,7 @@ public sealed class TaskService(IDbContextFactory<TasksDbContext> dbFactory, Tim
             StatusChangedTimestamp = now,
             CreatedByUserId = caller.UserId,
             CreatedByApplicationId = caller.ApplicationId,
+            ScheduleId = input.ScheduleId,
         };
         task.SetTags(tags);
         return task;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using TasksConsole.Core.Functions;
 
 namespace TasksConsole.Core.Tasks;
 
@@ -7,6 +8,7 @@ public static class TasksServiceCollectionExtensions
     public static IServiceCollection AddTasksCore(this IServiceCollection services)
     {
         services.AddSingleton<ITaskChangeFeed, TaskChangeFeed>();
+        services.AddFunctionCatalog();
         services.AddSingleton<TaskService>();
         services.AddSingleton<TaskQueries>();
         return services;

@@ -1,0 +1,237 @@
+using Microsoft.EntityFrameworkCore;
+using TasksConsole.Core.Common;
+using TasksConsole.Core.Data;
+using TasksConsole.Core.Rql;
+using TasksConsole.Core.Tasks;
+
+namespace TasksConsole.Core.Schedules;
+
+/// <summary>Bounds on schedules. EXH documents none; these are ours (see docs/functions-and-schedules.md).</summary>
+public static class ScheduleLimits
+{
+    public const long MinIntervalSeconds = 1;
+
+    /// <summary>Ten years: far beyond any real use, and it keeps slot arithmetic clear of overflow.</summary>
+    public const long MaxIntervalSeconds = 10L * 366 * 24 * 60 * 60;
+
+    public const int MaxCronLength = 256;
+    public const int MaxTimeZoneLength = 64;
+    public const int DefaultPreviewCount = 10;
+    public const int MaxPreviewCount = 100;
+    public const int DefaultLimit = 20;
+    public const int MaxLimit = 50;
+}
+
+/// <summary>
+/// A schedule as a caller asks for it: exactly one of <see cref="IntervalSeconds"/> (EXH) and <see cref="Cron"/>
+/// (with an optional IANA <see cref="TimeZone"/>); the rest becomes each firing's task.
+/// </summary>
+public sealed record NewSchedule(
+    string FunctionName,
+    long? IntervalSeconds = null,
+    string? Cron = null,
+    string? TimeZone = null,
+    string? DataJson = null,
+    long? Priority = null,
+    DateTimeOffset? StartTimestamp = null,
+    IReadOnlyList<string>? Tags = null,
+    bool Paused = false);
+
+/// <summary>A page of schedules with the paging values actually applied.</summary>
+public sealed record SchedulePage(IReadOnlyList<ScheduleRecord> Schedules, long? Total, int Offset, int Limit);
+
+/// <summary>
+/// Creating, listing, pausing and deleting schedules, shared by the REST API and the console. Firing is
+/// <see cref="ScheduleFiringService"/>'s job; this service wakes it when a schedule may have become due sooner.
+/// </summary>
+public sealed class ScheduleService(
+    IDbContextFactory<TasksDbContext> dbFactory, TimeProvider clock, TaskService tasks, ScheduleWakeSignal wake)
+{
+    public async Task<ScheduleRecord> CreateAsync(NewSchedule input, Caller caller, CancellationToken cancellationToken = default)
+    {
+        var schedule = Build(input, caller);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.Schedules.Add(schedule);
+        await db.SaveChangesAsync(cancellationToken);
+        if (!schedule.Paused) wake.Wake();
+        return schedule;
+    }
+
+    /// <summary>Validates the input and builds the row (with its first firing); throws <see cref="ServiceException"/> on bad input.</summary>
+    public ScheduleRecord Build(NewSchedule input, Caller caller)
+    {
+        if (string.IsNullOrEmpty(input.FunctionName))
+        {
+            throw new ServiceException(ErrorCode.MissingRequiredFields, "Field 'functionName' is required.");
+        }
+        var now = Truncate(clock.GetUtcNow());
+        var start = Truncate(input.StartTimestamp ?? now);
+        var timing = Timing(input, start);
+
+        // Every firing's task is built from these fields: checking them as a task now means a firing can never
+        // fail validation later.
+        var template = tasks.BuildTask(new NewTask(input.FunctionName, input.DataJson, input.Priority ?? 0, start, input.Tags), caller);
+
+        var first = ScheduleCalculator.Initial(timing, now)
+            ?? throw new ServiceException(ErrorCode.FieldFormat, "Field 'cron' never matches a date after the start.");
+        return new ScheduleRecord
+        {
+            Id = ObjectId.NewId(clock),
+            FunctionName = input.FunctionName,
+            DataJson = template.DataJson,
+            Priority = input.Priority,
+            Tags = template.Tags,
+            IntervalSeconds = input.IntervalSeconds,
+            CronExpression = input.Cron?.Trim(),
+            TimeZone = string.IsNullOrEmpty(input.TimeZone) ? null : input.TimeZone,
+            StartTimestamp = start,
+            NextTimestamp = first,
+            Paused = input.Paused,
+            CreatedByUserId = caller.UserId,
+            CreationTimestamp = now,
+            UpdateTimestamp = now,
+        };
+    }
+
+    public async Task<ScheduleRecord?> FindByIdAsync(string id, CancellationToken cancellationToken = default)
+    {
+        if (!ObjectId.IsValid(id)) return null;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Schedules.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
+    }
+
+    /// <summary>The schedule; ID_FORMAT for a malformed id, RESOURCE_UNKNOWN for an unknown one.</summary>
+    public async Task<ScheduleRecord> GetAsync(string id, CancellationToken cancellationToken = default)
+    {
+        TaskService.EnsureId(id);
+        return await FindByIdAsync(id, cancellationToken) ?? throw Unknown(id);
+    }
+
+    public async Task<SchedulePage> FindAsync(RqlQuery query, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var fields = ScheduleRqlFields.Map;
+        var limit = query.EffectiveLimit(ScheduleLimits.DefaultLimit, ScheduleLimits.MaxLimit);
+        var offset = query.Offset ?? 0;
+
+        var schedules = await db.Schedules.AsNoTracking()
+            .ApplyQuery(query, fields)
+            .Skip(offset)
+            .Take(limit)
+            .ToListAsync(cancellationToken);
+        long? total = query.SkipCount
+            ? null
+            : await db.Schedules.ApplyFilter(query.Filter, fields).LongCountAsync(cancellationToken);
+        return new SchedulePage(schedules, total, offset, limit);
+    }
+
+    /// <summary>Deletes the schedule; the tasks it already created stay.</summary>
+    public async Task<int> DeleteAsync(string id, CancellationToken cancellationToken = default)
+    {
+        TaskService.EnsureId(id);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var deleted = await db.Schedules.Where(s => s.Id == id).ExecuteDeleteAsync(cancellationToken);
+        return deleted > 0 ? deleted : throw Unknown(id);
+    }
+
+    /// <summary>Stops firing until resumed. Returns the rows actually changed: 0 when it was already paused.</summary>
+    public async Task<int> PauseAsync(string id, CancellationToken cancellationToken = default)
+    {
+        TaskService.EnsureId(id);
+        var now = Truncate(clock.GetUtcNow());
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var changed = await db.Schedules
+            .Where(s => s.Id == id && !s.Paused)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(s => s.Paused, true)
+                .SetProperty(s => s.UpdateTimestamp, now), cancellationToken);
+        if (changed == 0 && !await db.Schedules.AnyAsync(s => s.Id == id, cancellationToken)) throw Unknown(id);
+        return changed;
+    }
+
+    /// <summary>
+    /// Fires again from the next slot after now: the slots missed while paused are skipped, not caught up.
+    /// Returns the rows actually changed: 0 when it was not paused.
+    /// </summary>
+    public async Task<int> ResumeAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var schedule = await GetAsync(id, cancellationToken);
+        if (!schedule.Paused) return 0;
+
+        var now = Truncate(clock.GetUtcNow());
+        var next = NextFrom(schedule, now)
+            ?? throw new ServiceException(ErrorCode.IllegalState, $"Schedule {id} has no firing left to resume.");
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var changed = await db.Schedules
+            .Where(s => s.Id == id && s.Paused)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(s => s.Paused, false)
+                .SetProperty(s => s.NextTimestamp, next)
+                .SetProperty(s => s.UpdateTimestamp, now), cancellationToken);
+        if (changed > 0) wake.Wake();
+        return changed;
+    }
+
+    /// <summary>The schedule's next <paramref name="count"/> firings from now on (as if resumed, when paused).</summary>
+    public async Task<IReadOnlyList<DateTimeOffset>> PreviewAsync(string id, int count, CancellationToken cancellationToken = default)
+    {
+        EnsurePreviewCount(count);
+        var schedule = await GetAsync(id, cancellationToken);
+        var first = NextFrom(schedule, Truncate(clock.GetUtcNow()));
+        return first is null ? [] : ScheduleCalculator.Upcoming(ScheduleTiming.From(schedule), first.Value, count);
+    }
+
+    /// <summary>The first <paramref name="count"/> firings a schedule created now from <paramref name="draft"/> would have.</summary>
+    public IReadOnlyList<DateTimeOffset> Preview(NewSchedule draft, int count)
+    {
+        EnsurePreviewCount(count);
+        var schedule = Build(draft, Caller.System);
+        return ScheduleCalculator.Upcoming(ScheduleTiming.From(schedule), schedule.NextTimestamp, count);
+    }
+
+    /// <summary>The stored next firing, or the first one after now when that is already past.</summary>
+    private static DateTimeOffset? NextFrom(ScheduleRecord schedule, DateTimeOffset now) =>
+        schedule.NextTimestamp >= now ? schedule.NextTimestamp : ScheduleCalculator.NextAfter(ScheduleTiming.From(schedule), now);
+
+    private static ScheduleTiming Timing(NewSchedule input, DateTimeOffset start)
+    {
+        var hasCron = !string.IsNullOrWhiteSpace(input.Cron);
+        switch (input.IntervalSeconds, hasCron)
+        {
+            case (null, false):
+                throw new ServiceException(ErrorCode.MissingRequiredFields, "Field 'interval' (seconds) is required, or 'cron' instead.");
+            case (not null, true):
+                throw new ServiceException(ErrorCode.FieldFormat, "Give either 'interval' or 'cron', not both.");
+            case ({ } seconds, false):
+                if (seconds is < ScheduleLimits.MinIntervalSeconds or > ScheduleLimits.MaxIntervalSeconds)
+                {
+                    throw new ServiceException(ErrorCode.FieldFormat,
+                        $"Field 'interval' must be between {ScheduleLimits.MinIntervalSeconds} and {ScheduleLimits.MaxIntervalSeconds} seconds.");
+                }
+                if (!string.IsNullOrEmpty(input.TimeZone))
+                {
+                    throw new ServiceException(ErrorCode.FieldFormat, "Field 'timeZone' applies to 'cron' schedules only.");
+                }
+                return ScheduleTiming.Interval(start, seconds);
+            default:
+                if (input.TimeZone is { Length: > ScheduleLimits.MaxTimeZoneLength })
+                {
+                    throw new ServiceException(ErrorCode.FieldFormat, $"Field 'timeZone' is longer than {ScheduleLimits.MaxTimeZoneLength} characters.");
+                }
+                return ScheduleTiming.ForCron(start, input.Cron!, input.TimeZone);
+        }
+    }
+
+    private static void EnsurePreviewCount(int count)
+    {
+        if (count is < 1 or > ScheduleLimits.MaxPreviewCount)
+        {
+            throw new ServiceException(ErrorCode.FieldFormat, $"'count' must be between 1 and {ScheduleLimits.MaxPreviewCount}.");
+        }
+    }
+
+    private static ServiceException Unknown(string id) => new(ErrorCode.ResourceUnknown, $"No schedule with id {id}.");
+
+    private static DateTimeOffset Truncate(DateTimeOffset instant) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(instant.ToUnixTimeMilliseconds());
+}
