@@ -1,6 +1,7 @@
 using TasksConsole.Web.Api;
 using TasksConsole.Web.Auth;
 using TasksConsole.Web.Components;
+using TasksConsole.Web.Execution;
 using TasksConsole.Web.Functions;
 using TasksConsole.Web.Schedules;
 using TasksConsole.Web.Storage;
@@ -14,12 +15,15 @@ builder.AddTasksApi();
 builder.Services.AddTasksFeature();
 builder.Services.AddFunctionsFeature();
 builder.Services.AddSchedulesFeature();
+builder.AddLambdaExecution();
+builder.AddTaskExecution();
 builder.AddConsoleUi();
 
 var app = builder.Build();
 
 await app.InitializeStorageAsync();
 await app.EnsureBootstrapAdminAsync();
+await app.EnsureDemoFunctionsAsync();
 
 app.UseTasksApiErrorHandling();
 app.UseTasksConsoleAuth();
@@ -28,7 +32,9 @@ app.UseConsoleUiAssets();
 app.MapAuthEndpoints();
 app.MapTasksEndpoints();
 app.MapFunctionsEndpoints();
+app.MapExecuteFunctionEndpoint();
 app.MapSchedulesEndpoints();
+app.MapTaskExecution();
 app.MapApiReference();
 app.MapConsoleUi();
 

@@ -73,7 +73,8 @@ public sealed class TaskRunner(
                 continue;
             }
             task.Status = TaskState.InProgress;
-            task.StatusChangedTimestamp = task.UpdateTimestamp = task.ExecutionStartTimestamp = now;
+            task.StatusChangedTimestamp = task.UpdateTimestamp = now;
+            task.ExecutionStartTimestamp = now;
             changes.Publish(new TaskChange(TaskChangeKind.StatusChanged, task.Id, task.FunctionName, task.Status, task.Tags, now));
             invocations.Add(RunAsync(claimToken, task, catalog.GetValueOrDefault(task.FunctionName), cancellationToken));
         }

@@ -42,6 +42,7 @@ public class LiveServer : IAsyncLifetime, IAsyncDisposable
             ["Storage:DataDirectory"] = DataDirectory,
             ["Auth:BootstrapAdmin:Email"] = AdminEmail,
             ["Auth:BootstrapAdmin:Password"] = AdminPassword,
+            ["Execution:WorkerCount"] = "4",
             // Request-level logs of a whole suite drown the test output; a test that needs them can override this.
             ["Logging:LogLevel:Default"] = "Warning",
         };

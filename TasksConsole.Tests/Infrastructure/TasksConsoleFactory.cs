@@ -59,6 +59,8 @@ public class TasksConsoleFactory : WebApplicationFactory<Program>
         builder.UseSetting("Storage:DataDirectory", DataDirectory);
         builder.UseSetting("Auth:BootstrapAdmin:Email", AdminEmail);
         builder.UseSetting("Auth:BootstrapAdmin:Password", AdminPassword);
+        // Many factories run at once in the suite: a few Hangfire workers each are plenty and keep the machine calm.
+        builder.UseSetting("Execution:WorkerCount", "4");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
 
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));

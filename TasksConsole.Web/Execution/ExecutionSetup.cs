@@ -3,9 +3,12 @@ using Hangfire.Dashboard;
 using Hangfire.Storage.SQLite;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Execution;
+using TasksConsole.Core.Execution.LocalRuntime;
+using TasksConsole.Core.Functions;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Web.Auth;
 using TasksConsole.Web.Live;
+using TasksConsole.Web.Execution.LocalRuntime;
 using TasksConsole.Web.Storage;
 
 namespace TasksConsole.Web.Execution;
@@ -39,6 +42,14 @@ public static class ExecutionSetup
         services.AddSignalR();
         services.AddHostedService<TaskChangeRelay>();
         return builder;
+    }
+
+    /// <summary>On the built-in runtime's first start, registers its demo functions so there is something to run.</summary>
+    public static async Task EnsureDemoFunctionsAsync(this WebApplication app)
+    {
+        if (app.Services.GetService<LocalLambdaRuntime>() is null) return;
+        await app.Services.GetRequiredService<FunctionSeeder>().EnsureDemoFunctionsAsync(LocalDemoFunctions.All.Select(f =>
+            new DemoFunctionSpec(f.Name, f.Description, (int)Math.Ceiling(f.TimeLimit.TotalSeconds), f.RetryRecommended, ErrorsToRetry: null)));
     }
 
     public static WebApplication MapTaskExecution(this WebApplication app)
