@@ -10,8 +10,8 @@ using TasksConsole.Core.Data;
 namespace TasksConsole.Core.Data.Migrations
 {
     [DbContext(typeof(TasksDbContext))]
-    [Migration("20261127185738_ExecutionModel")]
-    partial class ExecutionModel
+    [Migration("20261127192227_TagIndexFollowsStatus")]
+    partial class TagIndexFollowsStatus
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -373,6 +373,7 @@ namespace TasksConsole.Core.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
@@ -389,6 +390,9 @@ namespace TasksConsole.Core.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ClaimedBy")
+                        .HasFilter("\"ClaimedBy\" IS NOT NULL");
+
                     b.HasIndex("CreationTimestamp");
 
                     b.HasIndex("StartTimestamp");
@@ -398,6 +402,9 @@ namespace TasksConsole.Core.Data.Migrations
                     b.HasIndex("FunctionName", "Status");
 
                     b.HasIndex("Status", "CreationTimestamp");
+
+                    b.HasIndex("Status", "StartTimestamp")
+                        .HasDatabaseName("IX_Tasks_Status_StartTimestamp");
 
                     b.HasIndex("Status", "Priority", "StartTimestamp")
                         .IsDescending(false, true, false);

@@ -10,7 +10,7 @@ using TasksConsole.Core.Data;
 namespace TasksConsole.Core.Data.Migrations
 {
     [DbContext(typeof(TasksDbContext))]
-    [Migration("20261127184010_InitialCreate")]
+    [Migration("20261127192214_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -27,11 +27,17 @@ namespace TasksConsole.Core.Data.Migrations
                     b.Property<string>("ClientId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CreatedByUserId")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreationTimestamp")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("ExpiresTimestamp")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("FamilyId")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -57,6 +63,10 @@ namespace TasksConsole.Core.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ExpiresTimestamp");
+
+                    b.HasIndex("FamilyId");
+
                     b.HasIndex("TokenHash")
                         .IsUnique();
 
@@ -78,7 +88,11 @@ namespace TasksConsole.Core.Data.Migrations
 
                     b.Property<string>("Email")
                         .IsRequired()
+                        .HasMaxLength(254)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastSignInTimestamp")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("PasswordHash")
                         .IsRequired()
@@ -87,6 +101,10 @@ namespace TasksConsole.Core.Data.Migrations
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SecurityStamp")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("UpdateTimestamp")
@@ -98,6 +116,172 @@ namespace TasksConsole.Core.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("Users", (string)null);
+                });
+
+            modelBuilder.Entity("TasksConsole.Core.Events.TaskFailedEventRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreationTimestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ErrorMessage")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ErrorName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ErrorType")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FunctionName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TaskId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreationTimestamp");
+
+                    b.HasIndex("TaskId");
+
+                    b.ToTable("TaskFailedEvents", (string)null);
+                });
+
+            modelBuilder.Entity("TasksConsole.Core.Functions.FunctionRecord", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CodeBase64")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ConcurrencyLimit")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreationTimestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DefaultPriority")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EntryPoint")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EnvironmentVariablesJson")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("ErrorsToRetry")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LambdaFunctionName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MemoryLimitMb")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PermissionMode")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Qualifier")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("RetryDelaysSeconds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("RetryEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Runtime")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TimeLimitSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdateTimestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("Functions", (string)null);
+                });
+
+            modelBuilder.Entity("TasksConsole.Core.Schedules.ScheduleRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreationTimestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CronExpression")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DataJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FunctionName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("IntervalSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastFiredTimestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NextTimestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Paused")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("Priority")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StartTimestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("Tags")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TimeZone")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdateTimestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreationTimestamp");
+
+                    b.HasIndex("Paused", "NextTimestamp");
+
+                    b.ToTable("Schedules", (string)null);
                 });
 
             modelBuilder.Entity("TasksConsole.Core.Tasks.TaskLogLine", b =>
@@ -189,6 +373,7 @@ namespace TasksConsole.Core.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
@@ -205,6 +390,9 @@ namespace TasksConsole.Core.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ClaimedBy")
+                        .HasFilter("\"ClaimedBy\" IS NOT NULL");
+
                     b.HasIndex("CreationTimestamp");
 
                     b.HasIndex("StartTimestamp");
@@ -212,6 +400,11 @@ namespace TasksConsole.Core.Data.Migrations
                     b.HasIndex("StatusChangedTimestamp");
 
                     b.HasIndex("FunctionName", "Status");
+
+                    b.HasIndex("Status", "CreationTimestamp");
+
+                    b.HasIndex("Status", "StartTimestamp")
+                        .HasDatabaseName("IX_Tasks_Status_StartTimestamp");
 
                     b.HasIndex("Status", "Priority", "StartTimestamp")
                         .IsDescending(false, true, false);
@@ -221,15 +414,27 @@ namespace TasksConsole.Core.Data.Migrations
 
             modelBuilder.Entity("TasksConsole.Core.Tasks.TaskTag", b =>
                 {
-                    b.Property<string>("Tag")
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("TaskId")
                         .HasColumnType("TEXT");
 
-                    b.HasKey("Tag", "TaskId");
+                    b.Property<string>("Tag")
+                        .HasColumnType("TEXT");
 
-                    b.HasIndex("TaskId");
+                    b.Property<long>("Priority")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StartTimestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TaskId", "Tag");
+
+                    b.HasIndex("Tag", "Status", "Priority", "StartTimestamp", "TaskId")
+                        .IsDescending(false, false, true, false, false);
 
                     b.ToTable("TaskTags", (string)null);
                 });
