@@ -9,6 +9,7 @@ public static class ConsoleUiSetup
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddScoped<Live.CircuitTaskChanges>();
         return builder;
     }
 
