@@ -1,3 +1,4 @@
+using TasksConsole.Core.Common;
 using Microsoft.EntityFrameworkCore;
 using TasksConsole.Core.Data;
 using TasksConsole.Core.Functions;
@@ -23,7 +24,7 @@ public sealed class DirectExecutor(
 {
     public async Task<DirectExecution> ExecuteAsync(FunctionRecord function, string? dataJson, Caller caller, CancellationToken cancellationToken)
     {
-        var now = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
+        var now = clock.GetStoredNow();
         var task = tasks.BuildTask(new NewTask(function.Name, dataJson, Priority: 0, StartTimestamp: now), caller);
         task.Status = TaskState.InProgress;
         task.ExecutionStartTimestamp = now;

@@ -93,7 +93,7 @@ public sealed class OutcomeWriter(
         await using var db = await dbFactory.CreateDbContextAsync();
         var ids = batch.Select(b => b.TaskId).Distinct().ToList();
         var tasks = await db.Tasks.Where(t => ids.Contains(t.Id) && t.Status == TaskState.InProgress).ToDictionaryAsync(t => t.Id);
-        var now = Truncate(clock.GetUtcNow());
+        var now = clock.GetStoredNow();
         var published = new List<TaskChange>();
 
         foreach (var item in batch)
@@ -101,7 +101,7 @@ public sealed class OutcomeWriter(
             if (!tasks.TryGetValue(item.TaskId, out var task)) continue;
             tasks.Remove(item.TaskId);
             var outcome = item.Outcome;
-            task.ExecutionEndTimestamp = Truncate(outcome.FinishedAt);
+            task.ExecutionEndTimestamp = outcome.FinishedAt.ToStoredPrecision();
             task.StatusChangedTimestamp = now;
             task.UpdateTimestamp = now;
             AddLogLines(db, task.Id, outcome);
@@ -185,13 +185,12 @@ public sealed class OutcomeWriter(
     private static DateTimeOffset LineTimestamp(string line, DateTimeOffset fallback)
     {
         var tab = line.IndexOf('\t');
-        return tab > 0 && InstantParser.TryParse(line[..tab], out var instant) ? Truncate(instant) : Truncate(fallback);
+        return tab > 0 && InstantParser.TryParse(line[..tab], out var instant) ? instant.ToStoredPrecision() : fallback.ToStoredPrecision();
     }
 
     private static TaskChange Change(TaskRecord task, DateTimeOffset at) =>
         new(TaskChangeKind.StatusChanged, task.Id, task.FunctionName, task.Status, task.Tags, at);
 
-    private static DateTimeOffset Truncate(DateTimeOffset instant) => DateTimeOffset.FromUnixTimeMilliseconds(instant.ToUnixTimeMilliseconds());
 
     private sealed record PendingOutcome(string TaskId, TaskOutcome Outcome, TaskCompletionSource Committed);
 }

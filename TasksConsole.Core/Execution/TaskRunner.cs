@@ -1,3 +1,4 @@
+using TasksConsole.Core.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using TasksConsole.Core.Data;
@@ -62,7 +63,7 @@ public sealed class TaskRunner(
             due = due.Except(held).ToList();
         }
 
-        var now = Truncate(clock.GetUtcNow());
+        var now = clock.GetStoredNow();
         var started = await claimer.StartAsync(due.Select(t => t.Id).ToList(), claimToken, now, cancellationToken);
         var invocations = new List<Task>(started.Count);
         foreach (var task in due)
@@ -104,5 +105,4 @@ public sealed class TaskRunner(
         if (capacity.Release(claimToken, taskId)) dispatch.Wake();
     }
 
-    private static DateTimeOffset Truncate(DateTimeOffset instant) => DateTimeOffset.FromUnixTimeMilliseconds(instant.ToUnixTimeMilliseconds());
 }

@@ -131,7 +131,7 @@ public sealed class FunctionService(IDbContextFactory<TasksDbContext> dbFactory,
         return !await db.Functions.AnyAsync(cancellationToken);
     }
 
-    private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
+    private DateTimeOffset Now() => clock.GetStoredNow();
 
     private static ServiceException Unknown(string name) =>
         new(ErrorCode.ResourceUnknown, $"No function named '{name}'.");

@@ -17,7 +17,7 @@ public static class ScheduleRqlFields
         .String("cron", s => s.CronExpression)
         .String("timeZone", s => s.TimeZone)
         .Integer("priority", s => s.Priority)
-        .Custom("tags", Tags)
+        .Custom("tags", condition => RqlStringArrays.Predicate<ScheduleRecord>(condition, schedule => schedule.Tags))
         .Boolean("paused", s => s.Paused)
         .Timestamp("startTimestamp", s => s.StartTimestamp)
         .Timestamp("nextTimestamp", s => s.NextTimestamp)
@@ -27,35 +27,4 @@ public static class ScheduleRqlFields
         .String("createdByUserId", s => s.CreatedByUserId)
         .WithDefaultSort(new RqlSortKey("creationTimestamp"))
         .WithTieBreaker("id");
-
-    private static Expression<Func<ScheduleRecord, bool>> Tags(RqlCondition condition)
-    {
-        switch (condition.Operator)
-        {
-            case RqlOperator.Eq or RqlOperator.Ne:
-                var tag = RqlConvert.ToText(condition, condition.Value);
-                return condition.Operator == RqlOperator.Eq
-                    ? s => s.Tags.Contains(tag)
-                    : s => !s.Tags.Contains(tag);
-
-            case RqlOperator.In or RqlOperator.Out:
-                var tags = condition.Values.Select(v => RqlConvert.ToText(condition, v)).Distinct().ToList();
-                return condition.Operator == RqlOperator.In
-                    ? s => s.Tags.Any(t => tags.Contains(t))
-                    : s => !s.Tags.Any(t => tags.Contains(t));
-
-            case RqlOperator.Like:
-                var pattern = RqlLike.ToSqlPattern(RqlConvert.ToText(condition, condition.Value));
-                return s => s.Tags.Any(t => EF.Functions.Like(t, pattern, RqlLike.EscapeCharacter));
-
-            case RqlOperator.Contains or RqlOperator.Excludes when condition.Conditions.Count == 0:
-                return condition.Operator == RqlOperator.Contains
-                    ? s => s.Tags.Count > 0
-                    : s => s.Tags.Count == 0;
-
-            default:
-                throw RqlErrors.Invalid(condition,
-                    $"Invalid RQL: {condition.Operator.ToRql()}() is not supported on tags; use eq, ne, in, out, like, contains(tags) or excludes(tags)");
-        }
-    }
 }

@@ -64,8 +64,8 @@ public sealed class ScheduleService(
         {
             throw new ServiceException(ErrorCode.MissingRequiredFields, "Field 'functionName' is required.");
         }
-        var now = Truncate(clock.GetUtcNow());
-        var start = Truncate(input.StartTimestamp ?? now);
+        var now = clock.GetStoredNow();
+        var start = (input.StartTimestamp ?? now).ToStoredPrecision();
         var timing = Timing(input, start);
 
         // Every firing's task is built from these fields: checking them as a task now means a firing can never
@@ -138,7 +138,7 @@ public sealed class ScheduleService(
     public async Task<int> PauseAsync(string id, CancellationToken cancellationToken = default)
     {
         TaskService.EnsureId(id);
-        var now = Truncate(clock.GetUtcNow());
+        var now = clock.GetStoredNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var changed = await db.Schedules
             .Where(s => s.Id == id && !s.Paused)
@@ -158,7 +158,7 @@ public sealed class ScheduleService(
         var schedule = await GetAsync(id, cancellationToken);
         if (!schedule.Paused) return 0;
 
-        var now = Truncate(clock.GetUtcNow());
+        var now = clock.GetStoredNow();
         var next = NextFrom(schedule, now)
             ?? throw new ServiceException(ErrorCode.IllegalState, $"Schedule {id} has no firing left to resume.");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -177,7 +177,7 @@ public sealed class ScheduleService(
     {
         EnsurePreviewCount(count);
         var schedule = await GetAsync(id, cancellationToken);
-        var first = NextFrom(schedule, Truncate(clock.GetUtcNow()));
+        var first = NextFrom(schedule, clock.GetStoredNow());
         return first is null ? [] : ScheduleCalculator.Upcoming(ScheduleTiming.From(schedule), first.Value, count);
     }
 
@@ -232,6 +232,4 @@ public sealed class ScheduleService(
 
     private static ServiceException Unknown(string id) => new(ErrorCode.ResourceUnknown, $"No schedule with id {id}.");
 
-    private static DateTimeOffset Truncate(DateTimeOffset instant) =>
-        DateTimeOffset.FromUnixTimeMilliseconds(instant.ToUnixTimeMilliseconds());
 }

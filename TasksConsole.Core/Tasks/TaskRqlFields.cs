@@ -33,7 +33,7 @@ public static class TaskRqlFields
         .String("createdByUserId", t => t.CreatedByUserId)
         .String("createdByApplicationId", t => t.CreatedByApplicationId)
         .String("retriedByTaskId", t => t.RetriedByTaskId)
-        .Custom("retryForTaskIds", RetryForTaskIds)
+        .Custom("retryForTaskIds", condition => RqlStringArrays.Predicate<TaskRecord>(condition, task => task.RetryForTaskIds))
         .String("scheduleId", t => t.ScheduleId)
         .Custom("error", Error)
         .String("error.type", t => t.ErrorType)
@@ -73,36 +73,6 @@ public static class TaskRqlFields
 
             default:
                 throw Unsupported(condition, "tags is an array of strings: use eq, ne, in, out, like, contains(tags) or excludes(tags)");
-        }
-    }
-
-    private static Expression<Func<TaskRecord, bool>> RetryForTaskIds(RqlCondition condition)
-    {
-        switch (condition.Operator)
-        {
-            case RqlOperator.Eq or RqlOperator.Ne:
-                var id = RqlConvert.ToText(condition, condition.Value);
-                return condition.Operator == RqlOperator.Eq
-                    ? task => task.RetryForTaskIds.Contains(id)
-                    : task => !task.RetryForTaskIds.Contains(id);
-
-            case RqlOperator.In or RqlOperator.Out:
-                var ids = condition.Values.Select(v => RqlConvert.ToText(condition, v)).Distinct().ToList();
-                return condition.Operator == RqlOperator.In
-                    ? task => task.RetryForTaskIds.Any(r => ids.Contains(r))
-                    : task => !task.RetryForTaskIds.Any(r => ids.Contains(r));
-
-            case RqlOperator.Like:
-                var pattern = RqlLike.ToSqlPattern(RqlConvert.ToText(condition, condition.Value));
-                return task => task.RetryForTaskIds.Any(r => EF.Functions.Like(r, pattern, RqlLike.EscapeCharacter));
-
-            case RqlOperator.Contains or RqlOperator.Excludes when condition.Conditions.Count == 0:
-                return condition.Operator == RqlOperator.Contains
-                    ? task => task.RetryForTaskIds.Count > 0
-                    : task => task.RetryForTaskIds.Count == 0;
-
-            default:
-                throw Unsupported(condition, "retryForTaskIds is an array of ids: use eq, ne, in, out, like, contains or excludes");
         }
     }
 

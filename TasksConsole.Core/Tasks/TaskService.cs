@@ -109,14 +109,14 @@ public sealed class TaskService(
                 $"Each tag must be 1 to {TaskLimits.MaxTagLength} characters long.");
         }
 
-        var now = Truncate(clock.GetUtcNow());
+        var now = clock.GetStoredNow();
         var task = new TaskRecord
         {
             Id = ObjectId.NewId(clock),
             FunctionName = input.FunctionName,
             DataJson = dataJson,
             Priority = priority,
-            StartTimestamp = Truncate(input.StartTimestamp ?? now),
+            StartTimestamp = (input.StartTimestamp ?? now).ToStoredPrecision(),
             Status = TaskState.New,
             CreationTimestamp = now,
             UpdateTimestamp = now,
@@ -145,7 +145,7 @@ public sealed class TaskService(
     public async Task<bool> TryCancelAsync(string taskId, CancellationToken cancellationToken = default)
     {
         EnsureId(taskId);
-        var now = Truncate(clock.GetUtcNow());
+        var now = clock.GetStoredNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var updated = await db.Tasks
             .Where(t => t.Id == taskId && t.Status == TaskState.New)
@@ -213,7 +213,4 @@ public sealed class TaskService(
         }
     }
 
-    /// <summary>Instants are stored to the millisecond; truncating up front keeps what we return equal to what we store.</summary>
-    private static DateTimeOffset Truncate(DateTimeOffset instant) =>
-        DateTimeOffset.FromUnixTimeMilliseconds(instant.ToUnixTimeMilliseconds());
 }
