@@ -38,9 +38,6 @@ public sealed class ExecutionOptions
     /// <summary>A claim that never started (its node died before running it) is released after this long.</summary>
     public TimeSpan ClaimTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>How often zombies and stale claims are looked for.</summary>
-    public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromSeconds(30);
-
     /// <summary>Results larger than this are stored as a note instead (they are not part of the EXH task anyway).</summary>
     public int MaxStoredResultBytes { get; set; } = 256 * 1024;
 
