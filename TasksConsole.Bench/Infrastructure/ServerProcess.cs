@@ -85,7 +85,8 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>The process's peak resident set so far (VmHWM), in bytes; null where /proc is not available.</summary>
     public long? PeakWorkingSetBytes() => ReadStatusKilobytes("VmHWM") * 1024;
 
-    public long? WorkingSetBytes() => ReadStatusKilobytes("VmRSS") * 1024;
+    /// <summary>The process's thread count: a thread pool that keeps growing under load means threads are being blocked.</summary>
+    public long? ThreadCount() => ReadStatusValue("Threads");
 
     /// <summary>The last lines the server wrote, for error messages.</summary>
     public string RecentOutput()
@@ -163,7 +164,10 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    private long? ReadStatusKilobytes(string key)
+    private long? ReadStatusKilobytes(string key) => ReadStatusValue(key);
+
+    /// <summary>A number from /proc/&lt;pid&gt;/status (sizes there are in kB).</summary>
+    private long? ReadStatusValue(string key)
     {
         var path = $"/proc/{process.Id}/status";
         if (!File.Exists(path)) return null;
