@@ -88,6 +88,14 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>The process's thread count: a thread pool that keeps growing under load means threads are being blocked.</summary>
     public long? ThreadCount() => ReadStatusValue("Threads");
 
+    /// <summary>Throws when the server has gone: figures measured against a dead server are errors, not results.</summary>
+    public void EnsureRunning()
+    {
+        if (!process.HasExited) return;
+        throw new InvalidOperationException(
+            $"The server exited with code {process.ExitCode} during the run. Its last output:{Environment.NewLine}{RecentOutput()}");
+    }
+
     /// <summary>The last lines the server wrote, for error messages.</summary>
     public string RecentOutput()
     {

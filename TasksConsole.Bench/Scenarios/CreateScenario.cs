@@ -9,9 +9,10 @@ namespace TasksConsole.Bench.Scenarios;
 
 /// <summary>
 /// Create throughput through <c>POST /tasks/v1/</c> under concurrent clients; target 2,000 creates/s with p99 at
-/// most 50 ms. Two reference runs split the cost: the same load on a GET that writes nothing (HTTP, auth,
-/// routing and JSON without the insert) and the insert path alone, in-process through
-/// <see cref="TaskService.CreateAsync"/> (EF and SQLite without HTTP).
+/// most 50 ms. Reference runs split the cost: the same load on a GET that writes nothing (HTTP, auth, routing,
+/// a small read and JSON, without the insert), on a request refused for want of a token (the HTTP floor of this
+/// machine), and the insert path alone, in-process through <see cref="TaskService.CreateAsync"/> (EF and SQLite
+/// without HTTP).
 /// </summary>
 internal sealed class CreateScenario : IBenchScenario
 {
@@ -37,7 +38,7 @@ internal sealed class CreateScenario : IBenchScenario
         var start = DateTimeOffset.UtcNow.AddDays(7);
 
         using var data = TempDirectory.Create("create");
-        LoadResult creates, baseline;
+        LoadResult creates, baseline, floor;
         long? peak;
         await using (var server = await ServerProcess.StartAsync(data.Combine("server"), output, cancellationToken))
         {
@@ -52,6 +53,7 @@ internal sealed class CreateScenario : IBenchScenario
                 await response.Content.LoadIntoBufferAsync(ct);
                 return response.IsSuccessStatusCode;
             }, cancellationToken);
+            server.EnsureRunning();
             Print(output, "POST /tasks/v1/", creates);
             var threads = server.ThreadCount();
             output.WriteLine($"  server threads after the create load: {threads?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"}");
@@ -61,7 +63,19 @@ internal sealed class CreateScenario : IBenchScenario
                 using var response = await api.Http.GetAsync(BaselinePath, HttpCompletionOption.ResponseContentRead, ct);
                 return response.IsSuccessStatusCode;
             }, cancellationToken);
+            server.EnsureRunning();
             Print(output, $"GET {BaselinePath} (baseline, no write)", baseline);
+
+            // No token, so the answer is a 401 from the authentication filter: no endpoint code, no database.
+            // What this machine manages here bounds every other figure, the load generator's own cost included.
+            using var anonymous = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue }) { BaseAddress = server.BaseAddress };
+            floor = await LoadGenerator.RunAsync(clients, warmUp, duration, async (_, _, ct) =>
+            {
+                using var response = await anonymous.GetAsync("/tasks/v1/", HttpCompletionOption.ResponseContentRead, ct);
+                return response.StatusCode == System.Net.HttpStatusCode.Unauthorized;
+            }, cancellationToken);
+            server.EnsureRunning();
+            Print(output, "GET /tasks/v1/ without a token (401: HTTP floor)", floor);
 
             peak = server.PeakWorkingSetBytes();
             output.WriteLine($"server peak working set (VmHWM): {ListScenario.Mib(peak)}");
@@ -87,6 +101,7 @@ internal sealed class CreateScenario : IBenchScenario
             new("creates/s", $"{creates.PerSecond:N0} ({clients} clients, {creates.Errors} errors)", $">= {TargetPerSecond:N0}/s", rateMet),
             new("create latency", Latencies(creates.Latency), $"p99 <= {TargetP99Ms:0} ms, no errors", p99Met),
             new("baseline GET (no write) req/s", $"{baseline.PerSecond:N0}; {Latencies(baseline.Latency)}; creates at {ratio:0.00}x"),
+            new("HTTP floor (401, no token) req/s", $"{floor.PerSecond:N0}; {Latencies(floor.Latency)}"),
             new("in-process CreateAsync/s", $"{storage.PerSecond:N0}; {Latencies(storage.Latency)}"),
             new("in-process, writes serialized/s", $"{serialized.PerSecond:N0}; {Latencies(serialized.Latency)}"),
             new("server peak working set", ListScenario.Mib(peak)),
@@ -94,7 +109,7 @@ internal sealed class CreateScenario : IBenchScenario
         var verdict = rateMet && p99Met ? "target met" : "target missed";
         var summary = $"SUMMARY create: {creates.PerSecond:N0} creates/s, p50 {LatencyStats.Ms(creates.Latency.P50)}, " +
                       $"p99 {LatencyStats.Ms(creates.Latency.P99)}, {creates.Errors} errors ({clients} clients); " +
-                      $"baseline GET {baseline.PerSecond:N0}/s; storage alone {storage.PerSecond:N0}/s ({serialized.PerSecond:N0}/s serialized); server peak {ListScenario.Mib(peak)} -> {verdict}";
+                      $"baseline GET {baseline.PerSecond:N0}/s; HTTP floor {floor.PerSecond:N0}/s; storage alone {storage.PerSecond:N0}/s ({serialized.PerSecond:N0}/s serialized); server peak {ListScenario.Mib(peak)} -> {verdict}";
         return new ScenarioResult(Name, figures, summary);
     }
 

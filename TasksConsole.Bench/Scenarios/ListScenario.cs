@@ -58,6 +58,7 @@ internal sealed class ListScenario : IBenchScenario
                 $"p95 <= {TargetP95Ms:0} ms", met));
         }
 
+        server.EnsureRunning();
         var peak = server.PeakWorkingSetBytes();
         figures.Add(new ScenarioFigure("server peak working set", Mib(peak)));
         output.WriteLine($"server peak working set (VmHWM): {Mib(peak)}");
