@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace TasksConsole.Bench;
 
 /// <summary>In a namespace, unlike the Web project's top-level <c>Program</c>, which the tests also see.</summary>
@@ -6,12 +8,15 @@ internal static class Program
     public static async Task<int> Main(string[] args)
     {
         using var cancellation = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        // Ctrl+C and SIGTERM both let the running scenario unwind, so that its server process is stopped and its
+        // data directory deleted; left to the runtime, SIGTERM ends the process without running that clean-up.
+        void Stop(PosixSignalContext context)
         {
-            // Let the running scenario unwind so that its server is stopped and its data directory deleted.
-            e.Cancel = true;
+            context.Cancel = true;
             cancellation.Cancel();
-        };
+        }
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         return await BenchRunner.RunAsync(args, Console.Out, cancellation.Token);
     }
 }
