@@ -85,6 +85,8 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>The process's peak resident set so far (VmHWM), in bytes; null where /proc is not available.</summary>
     public long? PeakWorkingSetBytes() => ReadStatusKilobytes("VmHWM") * 1024;
 
+    public static string Mib(long? bytes) => bytes is { } b ? $"{b / 1048576.0:N0} MiB" : "n/a (no /proc)";
+
     /// <summary>The process's thread count: a thread pool that keeps growing under load means threads are being blocked.</summary>
     public long? ThreadCount() => ReadStatusValue("Threads");
 

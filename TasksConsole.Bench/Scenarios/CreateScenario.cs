@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,7 +58,7 @@ internal sealed class CreateScenario : IBenchScenario
             server.EnsureRunning();
             Print(output, "POST /tasks/v1/", creates);
             var threads = server.ThreadCount();
-            output.WriteLine($"  server threads after the create load: {threads?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"}");
+            output.WriteLine($"  server threads after the create load: {threads?.ToString(CultureInfo.InvariantCulture) ?? "n/a"}");
 
             baseline = await LoadGenerator.RunAsync(clients, warmUp, duration, async (_, _, ct) =>
             {
@@ -66,19 +68,19 @@ internal sealed class CreateScenario : IBenchScenario
             server.EnsureRunning();
             Print(output, $"GET {BaselinePath} (baseline, no write)", baseline);
 
-            // No token, so the answer is a 401 from the authentication filter: no endpoint code, no database.
+            // No token, so the permission filter answers 401 before the handler runs: no RQL, no EF, no database.
             // What this machine manages here bounds every other figure, the load generator's own cost included.
             using var anonymous = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue }) { BaseAddress = server.BaseAddress };
             floor = await LoadGenerator.RunAsync(clients, warmUp, duration, async (_, _, ct) =>
             {
                 using var response = await anonymous.GetAsync("/tasks/v1/", HttpCompletionOption.ResponseContentRead, ct);
-                return response.StatusCode == System.Net.HttpStatusCode.Unauthorized;
+                return response.StatusCode == HttpStatusCode.Unauthorized;
             }, cancellationToken);
             server.EnsureRunning();
             Print(output, "GET /tasks/v1/ without a token (401: HTTP floor)", floor);
 
             peak = server.PeakWorkingSetBytes();
-            output.WriteLine($"server peak working set (VmHWM): {ListScenario.Mib(peak)}");
+            output.WriteLine($"server peak working set (VmHWM): {ServerProcess.Mib(peak)}");
         }
 
         // After the server has stopped, so that the two do not share the cores.
@@ -92,7 +94,7 @@ internal sealed class CreateScenario : IBenchScenario
 
         var ratio = creates.PerSecond / baseline.PerSecond;
         output.WriteLine($"creates/s over baseline req/s: {ratio:0.00}; REST p50 minus in-process p50: " +
-                         $"{creates.Latency.P50 - storage.Latency.P50:0.0} ms of HTTP, auth and JSON per create");
+                         $"{creates.Latency.P50 - storage.Latency.P50:0.0} ms per create for HTTP, auth, JSON and queueing at this concurrency");
 
         var rateMet = creates.PerSecond >= TargetPerSecond;
         var p99Met = creates.Latency.P99 <= TargetP99Ms && creates.Errors == 0;
@@ -104,12 +106,12 @@ internal sealed class CreateScenario : IBenchScenario
             new("HTTP floor (401, no token) req/s", $"{floor.PerSecond:N0}; {Latencies(floor.Latency)}"),
             new("in-process CreateAsync/s", $"{storage.PerSecond:N0}; {Latencies(storage.Latency)}"),
             new("in-process, writes serialized/s", $"{serialized.PerSecond:N0}; {Latencies(serialized.Latency)}"),
-            new("server peak working set", ListScenario.Mib(peak)),
+            new("server peak working set", ServerProcess.Mib(peak)),
         };
         var verdict = rateMet && p99Met ? "target met" : "target missed";
         var summary = $"SUMMARY create: {creates.PerSecond:N0} creates/s, p50 {LatencyStats.Ms(creates.Latency.P50)}, " +
                       $"p99 {LatencyStats.Ms(creates.Latency.P99)}, {creates.Errors} errors ({clients} clients); " +
-                      $"baseline GET {baseline.PerSecond:N0}/s; HTTP floor {floor.PerSecond:N0}/s; storage alone {storage.PerSecond:N0}/s ({serialized.PerSecond:N0}/s serialized); server peak {ListScenario.Mib(peak)} -> {verdict}";
+                      $"baseline GET {baseline.PerSecond:N0}/s; HTTP floor {floor.PerSecond:N0}/s; storage alone {storage.PerSecond:N0}/s ({serialized.PerSecond:N0}/s serialized); server peak {ServerProcess.Mib(peak)} -> {verdict}";
         return new ScenarioResult(Name, figures, summary);
     }
 

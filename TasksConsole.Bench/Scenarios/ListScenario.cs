@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Text;
 using TasksConsole.Bench.Infrastructure;
 
 namespace TasksConsole.Bench.Scenarios;
@@ -60,8 +62,8 @@ internal sealed class ListScenario : IBenchScenario
 
         server.EnsureRunning();
         var peak = server.PeakWorkingSetBytes();
-        figures.Add(new ScenarioFigure("server peak working set", Mib(peak)));
-        output.WriteLine($"server peak working set (VmHWM): {Mib(peak)}");
+        figures.Add(new ScenarioFigure("server peak working set", ServerProcess.Mib(peak)));
+        output.WriteLine($"server peak working set (VmHWM): {ServerProcess.Mib(peak)}");
 
         var misses = measured.Where(m => m.Stats.P95 > TargetP95Ms).ToList();
         var explained = context.Options.Explain ? measured : misses;
@@ -78,7 +80,7 @@ internal sealed class ListScenario : IBenchScenario
         var verdict = misses.Count == 0 ? "target met" : "target missed";
         var missed = misses.Count == 0 ? "" : $" (missed: {string.Join(", ", misses.Select(m => $"{m.Query.Key} p95 {LatencyStats.Ms(m.Stats.P95)}"))})";
         var summary = $"SUMMARY list: n={count:N0}, {measured.Count - misses.Count}/{measured.Count} queries p95 <= {TargetP95Ms:0} ms{missed}; " +
-                      $"seeded {seed.RowsPerSecond:N0} rows/s; server peak {Mib(peak)} -> {verdict}";
+                      $"seeded {seed.RowsPerSecond:N0} rows/s; server peak {ServerProcess.Mib(peak)} -> {verdict}";
         return new ScenarioResult(Name, figures, summary);
     }
 
@@ -118,13 +120,13 @@ internal sealed class ListScenario : IBenchScenario
         var returned = 0;
         for (var run = -WarmUps; run < runs; run++)
         {
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var started = Stopwatch.GetTimestamp();
             var (status, body) = await api.GetAsync("/tasks/v1/?" + rql, cancellationToken);
-            var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             if (status != HttpStatusCode.OK)
             {
                 // A 4xx here is a bug in the bench's RQL, not a slow server: stop rather than time error pages.
-                throw new InvalidOperationException($"GET /tasks/v1/?{rql} answered {(int)status}: {System.Text.Encoding.UTF8.GetString(body)}");
+                throw new InvalidOperationException($"GET /tasks/v1/?{rql} answered {(int)status}: {Encoding.UTF8.GetString(body)}");
             }
             if (run < 0) continue;
             latencies.Add(elapsed);
@@ -134,8 +136,6 @@ internal sealed class ListScenario : IBenchScenario
     }
 
     private static string Show(long? total) => total?.ToString("N0", CultureInfo.InvariantCulture) ?? "-";
-
-    internal static string Mib(long? bytes) => bytes is { } b ? $"{b / 1048576.0:N0} MiB" : "n/a (no /proc)";
 
     private sealed record ListQuery(string Key, string Title, string Rql);
 }
