@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text;
+using TasksConsole.Bench.Scenarios;
+
+namespace TasksConsole.Bench;
+
+/// <summary>
+/// The command line: <c>&lt;scenario|all&gt; [--n N] [--duration S] [--clients C] [--runs R] [--explain]</c>.
+/// Options left out are null, and each scenario applies its own default.
+/// </summary>
+internal sealed record BenchOptions
+{
+    public const string All = "all";
+
+    public required string Scenario { get; init; }
+
+    /// <summary>How many tasks to seed.</summary>
+    public int? N { get; init; }
+
+    /// <summary>How long a load runs, after its warm-up.</summary>
+    public TimeSpan? Duration { get; init; }
+
+    /// <summary>Concurrent clients of a load.</summary>
+    public int? Clients { get; init; }
+
+    /// <summary>Timed repetitions of each query (after the warm-ups).</summary>
+    public int? Runs { get; init; }
+
+    /// <summary>Show the query plans of every query, not only of those that miss their target.</summary>
+    public bool Explain { get; init; }
+
+    public static bool TryParse(IReadOnlyList<string> args, out BenchOptions options, out string error)
+    {
+        options = null!;
+        error = "";
+        if (args.Count == 0 || args[0].StartsWith('-'))
+        {
+            error = args.Count == 0 || args[0] is "-h" or "--help" ? "" : $"The first argument must be a scenario or '{All}', not '{args[0]}'.";
+            return false;
+        }
+        var scenario = args[0];
+        if (scenario != All && ScenarioRegistry.Find(scenario) is null)
+        {
+            error = $"Unknown scenario '{scenario}'.";
+            return false;
+        }
+
+        int? n = null, clients = null, runs = null;
+        TimeSpan? duration = null;
+        var explain = false;
+        for (var i = 1; i < args.Count; i++)
+        {
+            var name = args[i];
+            if (name == "--explain")
+            {
+                explain = true;
+                continue;
+            }
+            if (i + 1 >= args.Count)
+            {
+                error = $"Option '{name}' needs a value.";
+                return false;
+            }
+            var value = args[++i];
+            switch (name)
+            {
+                case "--n" when TryPositive(value, 16_000_000, out var parsed):
+                    n = parsed;
+                    break;
+                case "--clients" when TryPositive(value, 4096, out var parsed):
+                    clients = parsed;
+                    break;
+                case "--runs" when TryPositive(value, 100_000, out var parsed):
+                    runs = parsed;
+                    break;
+                case "--duration" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+                                       && seconds is > 0 and <= 3600:
+                    duration = TimeSpan.FromSeconds(seconds);
+                    break;
+                case "--n" or "--clients" or "--runs" or "--duration":
+                    error = $"Option '{name}' has an invalid value '{value}'.";
+                    return false;
+                default:
+                    error = $"Unknown option '{name}'.";
+                    return false;
+            }
+        }
+        options = new BenchOptions { Scenario = scenario, N = n, Duration = duration, Clients = clients, Runs = runs, Explain = explain };
+        return true;
+    }
+
+    public static string Usage()
+    {
+        var text = new StringBuilder();
+        text.AppendLine("Usage: dotnet run -c Release --project TasksConsole.Bench -- <scenario|all> [options]");
+        text.AppendLine();
+        text.AppendLine("Scenarios:");
+        foreach (var scenario in ScenarioRegistry.All) text.AppendLine($"  {scenario.Name,-10} {scenario.Description}");
+        text.AppendLine($"  {All,-10} every scenario above, then one table of all figures");
+        text.AppendLine();
+        text.AppendLine("Options:");
+        text.AppendLine("  --n N          tasks to seed (list: 1000000)");
+        text.AppendLine("  --runs R       timed runs per query after 3 warm-ups (list: 30)");
+        text.AppendLine("  --explain      print the SQLite plan of every query (list; always done for misses)");
+        text.AppendLine("  --duration S   seconds of measured load after a short warm-up (create: 20)");
+        text.AppendLine("  --clients C    concurrent HTTP clients (create: 32)");
+        return text.ToString();
+    }
+
+    private static bool TryPositive(string value, int max, out int parsed) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out parsed) && parsed > 0 && parsed <= max;
+}

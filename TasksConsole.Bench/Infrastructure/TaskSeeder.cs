@@ -1,0 +1,289 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using TasksConsole.Core.Data;
+
+namespace TasksConsole.Bench.Infrastructure;
+
+/// <summary>What was seeded, and how long it took.</summary>
+internal sealed record SeedReport(
+    int Tasks,
+    long TagRows,
+    TimeSpan InsertTime,
+    TimeSpan IndexTime,
+    long DatabaseBytes,
+    IReadOnlyDictionary<string, long> TasksPerTag,
+    IReadOnlyDictionary<string, long> TasksPerFunction,
+    DateTimeOffset FirstCreation,
+    DateTimeOffset LastCreation)
+{
+    public TimeSpan TotalTime => InsertTime + IndexTime;
+    public double RowsPerSecond => (Tasks + TagRows) / TotalTime.TotalSeconds;
+}
+
+/// <summary>
+/// Fills a task store fast: the schema comes from Core's real migrations, the rows go in through raw prepared
+/// INSERTs in large transactions, in exactly the form EF writes them (ids 24-hex and time-ordered, status as
+/// the C# enum name, instants as Unix milliseconds, tags as a JSON array, one TaskTags row per tag repeating
+/// the task's status, priority and start).
+/// </summary>
+/// <remarks>
+/// The secondary indexes are dropped for the load and rebuilt from their own DDL afterwards: building an index
+/// from sorted data is several times faster than keeping eight of them up to date row by row, and the resulting
+/// schema is checked to be identical. No ANALYZE is run, because the application never runs one either: the
+/// planner must see what it sees in production.
+/// </remarks>
+internal static class TaskSeeder
+{
+    public const string DatabaseFileName = "tasksconsole.db";
+    private const int RowsPerTransaction = 50_000;
+
+    /// <summary>Fixed middle bytes of the seeded ids (where ObjectId has its per-process random part).</summary>
+    private static readonly byte[] IdMiddle = [0xbe, 0x4c, 0x0f, 0x5e, 0xed];
+
+    private const string CreatedByUserId = "be4c0f5eed0000000000a001";
+
+    public static async Task MigrateAsync(string dataDirectory, CancellationToken cancellationToken)
+    {
+        var services = new ServiceCollection().AddTasksStore(dataDirectory, DatabaseFileName).BuildServiceProvider();
+        await using (services)
+        {
+            await services.MigrateTasksStoreAsync(cancellationToken);
+        }
+        // The pool would otherwise keep the file open under the bulk load's exclusive settings.
+        SqliteConnection.ClearAllPools();
+    }
+
+    public static SeedReport Seed(string databasePath, SeedProfile profile, int count, DateTimeOffset now, int seed, CancellationToken cancellationToken)
+    {
+        var random = new Random(seed);
+        var functions = new ZipfSampler(profile.Functions.Count, profile.FunctionZipfExponent);
+        var tags = new ZipfSampler(profile.Tags.Count, profile.TagZipfExponent);
+        var tagCounts = new WeightedSampler(profile.TagCountWeights);
+        var statuses = new WeightedSampler(profile.Statuses.Select(s => s.Weight).ToList());
+        var priorities = new WeightedSampler(profile.PriorityWeights);
+
+        var tasksPerTag = profile.Tags.ToDictionary(t => t, _ => 0L);
+        var tasksPerFunction = profile.Functions.ToDictionary(f => f, _ => 0L);
+        var last = now.AddHours(-1).ToUnixTimeMilliseconds();
+        var first = last - (long)profile.Span.TotalMilliseconds;
+        var step = (double)(last - first) / Math.Max(1, count);
+        var nowMs = now.ToUnixTimeMilliseconds();
+
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString());
+        connection.Open();
+        Execute(connection, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;");
+        var indexes = SecondaryIndexes(connection);
+        foreach (var (name, _) in indexes) Execute(connection, $"DROP INDEX \"{name}\";");
+
+        var clock = Stopwatch.StartNew();
+        using var insertTask = connection.CreateCommand();
+        insertTask.CommandText = """
+            INSERT INTO Tasks (Id, FunctionName, DataJson, Priority, StartTimestamp, Status, Tags, CreationTimestamp,
+                UpdateTimestamp, StatusChangedTimestamp, CreatedByUserId, CreatedByApplicationId, ScheduleId, RetryForTaskIds,
+                RetriedByTaskId, ErrorType, ErrorName, ErrorMessage, ResultJson, ExecutionStartTimestamp, ExecutionEndTimestamp,
+                ClaimedBy, ClaimedTimestamp)
+            VALUES ($id, $function, $data, $priority, $start, $status, $tags, $created, $updated, $statusChanged, $user, NULL,
+                NULL, '[]', NULL, $errorType, $errorName, $errorMessage, $result, $executionStart, $executionEnd, NULL, NULL)
+            """;
+        var p = new Dictionary<string, SqliteParameter>();
+        foreach (var name in new[]
+                 {
+                     "id", "function", "data", "priority", "start", "status", "tags", "created", "updated", "statusChanged", "user",
+                     "errorType", "errorName", "errorMessage", "result", "executionStart", "executionEnd",
+                 })
+        {
+            p[name] = insertTask.Parameters.Add(new SqliteParameter("$" + name, null));
+        }
+        using var insertTag = connection.CreateCommand();
+        insertTag.CommandText = "INSERT INTO TaskTags (TaskId, Tag, Status, Priority, StartTimestamp) VALUES ($taskId, $tag, $status, $priority, $start)";
+        var tagTaskId = insertTag.Parameters.Add(new SqliteParameter("$taskId", null));
+        var tagName = insertTag.Parameters.Add(new SqliteParameter("$tag", null));
+        var tagStatus = insertTag.Parameters.Add(new SqliteParameter("$status", null));
+        var tagPriority = insertTag.Parameters.Add(new SqliteParameter("$priority", null));
+        var tagStart = insertTag.Parameters.Add(new SqliteParameter("$start", null));
+
+        long tagRows = 0;
+        var chosen = new List<int>(3);
+        var json = new StringBuilder(64);
+        SqliteTransaction? transaction = null;
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                if (i % RowsPerTransaction == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    transaction?.Commit();
+                    transaction?.Dispose();
+                    transaction = connection.BeginTransaction();
+                    insertTask.Transaction = transaction;
+                    insertTag.Transaction = transaction;
+                    if (i == 0)
+                    {
+                        insertTask.Prepare();
+                        insertTag.Prepare();
+                    }
+                }
+
+                var created = first + (long)((i + random.NextDouble()) * step);
+                var id = NewId(created, i);
+                var function = profile.Functions[functions.Next(random)];
+                var status = profile.Statuses[statuses.Next(random)].Status;
+                long priority = priorities.Next(random);
+                var start = StartOf(status, created, nowMs, random);
+                var (statusChanged, executionStart, executionEnd) = Lifecycle(status, created, start, nowMs, random);
+
+                chosen.Clear();
+                var wanted = tagCounts.Next(random) + 1;
+                while (chosen.Count < wanted)
+                {
+                    var tag = tags.Next(random);
+                    if (!chosen.Contains(tag)) chosen.Add(tag);
+                }
+                json.Clear().Append('[');
+                for (var t = 0; t < chosen.Count; t++)
+                {
+                    if (t > 0) json.Append(',');
+                    json.Append('"').Append(profile.Tags[chosen[t]]).Append('"');
+                }
+                json.Append(']');
+
+                var failed = status is "Failed" or "Retried";
+                p["id"].Value = id;
+                p["function"].Value = function;
+                p["data"].Value = $"{{\"orderId\":{i},\"region\":\"eu-west-1\"}}";
+                p["priority"].Value = priority;
+                p["start"].Value = start;
+                p["status"].Value = status;
+                p["tags"].Value = json.ToString();
+                p["created"].Value = created;
+                p["updated"].Value = statusChanged;
+                p["statusChanged"].Value = statusChanged;
+                p["user"].Value = CreatedByUserId;
+                p["errorType"].Value = failed ? "runtime" : DBNull.Value;
+                p["errorName"].Value = failed ? "Error" : DBNull.Value;
+                p["errorMessage"].Value = failed ? "Upstream answered 503" : DBNull.Value;
+                p["result"].Value = status == "Complete" ? "{\"ok\":true}" : DBNull.Value;
+                p["executionStart"].Value = executionStart is { } es ? es : DBNull.Value;
+                p["executionEnd"].Value = executionEnd is { } ee ? ee : DBNull.Value;
+                insertTask.ExecuteNonQuery();
+
+                tagTaskId.Value = id;
+                tagStatus.Value = status;
+                tagPriority.Value = priority;
+                tagStart.Value = start;
+                foreach (var tag in chosen)
+                {
+                    tagName.Value = profile.Tags[tag];
+                    insertTag.ExecuteNonQuery();
+                    tasksPerTag[profile.Tags[tag]]++;
+                    tagRows++;
+                }
+                tasksPerFunction[function]++;
+            }
+            transaction?.Commit();
+        }
+        finally
+        {
+            transaction?.Dispose();
+        }
+        var insertTime = clock.Elapsed;
+
+        clock.Restart();
+        foreach (var (_, sql) in indexes) Execute(connection, sql + ";");
+        var rebuilt = SecondaryIndexes(connection);
+        if (!rebuilt.SequenceEqual(indexes))
+        {
+            throw new InvalidOperationException("The rebuilt indexes differ from the ones the migrations created.");
+        }
+        Execute(connection, "PRAGMA journal_mode=WAL;");
+        var indexTime = clock.Elapsed;
+        connection.Close();
+
+        return new SeedReport(count, tagRows, insertTime, indexTime, new FileInfo(databasePath).Length, tasksPerTag, tasksPerFunction,
+            DateTimeOffset.FromUnixTimeMilliseconds(first), DateTimeOffset.FromUnixTimeMilliseconds(last));
+    }
+
+    /// <summary>
+    /// New tasks start in the future: a backlog of due tasks would set a dispatcher to work during the
+    /// measurements. Most others started when they were created, some were scheduled up to a day ahead.
+    /// </summary>
+    private static long StartOf(string status, long created, long now, Random random)
+    {
+        if (status == "New") return now + 60_000 + (long)(random.NextDouble() * TimeSpan.FromDays(30).TotalMilliseconds);
+        var delay = random.NextDouble() < 0.7 ? 0 : (long)(random.NextDouble() * TimeSpan.FromDays(1).TotalMilliseconds);
+        return Math.Min(created + delay, now - 60_000);
+    }
+
+    private static (long StatusChanged, long? ExecutionStart, long? ExecutionEnd) Lifecycle(
+        string status, long created, long start, long now, Random random)
+    {
+        var executionStart = start + random.Next(5, 500);
+        var executionEnd = Math.Min(executionStart + random.Next(50, 60_000), now);
+        return status switch
+        {
+            "New" => (created, null, null),
+            "InProgress" => (executionStart, executionStart, null),
+            "Canceled" => (Math.Max(created, start - random.Next(0, 3_600_000)), null, null),
+            _ => (executionEnd, executionStart, executionEnd),
+        };
+    }
+
+    /// <summary>ObjectId layout: 4 bytes of creation seconds, 5 fixed bytes, a 3-byte counter; ascending in <paramref name="index"/>.</summary>
+    private static string NewId(long createdMs, int index)
+    {
+        var seconds = (uint)(createdMs / 1000);
+        Span<byte> bytes = stackalloc byte[12];
+        bytes[0] = (byte)(seconds >> 24);
+        bytes[1] = (byte)(seconds >> 16);
+        bytes[2] = (byte)(seconds >> 8);
+        bytes[3] = (byte)seconds;
+        IdMiddle.CopyTo(bytes[4..9]);
+        bytes[9] = (byte)(index >> 16);
+        bytes[10] = (byte)(index >> 8);
+        bytes[11] = (byte)index;
+        return Convert.ToHexStringLower(bytes);
+    }
+
+    private static List<(string Name, string Sql)> SecondaryIndexes(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('Tasks', 'TaskTags') AND sql IS NOT NULL ORDER BY name";
+        using var reader = command.ExecuteReader();
+        var indexes = new List<(string, string)>();
+        while (reader.Read()) indexes.Add((reader.GetString(0), reader.GetString(1)));
+        return indexes;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Weight of rank k (0-based) proportional to 1/(k+1)^s.</summary>
+    private sealed class ZipfSampler(int count, double exponent)
+        : WeightedSampler(Enumerable.Range(1, count).Select(k => 1 / Math.Pow(k, exponent)).ToList());
+
+    private class WeightedSampler
+    {
+        private readonly double[] cumulative;
+
+        public WeightedSampler(IReadOnlyList<double> weights)
+        {
+            cumulative = new double[weights.Count];
+            var sum = 0.0;
+            for (var i = 0; i < weights.Count; i++) cumulative[i] = sum += weights[i];
+            for (var i = 0; i < cumulative.Length; i++) cumulative[i] /= sum;
+        }
+
+        public int Next(Random random)
+        {
+            var index = Array.BinarySearch(cumulative, random.NextDouble());
+            return Math.Min(index < 0 ? ~index : index, cumulative.Length - 1);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace TasksConsole.Bench.Scenarios;
+
+/// <summary>Every scenario the bench knows, in the order <c>all</c> runs them. A new scenario is one more line here.</summary>
+internal static class ScenarioRegistry
+{
+    public static IReadOnlyList<IBenchScenario> All { get; } =
+    [
+        new ListScenario(),
+        new CreateScenario(),
+    ];
+
+    public static IBenchScenario? Find(string name) =>
+        All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,73 @@
+using System.Text.RegularExpressions;
+using TasksConsole.Bench;
+using Xunit.Abstractions;
+
+namespace TasksConsole.Tests.Bench;
+
+/// <summary>
+/// Each scenario once, at a size that takes seconds: it must run end to end against the real server process and
+/// print its summary. Timings are not asserted; they mean nothing at this size and on a shared machine.
+/// </summary>
+public sealed class BenchSmokeTests(ITestOutputHelper log)
+{
+    [Fact]
+    public async Task List_RunsAtTinySize_AndPrintsItsSummary()
+    {
+        var output = await RunAsync(0, "list", "--n", "2000", "--runs", "3");
+
+        Assert.Single(Regex.Matches(output, "^SUMMARY list: ", RegexOptions.Multiline));
+        Assert.Contains("(f) tag ", output);
+        Assert.Contains("server peak working set", output);
+        AssertDataDirectoryDeleted(output);
+    }
+
+    [Fact]
+    public async Task List_WithExplain_PrintsTheQueryPlans()
+    {
+        var output = await RunAsync(0, "list", "--n", "500", "--runs", "1", "--explain");
+
+        Assert.Matches(@"plan: (SEARCH|SCAN) ", output);
+        Assert.Contains("work: ", output);
+        Assert.Single(Regex.Matches(output, "^SUMMARY list: ", RegexOptions.Multiline));
+    }
+
+    [Fact]
+    public async Task Create_RunsForASecond_AndPrintsItsSummary()
+    {
+        var output = await RunAsync(0, "create", "--duration", "1", "--clients", "2");
+
+        Assert.Single(Regex.Matches(output, "^SUMMARY create: ", RegexOptions.Multiline));
+        Assert.Contains("GET /tasks/v1/?limit(1)&skipCount() (baseline, no write)", output);
+        Assert.Matches(@"POST /tasks/v1/: [\d,]+/s .*; 0 errors", output);
+    }
+
+    [Theory]
+    [InlineData("nonsense")]
+    [InlineData("list", "--n", "0")]
+    [InlineData("create", "--bogus", "1")]
+    public async Task BadArguments_AreAUsageError(params string[] args)
+    {
+        var output = await RunAsync(2, args);
+
+        Assert.Contains("Usage: dotnet run -c Release --project TasksConsole.Bench", output);
+        Assert.DoesNotContain("SUMMARY", output);
+    }
+
+    private async Task<string> RunAsync(int expectedExitCode, params string[] args)
+    {
+        using var writer = new StringWriter();
+        var exitCode = await BenchRunner.RunAsync(args, writer);
+        var output = writer.ToString();
+        log.WriteLine(output);
+        Assert.DoesNotContain("FAILED", output);
+        Assert.Equal(expectedExitCode, exitCode);
+        return output;
+    }
+
+    private static void AssertDataDirectoryDeleted(string output)
+    {
+        var directory = Regex.Match(output, @"^seeding [\d,]+ tasks into (\S+)$", RegexOptions.Multiline).Groups[1].Value;
+        Assert.NotEmpty(directory);
+        Assert.False(Directory.Exists(directory), $"{directory} should have been deleted");
+    }
+}
