@@ -25,6 +25,12 @@ public static class ConsoleTheme
             Error = "#f28b82",
             Warning = "#fbc02d",
             Info = "#8ab4f8",
+            // MudBlazor's dark defaults (70 % white text, 20 % / 40 % white stripe and hover) put grid text and
+            // status chips below 4.5:1 on striped or hovered rows.
+            TextPrimary = "rgba(255,255,255,0.87)",
+            TextSecondary = "rgba(255,255,255,0.70)",
+            TableStriped = "rgba(255,255,255,0.05)",
+            TableHover = "rgba(255,255,255,0.10)",
         },
     };
 }
