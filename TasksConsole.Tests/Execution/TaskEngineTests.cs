@@ -33,24 +33,40 @@ public sealed class TaskEngineTests
         await using var engine = await EngineHarness.CreateAsync(o => { o.MaxConcurrency = 4; o.BatchSize = 2; });
         await engine.AddFunctionAsync("narrow", concurrencyLimit: 1);
         await engine.AddFunctionAsync("wide");
-        var perFunction = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        // Every call holds until the test has seen the engine at saturation, so what runs at once is observed, not raced.
+        var gate = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
         var maxNarrow = 0;
         engine.Lambda.Script = async (call, ct) =>
         {
-            var now = perFunction.AddOrUpdate(call.FunctionName, 1, (_, n) => n + 1);
-            if (call.FunctionName == "narrow") maxNarrow = Math.Max(maxNarrow, now);
-            await Task.Delay(60, ct);
-            perFunction.AddOrUpdate(call.FunctionName, 0, (_, n) => n - 1);
+            var now = running.AddOrUpdate(call.FunctionName, 1, (_, n) => n + 1);
+            if (call.FunctionName == "narrow") InterlockedMax(ref maxNarrow, now);
+            await gate.Task.WaitAsync(ct);
+            running.AddOrUpdate(call.FunctionName, 0, (_, n) => n - 1);
             return ScriptedLambda.Ok("{}");
         };
 
         for (var i = 0; i < 6; i++) await engine.ScheduleAsync("narrow");
         for (var i = 0; i < 12; i++) await engine.ScheduleAsync("wide");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (engine.Lambda.Calls.Count < 4 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await Task.Delay(300); // room for a fifth call, if the limits leaked
+        var atSaturation = (Total: engine.Lambda.Calls.Count, Narrow: running.GetValueOrDefault("narrow"));
+        gate.SetResult(true);
         await engine.WaitUntilAsync(tasks => tasks.All(t => t.Status == TaskState.Complete), TimeSpan.FromSeconds(30));
 
+        Assert.Equal((4, 1), atSaturation);
         Assert.Equal(1, maxNarrow);
-        Assert.InRange(engine.Lambda.MaxConcurrent, 2, 4);
+        Assert.Equal(4, engine.Lambda.MaxConcurrent);
         Assert.Equal(18, engine.Lambda.Calls.Count);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while (value > (seen = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
     }
 
     [Fact]
