@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using TasksConsole.Core.Events;
 using TasksConsole.Core.Functions;
 
 namespace TasksConsole.Core.Tasks;
@@ -11,6 +12,9 @@ public static class TasksServiceCollectionExtensions
         services.AddFunctionCatalog();
         services.AddSingleton<TaskService>();
         services.AddSingleton<TaskQueries>();
+        services.AddSingleton<RetryChainQueries>();
+        services.AddSingleton<TaskStatistics>();
+        services.AddEventsCore();
         return services;
     }
 }

@@ -1,0 +1,175 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+using TasksConsole.Core.Auth;
+using TasksConsole.Core.Common;
+using TasksConsole.Core.Tasks;
+using TasksConsole.Web.Auth;
+using TasksConsole.Web.Live;
+
+namespace TasksConsole.Web.Tasks;
+
+/// <summary>
+/// One task in full, with its retry chain and logs. It stays live: a change to any attempt of the chain, or a new
+/// attempt appearing at its end, reloads the page's data.
+/// </summary>
+public sealed partial class TaskDetailPage : IDisposable
+{
+    /// <summary>Lambda log tails are at most 4 KB, so this only cuts logs written by something else.</summary>
+    public const int LogLimit = LogQuery.DefaultLimit;
+
+    private readonly CancellationTokenSource _disposed = new();
+    private TaskRecord? _task;
+    private IReadOnlyList<RetryAttempt> _chain = [];
+    private IReadOnlyList<TaskLogLine> _logs = [];
+    private bool _loaded;
+    private string? _loadError;
+    private bool _canceling;
+    private bool _canViewLogs;
+    private int _loadVersion;
+    private IDisposable? _subscription;
+
+    // Read by the change handler on a timer thread; replaced whole, never mutated.
+    private volatile Watch _watch = Watch.None;
+
+    [Parameter]
+    public string Id { get; set; } = "";
+
+    [CascadingParameter]
+    private Task<AuthenticationState>? AuthenticationState { get; set; }
+
+    [Inject] private TaskService Tasks { get; set; } = default!;
+    [Inject] private RetryChainQueries Chains { get; set; } = default!;
+    [Inject] private CircuitTaskChanges Changes { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private TimeProvider Clock { get; set; } = default!;
+
+    private bool IsWellFormed => ObjectId.IsValid(Id);
+
+    protected override async Task OnInitializedAsync()
+    {
+        _subscription = Changes.Subscribe(OnChangesAsync);
+        _canViewLogs = await HasPermissionAsync(Permissions.ViewTaskLogs);
+    }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        // Links between attempts reuse this component with another id: start from a clean slate.
+        if (_task is not null && _task.Id == Id) return;
+        _task = null;
+        _chain = [];
+        _logs = [];
+        _loaded = false;
+        _watch = Watch.None;
+        await LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        var version = ++_loadVersion;
+        var id = Id;
+        try
+        {
+            var task = await Tasks.FindByIdAsync(id, _disposed.Token);
+            IReadOnlyList<RetryAttempt> chain = [];
+            IReadOnlyList<TaskLogLine> logs = [];
+            if (task is not null)
+            {
+                chain = await Chains.LoadAsync(task, _disposed.Token);
+                if (_canViewLogs) logs = await Tasks.GetLogsAsync(task.Id, since: null, LogLimit, _disposed.Token);
+            }
+            // A newer load started while this one waited: its answer wins.
+            if (version != _loadVersion) return;
+            _task = task;
+            _chain = chain;
+            _logs = logs;
+            _loaded = true;
+            _loadError = null;
+            _watch = task is null ? Watch.None : new Watch(chain.Select(a => a.Id).ToHashSet(StringComparer.Ordinal), chain[^1].RetriedByTaskId);
+        }
+        catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (version == _loadVersion)
+        {
+            _loadError = $"The task could not be loaded: {ex.Message}";
+        }
+    }
+
+    private Task OnChangesAsync(IReadOnlyList<TaskChange> changes)
+    {
+        var watch = _watch;
+        if (watch.TaskIds.Count == 0) return Task.CompletedTask;
+        var relevant = changes.Any(change =>
+            watch.TaskIds.Contains(change.TaskId)
+            || (change.Kind == TaskChangeKind.Created && change.TaskId == watch.AwaitedRetryId));
+        if (!relevant) return Task.CompletedTask;
+        return InvokeAsync(async () =>
+        {
+            await LoadAsync();
+            StateHasChanged();
+        });
+    }
+
+    private async Task CancelAsync()
+    {
+        if (_task is not { } task || !await HasPermissionAsync(Permissions.CancelTasks)) return;
+        var confirmed = await Dialogs.ShowMessageBoxAsync(new MessageBoxOptions
+        {
+            Title = "Cancel this task?",
+            Message = $"Task {task.Id} ({task.FunctionName}) will not run. A task that has already started cannot be canceled.",
+            YesText = "Cancel task",
+            CancelText = "Keep it",
+        });
+        if (confirmed != true) return;
+
+        _canceling = true;
+        try
+        {
+            if (await Tasks.TryCancelAsync(task.Id, _disposed.Token))
+            {
+                Snackbar.Add("Task canceled.", Severity.Success);
+            }
+            else
+            {
+                Snackbar.Add("The task was not canceled: it has already started or finished.", Severity.Warning);
+            }
+            await LoadAsync();
+        }
+        finally
+        {
+            _canceling = false;
+        }
+    }
+
+    private async Task<bool> HasPermissionAsync(string permission) =>
+        AuthenticationState is not null && (await AuthenticationState).User.HasPermission(permission);
+
+    private string DurationText(TaskRecord task) => (task.ExecutionStartTimestamp, task.ExecutionEndTimestamp) switch
+    {
+        ({ } start, { } end) => TimeText.Duration(end - start),
+        ({ } start, null) when task.Status == TaskState.InProgress => $"running for {TimeText.Duration(Clock.GetUtcNow() - start)}",
+        _ => "—",
+    };
+
+    private static string ResultEmptyText(TaskRecord task) => task.Status switch
+    {
+        TaskState.New or TaskState.InProgress => "No result yet.",
+        TaskState.Complete => "The function returned no result.",
+        _ => "No result: the task did not complete.",
+    };
+
+    public void Dispose()
+    {
+        _subscription?.Dispose();
+        _disposed.Cancel();
+        _disposed.Dispose();
+    }
+
+    /// <summary>What the live handler reacts to: the chain's ids, and the retry its last attempt points at.</summary>
+    private sealed record Watch(IReadOnlySet<string> TaskIds, string? AwaitedRetryId)
+    {
+        public static readonly Watch None = new(new HashSet<string>(), null);
+    }
+}
