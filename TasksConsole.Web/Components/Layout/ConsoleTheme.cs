@@ -16,6 +16,8 @@ public static class ConsoleTheme
             Error = "#b3261e",
             Warning = "#8a5300",
             Info = "#1f5fbf",
+            // MudBlazor's default (54% black) falls just under 4.5:1 on its grey surfaces (log and JSON blocks).
+            TextSecondary = "rgba(0,0,0,0.62)",
         },
         PaletteDark = new PaletteDark
         {
