@@ -104,7 +104,7 @@ public sealed class OutcomeWriter(
             task.ExecutionEndTimestamp = outcome.FinishedAt.ToStoredPrecision();
             task.StatusChangedTimestamp = now;
             task.UpdateTimestamp = now;
-            AddLogLines(db, task.Id, outcome);
+            AddLogLines(db, task, outcome);
 
             if (outcome.Succeeded)
             {
@@ -170,27 +170,27 @@ public sealed class OutcomeWriter(
         return retry;
     }
 
-    private static void AddLogLines(TasksDbContext db, string taskId, TaskOutcome outcome)
+    /// <summary>
+    /// Stores the log tail line by line. Lambda lines start with an ISO timestamp and a tab; the runtime's own lines
+    /// (START, END, REPORT) have none and take the time of the line before them (START: the execution start), so
+    /// ordering by time keeps the log's own order.
+    /// </summary>
+    private static void AddLogLines(TasksDbContext db, TaskRecord task, TaskOutcome outcome)
     {
         if (string.IsNullOrEmpty(outcome.LogTail)) return;
+        var current = (task.ExecutionStartTimestamp ?? outcome.FinishedAt).ToStoredPrecision();
         foreach (var line in outcome.LogTail.Split('\n'))
         {
             var message = line.TrimEnd('\r');
             if (message.Length == 0) continue;
-            db.TaskLogLines.Add(new TaskLogLine { TaskId = taskId, Timestamp = LineTimestamp(message, outcome.FinishedAt), Message = message + "\n" });
+            var tab = message.IndexOf('\t');
+            if (tab > 0 && InstantParser.TryParse(message[..tab], out var stamped)) current = stamped.ToStoredPrecision();
+            db.TaskLogLines.Add(new TaskLogLine { TaskId = task.Id, Timestamp = current, Message = message + "\n" });
         }
-    }
-
-    /// <summary>Lambda log lines start with an ISO timestamp and a tab; others (START, END, REPORT) take the finish time.</summary>
-    private static DateTimeOffset LineTimestamp(string line, DateTimeOffset fallback)
-    {
-        var tab = line.IndexOf('\t');
-        return tab > 0 && InstantParser.TryParse(line[..tab], out var instant) ? instant.ToStoredPrecision() : fallback.ToStoredPrecision();
     }
 
     private static TaskChange Change(TaskRecord task, DateTimeOffset at) =>
         new(TaskChangeKind.StatusChanged, task.Id, task.FunctionName, task.Status, task.Tags, at);
-
 
     private sealed record PendingOutcome(string TaskId, TaskOutcome Outcome, TaskCompletionSource Committed);
 }
