@@ -10,6 +10,7 @@ public static class FunctionsServiceCollectionExtensions
         services.AddFunctionCatalog();
         services.TryAddSingleton<FunctionService>();
         services.TryAddSingleton<FunctionSeeder>();
+        services.TryAddSingleton<FunctionStatistics>();
         return services;
     }
 

@@ -1,0 +1,164 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using TasksConsole.Core.Auth;
+using TasksConsole.Core.Rql;
+using TasksConsole.Core.Schedules;
+using TasksConsole.Core.Tasks;
+using TasksConsole.Web.Schedules;
+
+namespace TasksConsole.Tests.Console;
+
+public sealed class SchedulesTests : StoreConsoleTestContext
+{
+    [Fact(Timeout = 30_000)]
+    public async Task TheCreateDialog_ShowsOnlyTheChosenKindsFields_AndSendsOnlyThatKind()
+    {
+        await UseStoreAsync(Role.Admin);
+        var dialogs = await OpenCreateDialogAsync("report");
+
+        Assert.True(HasField(dialogs, "Interval (seconds)"));
+        Assert.False(HasField(dialogs, "Cron expression"));
+        Assert.False(HasField(dialogs, "Time zone"));
+        Assert.Equal(CreateScheduleDialog.PreviewCount, dialogs.FindAll("ol.firing-list li").Count);
+
+        await ChooseCronAsync(dialogs);
+        Assert.False(HasField(dialogs, "Interval (seconds)"));
+        Assert.True(HasField(dialogs, "Time zone"));
+        await FieldInput(dialogs, "Cron expression").InputAsync(new ChangeEventArgs { Value = "*/15 * * * *" });
+        await Button(dialogs, "Create").ClickAsync(new());
+
+        var schedule = Assert.Single((await Get<ScheduleService>().FindAsync(RqlParser.Parse(""))).Schedules);
+        Assert.Equal("report", schedule.FunctionName);
+        Assert.Null(schedule.IntervalSeconds);
+        Assert.Equal("*/15 * * * *", schedule.CronExpression);
+        Assert.Equal(Now, schedule.NextTimestamp);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task AnInvalidCron_ShowsTheErrorAtTheCronField_WithNoPreview_AndCannotBeCreated()
+    {
+        await UseStoreAsync(Role.Admin);
+        var dialogs = await OpenCreateDialogAsync("report");
+        await ChooseCronAsync(dialogs);
+
+        await FieldInput(dialogs, "Cron expression").InputAsync(new ChangeEventArgs { Value = "61 * * * *" });
+
+        Assert.Contains("Field 'cron' must be a cron expression", FieldControl(dialogs, "Cron expression").TextContent);
+        Assert.Empty(dialogs.FindAll("ol.firing-list li"));
+        Assert.True(Button(dialogs, "Create").HasAttribute("disabled"));
+
+        await FieldInput(dialogs, "Cron expression").InputAsync(new ChangeEventArgs { Value = "0 9 * * 1-5" });
+        Assert.DoesNotContain("must be a cron expression", FieldControl(dialogs, "Cron expression").TextContent);
+        Assert.False(Button(dialogs, "Create").HasAttribute("disabled"));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task CreatingWithoutACronExpression_SaysSoAtTheCronField_AndCreatesNothing()
+    {
+        await UseStoreAsync(Role.Admin);
+        var dialogs = await OpenCreateDialogAsync("report");
+        await ChooseCronAsync(dialogs);
+
+        await Button(dialogs, "Create").ClickAsync(new());
+
+        Assert.Contains("A cron expression is required.", FieldControl(dialogs, "Cron expression").TextContent);
+        Assert.Empty((await Get<ScheduleService>().FindAsync(RqlParser.Parse(""))).Schedules);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task AValidCronInATimeZone_PreviewsItsNextFiveFirings_InThatZoneAndInUtc()
+    {
+        await UseStoreAsync(Role.Admin);
+        var dialogs = await OpenCreateDialogAsync("report");
+        await ChooseCronAsync(dialogs);
+        await FieldInput(dialogs, "Cron expression").InputAsync(new ChangeEventArgs { Value = "0 9 * * *" });
+
+        var zone = dialogs.FindComponents<MudAutocomplete<string>>().Single(c => c.Instance.Label == "Time zone");
+        await zone.InvokeAsync(() => zone.Instance.SelectOptionAsync("Europe/Brussels"));
+
+        dialogs.WaitForAssertion(() => Assert.Contains("+01:00", dialogs.Find("ol.firing-list").TextContent));
+        var firings = dialogs.FindAll("ol.firing-list li").Select(li => li.TextContent).ToList();
+        Assert.Equal(5, firings.Count);
+        // 10:00 UTC is 11:00 in Brussels, past today's 09:00: the first firing is tomorrow.
+        Assert.Contains("2026-03-03 09:00:00 +01:00", firings[0]);
+        Assert.Contains("2026-03-03 08:00:00 UTC", firings[0]);
+        Assert.Contains("in 22 h", firings[0]);
+        Assert.Contains("2026-03-07 09:00:00 +01:00", firings[4]);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task AViewer_SeesSchedulesAndTheirPreview_ButCannotCreatePauseOrDelete()
+    {
+        await UseStoreAsync(Role.Viewer);
+        await Get<ScheduleService>().CreateAsync(new NewSchedule("report", IntervalSeconds: 3600, Tags: ["nightly"]), Caller.System);
+        RenderProviders();
+
+        var page = Render<SchedulesPage>();
+
+        page.WaitForAssertion(() => Assert.Contains("Every 1 h", page.Find("tbody").TextContent));
+        Assert.Contains("nightly", page.Find("tbody").TextContent);
+        Assert.Single(page.FindAll("button[aria-label^='Preview next firings']"));
+        Assert.False(HasButton(page, "Create schedule"));
+        Assert.Empty(page.FindAll("button[aria-label^='Pause'], button[aria-label^='Resume'], button[aria-label^='Delete']"));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task AnAdmin_PausesAndResumes_AndPreviewsARow()
+    {
+        await UseStoreAsync(Role.Admin);
+        var schedules = Get<ScheduleService>();
+        var schedule = await schedules.CreateAsync(new NewSchedule("report", IntervalSeconds: 60), Caller.System);
+        var dialogs = RenderProviders();
+        var page = Render<SchedulesPage>();
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("button[aria-label^='Pause']")));
+        Assert.True(HasButton(page, "Create schedule"));
+
+        await page.Find("button[aria-label^='Pause']").ClickAsync(new());
+        Assert.True((await schedules.GetAsync(schedule.Id)).Paused);
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("button[aria-label^='Resume']")));
+
+        await page.Find("button[aria-label^='Resume']").ClickAsync(new());
+        Assert.False((await schedules.GetAsync(schedule.Id)).Paused);
+
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("button[aria-label^='Preview next firings']")));
+        await page.Find("button[aria-label^='Preview next firings']").ClickAsync(new());
+        dialogs.WaitForAssertion(() => Assert.Equal(SchedulePreviewDialog.Count, dialogs.FindAll("ol.firing-list li").Count));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Deleting_AsksFirst_ThenRemovesTheSchedule()
+    {
+        await UseStoreAsync(Role.Admin);
+        var schedules = Get<ScheduleService>();
+        var schedule = await schedules.CreateAsync(new NewSchedule("report", IntervalSeconds: 60), Caller.System);
+        var dialogs = RenderProviders();
+        var page = Render<SchedulesPage>();
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("button[aria-label^='Delete']")));
+
+        var deleting = page.Find("button[aria-label^='Delete']").ClickAsync(new());
+        dialogs.WaitForAssertion(() => Assert.Contains("tasks it already created are kept", dialogs.Markup));
+        Assert.NotNull(await schedules.FindByIdAsync(schedule.Id));
+        await Button(dialogs, "Delete").ClickAsync(new());
+        await deleting;
+
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("button[aria-label^='Delete']")));
+        Assert.Null(await schedules.FindByIdAsync(schedule.Id));
+    }
+
+    private async Task<IRenderedComponent<MudDialogProvider>> OpenCreateDialogAsync(string functionName)
+    {
+        var dialogs = RenderProviders();
+        var parameters = new DialogParameters<CreateScheduleDialog> { { d => d.FunctionName, functionName } };
+        await dialogs.InvokeAsync(() => Get<IDialogService>().ShowAsync<CreateScheduleDialog>("Create schedule", parameters));
+        dialogs.WaitForAssertion(() => Assert.True(HasField(dialogs, "Function")));
+        return dialogs;
+    }
+
+    private static async Task ChooseCronAsync(IRenderedComponent<MudDialogProvider> dialogs)
+    {
+        var radio = dialogs.FindAll("label.mud-radio").Single(label => label.TextContent.Contains("On a cron expression"));
+        await radio.QuerySelector("input")!.ClickAsync(new());
+        dialogs.WaitForAssertion(() => Assert.True(HasField(dialogs, "Cron expression")));
+    }
+}

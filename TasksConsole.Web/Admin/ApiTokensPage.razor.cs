@@ -1,0 +1,102 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+using TasksConsole.Core.Auth;
+using TasksConsole.Core.Common;
+using TasksConsole.Web.Auth;
+
+namespace TasksConsole.Web.Admin;
+
+public partial class ApiTokensPage
+{
+    private IReadOnlyList<ApiTokenInfo> _tokens = [];
+    private bool _canManage;
+    private bool _loading;
+    private string? _error;
+
+    [CascadingParameter]
+    private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+
+    [Inject]
+    private TokenService Tokens { get; set; } = default!;
+
+    [Inject]
+    private IDialogService Dialogs { get; set; } = default!;
+
+    [Inject]
+    private ISnackbar Snackbar { get; set; } = default!;
+
+    [Inject]
+    private TimeProvider Clock { get; set; } = default!;
+
+    protected override async Task OnInitializedAsync()
+    {
+        _canManage = (await AuthenticationState).User.HasPermission(Permissions.ManageApiTokens);
+        if (_canManage) await LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        _loading = true;
+        try
+        {
+            _tokens = await Tokens.ListApiTokensAsync();
+        }
+        finally
+        {
+            _loading = false;
+        }
+    }
+
+    private (string Label, Color Color) StateOf(ApiTokenInfo token) => token switch
+    {
+        { RevokedTimestamp: not null } => ("Revoked", Color.Error),
+        { ExpiresTimestamp: { } expires } when expires <= Clock.GetUtcNow() => ("Expired", Color.Default),
+        _ => ("Active", Color.Success),
+    };
+
+    private async Task<bool> AllowedAsync()
+    {
+        _canManage = (await AuthenticationState).User.HasPermission(Permissions.ManageApiTokens);
+        if (!_canManage) _error = $"Managing API tokens needs the {Permissions.ManageApiTokens} permission.";
+        return _canManage;
+    }
+
+    private async Task CreateAsync()
+    {
+        if (!await AllowedAsync()) return;
+        var dialog = await Dialogs.ShowAsync<CreateApiTokenDialog>("Create API token", new DialogOptions
+        {
+            MaxWidth = MaxWidth.Small,
+            FullWidth = true,
+            // Once the token is shown, a stray click or Escape must not throw it away unread.
+            BackdropClick = false,
+            CloseOnEscapeKey = false,
+        });
+        if (await dialog.Result is { Canceled: false, Data: ApiTokenInfo created })
+        {
+            Snackbar.Add($"The token {created.Name} is active.", Severity.Success);
+            await LoadAsync();
+        }
+    }
+
+    private async Task RevokeAsync(ApiTokenInfo token)
+    {
+        if (!await AllowedAsync()) return;
+        var confirmed = await Dialogs.ShowMessageBoxAsync(
+            $"Revoke {token.Name}?",
+            "Requests with this token are refused from now on. This cannot be undone; automation using it needs a new token.",
+            yesText: "Revoke", cancelText: "Cancel");
+        if (confirmed != true) return;
+        try
+        {
+            await Tokens.RevokeApiTokenAsync(token.Id);
+            Snackbar.Add($"The token {token.Name} is revoked.", Severity.Success);
+        }
+        catch (ServiceException ex)
+        {
+            _error = ex.Message;
+        }
+        await LoadAsync();
+    }
+}

@@ -1,0 +1,59 @@
+using System.Globalization;
+
+namespace TasksConsole.Web.Components.Shared;
+
+/// <summary>How the console writes instants and durations: relative for scanning, absolute for precision.</summary>
+public static class TimeText
+{
+    /// <summary>"in 5 min", "3 h ago", "now"; coarse on purpose, the absolute time carries the detail.</summary>
+    public static string Relative(DateTimeOffset instant, DateTimeOffset now)
+    {
+        var difference = instant - now;
+        var magnitude = difference.Duration();
+        if (magnitude < TimeSpan.FromSeconds(1)) return "now";
+        var amount = magnitude switch
+        {
+            _ when magnitude < TimeSpan.FromMinutes(1) => $"{(int)magnitude.TotalSeconds} s",
+            _ when magnitude < TimeSpan.FromHours(1) => $"{(int)magnitude.TotalMinutes} min",
+            _ when magnitude < TimeSpan.FromHours(48) => $"{(int)magnitude.TotalHours} h",
+            _ => $"{(int)magnitude.TotalDays} d",
+        };
+        return difference > TimeSpan.Zero ? $"in {amount}" : $"{amount} ago";
+    }
+
+    /// <summary>
+    /// Sortable and unambiguous: "2026-03-02 10:00:00 UTC", or in <paramref name="timeZone"/> with its offset
+    /// ("2026-03-02 11:00:00 +01:00"). The server cannot know the browser's zone, so UTC is the default.
+    /// </summary>
+    public static string Absolute(DateTimeOffset instant, TimeZoneInfo? timeZone = null)
+    {
+        if (timeZone is null || timeZone == TimeZoneInfo.Utc)
+        {
+            return instant.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
+        }
+        var local = TimeZoneInfo.ConvertTime(instant, timeZone);
+        return local.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The machine-readable form for a <c>&lt;time datetime&gt;</c> attribute.</summary>
+    public static string Iso(DateTimeOffset instant) =>
+        instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>"850 ms", "2.4 s", "3 min 5 s", "2 h 10 min".</summary>
+    public static string Duration(TimeSpan duration)
+    {
+        if (duration < TimeSpan.FromSeconds(1)) return $"{(int)duration.TotalMilliseconds} ms";
+        if (duration < TimeSpan.FromMinutes(1)) return duration.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture) + " s";
+        if (duration < TimeSpan.FromHours(1)) return $"{(int)duration.TotalMinutes} min {duration.Seconds} s";
+        return $"{(int)duration.TotalHours} h {duration.Minutes} min";
+    }
+
+    /// <summary>A whole number of seconds in the largest unit that divides it: "90 s", "5 min", "2 h", "1 d".</summary>
+    public static string Seconds(long seconds) => seconds switch
+    {
+        > 0 when seconds % 86400 == 0 => $"{seconds / 86400} d",
+        > 0 when seconds % 3600 == 0 => $"{seconds / 3600} h",
+        > 0 when seconds % 60 == 0 => $"{seconds / 60} min",
+        _ => $"{seconds} s",
+    };
+}

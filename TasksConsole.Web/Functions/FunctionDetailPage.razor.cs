@@ -1,0 +1,184 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+using TasksConsole.Core.Auth;
+using TasksConsole.Core.Common;
+using TasksConsole.Core.Functions;
+using TasksConsole.Core.Rql;
+using TasksConsole.Core.Tasks;
+using TasksConsole.Web.Auth;
+using TasksConsole.Web.Components.Shared;
+
+namespace TasksConsole.Web.Functions;
+
+public partial class FunctionDetailPage
+{
+    public const int RecentTaskCount = 20;
+
+    private readonly Dictionary<string, string> _fieldErrors = [];
+    private List<BreadcrumbItem> _breadcrumbs = [];
+    private FunctionRecord? _function;
+    private FunctionFormModel _model = new();
+    private IReadOnlyDictionary<string, string> _environment = new Dictionary<string, string>();
+    private FunctionStats _stats = FunctionStats.Empty("");
+    private IReadOnlyList<TaskRecord> _tasks = [];
+    private long? _taskTotal;
+    private bool _loading = true;
+    private bool _busy;
+    private bool _canUpdate;
+    private bool _canDelete;
+    private string? _error;
+    private string? _formError;
+
+    [Parameter]
+    public string Name { get; set; } = "";
+
+    [CascadingParameter]
+    private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+
+    [Inject]
+    private FunctionService Functions { get; set; } = default!;
+
+    [Inject]
+    private FunctionStatistics Statistics { get; set; } = default!;
+
+    [Inject]
+    private TaskQueries Tasks { get; set; } = default!;
+
+    [Inject]
+    private IDialogService Dialogs { get; set; } = default!;
+
+    [Inject]
+    private ISnackbar Snackbar { get; set; } = default!;
+
+    [Inject]
+    private NavigationManager Navigation { get; set; } = default!;
+
+    protected override async Task OnParametersSetAsync()
+    {
+        var user = (await AuthenticationState).User;
+        _canUpdate = user.HasPermission(Permissions.UpdateTaskFunction);
+        _canDelete = user.HasPermission(Permissions.DeleteTaskFunction);
+        _breadcrumbs = [new BreadcrumbItem("Functions", "/functions"), new BreadcrumbItem(Name, href: null, disabled: true)];
+        await LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        _loading = true;
+        try
+        {
+            _function = await Functions.FindAsync(Name);
+            _error = null;
+            if (_function is null) return;
+
+            _environment = FunctionEnvironment.Parse(_function.EnvironmentVariablesJson) ?? new Dictionary<string, string>();
+            ResetForm();
+            _stats = (await Statistics.GetAsync(FunctionStatistics.DefaultWindow, _function.Name)).GetValueOrDefault(_function.Name)
+                ?? FunctionStats.Empty(_function.Name);
+            // Registered names are letters, digits, '-' and '_' (nothing RQL would decode); "string:" keeps "123" a string.
+            var recent = await Tasks.FindAsync(RqlParser.Parse($"eq(functionName,string:{_function.Name})&sort(-creationTimestamp)&limit({RecentTaskCount})"));
+            _tasks = recent.Tasks;
+            _taskTotal = recent.Total;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _error = $"The function could not be loaded: {ex.Message}";
+            _function = null;
+        }
+        finally
+        {
+            _loading = false;
+        }
+    }
+
+    private void ResetForm()
+    {
+        if (_function is null) return;
+        _model = FunctionFormModel.From(FunctionDefinition.From(_function));
+        _fieldErrors.Clear();
+        _formError = null;
+    }
+
+    private async Task<bool> AllowedAsync(string permission, string action)
+    {
+        if ((await AuthenticationState).User.HasPermission(permission)) return true;
+        Snackbar.Add($"{action} needs the {permission} permission.", Severity.Error);
+        return false;
+    }
+
+    private async Task SaveAsync()
+    {
+        if (_function is null || !await AllowedAsync(Permissions.UpdateTaskFunction, "Editing a function")) return;
+        _fieldErrors.Clear();
+        _formError = null;
+        _busy = true;
+        try
+        {
+            await Functions.UpdateAsync(_function.Name, current => _model.ApplyTo(current));
+            Snackbar.Add($"{_function.Name} is saved.", Severity.Success);
+            await LoadAsync();
+        }
+        catch (ServiceException ex)
+        {
+            if (FunctionFields.Of(ex) is { } field && field != FunctionFields.Name) _fieldErrors[field] = ex.Message;
+            else _formError = ex.Message;
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private async Task ToggleEnabledAsync()
+    {
+        if (_function is null || !await AllowedAsync(Permissions.UpdateTaskFunction, "Enabling or disabling a function")) return;
+        var enable = !_function.Enabled;
+        _busy = true;
+        try
+        {
+            await Functions.SetEnabledAsync(_function.Name, enable);
+            Snackbar.Add(enable ? $"{_function.Name} is enabled." : $"{_function.Name} is disabled: its tasks fail when they are due.",
+                enable ? Severity.Success : Severity.Warning);
+            await LoadAsync();
+        }
+        catch (ServiceException ex)
+        {
+            Snackbar.Add(ex.Message, Severity.Error);
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private async Task DeleteAsync()
+    {
+        if (_function is null || !await AllowedAsync(Permissions.DeleteTaskFunction, "Deleting a function")) return;
+        var confirmed = await Dialogs.ShowMessageBoxAsync(
+            $"Delete {_function.Name}?",
+            "The function leaves the registry. Its tasks are kept, with their logs; tasks still waiting for it, and " +
+            "schedules naming it, fail when they are due until a function of that name is registered again.",
+            yesText: "Delete", cancelText: "Cancel");
+        if (confirmed != true) return;
+
+        _busy = true;
+        try
+        {
+            await Functions.DeleteAsync(_function.Name);
+            Snackbar.Add($"{_function.Name} is deleted; its tasks are kept.", Severity.Success);
+            Navigation.NavigateTo("/functions");
+        }
+        catch (ServiceException ex)
+        {
+            Snackbar.Add(ex.Message, Severity.Error);
+            await LoadAsync();
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private static string Duration(TimeSpan? duration) => duration is { } d && d >= TimeSpan.Zero ? TimeText.Duration(d) : "–";
+}

@@ -1,0 +1,132 @@
+using TasksConsole.Core.Common;
+using TasksConsole.Core.Functions;
+
+namespace TasksConsole.Web.Functions;
+
+/// <summary>
+/// The editable side of a <see cref="FunctionDefinition"/>, in shapes form fields can bind to (rows for lists
+/// and maps). It never validates: <see cref="FunctionService"/> does, so the console and the API accept and
+/// refuse exactly the same definitions.
+/// </summary>
+public sealed class FunctionFormModel
+{
+    public string Name { get; set; } = "";
+    public string? Description { get; set; }
+    public string? LambdaFunctionName { get; set; }
+    public string? Qualifier { get; set; }
+    public int TimeLimitSeconds { get; set; } = FunctionDefaults.TimeLimitSeconds;
+    public int MemoryLimitMb { get; set; } = FunctionDefaults.MemoryLimitMb;
+    public long DefaultPriority { get; set; }
+    public string PermissionMode { get; set; } = FunctionPermissionModes.PermissionRequired;
+    public int? ConcurrencyLimit { get; set; }
+    public bool RetryEnabled { get; set; }
+    public List<string> ErrorsToRetry { get; set; } = [];
+    public List<RetryDelayRow> RetryDelays { get; set; } = FunctionDefaults.RetryDelaysSeconds.Select(s => new RetryDelayRow { Seconds = s }).ToList();
+    public List<EnvironmentVariableRow> EnvironmentVariables { get; set; } = [];
+
+    public static FunctionFormModel From(FunctionDefinition definition) => new()
+    {
+        Name = definition.Name,
+        Description = definition.Description,
+        LambdaFunctionName = definition.LambdaFunctionName,
+        Qualifier = definition.Qualifier,
+        TimeLimitSeconds = definition.TimeLimitSeconds,
+        MemoryLimitMb = definition.MemoryLimitMb,
+        DefaultPriority = definition.DefaultPriority,
+        PermissionMode = definition.PermissionMode,
+        ConcurrencyLimit = definition.ConcurrencyLimit,
+        RetryEnabled = definition.RetryEnabled,
+        ErrorsToRetry = [.. definition.ErrorsToRetry],
+        RetryDelays = definition.RetryDelaysSeconds.Select(s => new RetryDelayRow { Seconds = s }).ToList(),
+        EnvironmentVariables = (definition.EnvironmentVariables ?? new Dictionary<string, string>())
+            .Select(v => new EnvironmentVariableRow { Name = v.Key, Value = v.Value })
+            .ToList(),
+    };
+
+    /// <summary>A new function's definition (the name comes from the form).</summary>
+    public FunctionDefinition ToDefinition() => ApplyTo(new FunctionDefinition { Name = Name.Trim() });
+
+    /// <summary>
+    /// <paramref name="current"/> with the form's fields; what the form does not show (code, entry point, runtime)
+    /// is kept. Throws FIELD_FORMAT for a variable given twice, which a dictionary could not hold.
+    /// </summary>
+    public FunctionDefinition ApplyTo(FunctionDefinition current) => current with
+    {
+        Description = Blank(Description),
+        LambdaFunctionName = Blank(LambdaFunctionName),
+        Qualifier = Blank(Qualifier),
+        TimeLimitSeconds = TimeLimitSeconds,
+        MemoryLimitMb = MemoryLimitMb,
+        DefaultPriority = DefaultPriority,
+        PermissionMode = PermissionMode,
+        ConcurrencyLimit = ConcurrencyLimit,
+        RetryEnabled = RetryEnabled,
+        ErrorsToRetry = [.. ErrorsToRetry],
+        RetryDelaysSeconds = RetryDelays.Select(d => d.Seconds).ToList(),
+        EnvironmentVariables = Environment(),
+    };
+
+    private Dictionary<string, string>? Environment()
+    {
+        // An untouched blank row is the form's "add" affordance, not a variable.
+        var rows = EnvironmentVariables.Where(v => !(string.IsNullOrWhiteSpace(v.Name) && string.IsNullOrEmpty(v.Value))).ToList();
+        if (rows.Count == 0) return null;
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            var name = row.Name.Trim();
+            if (!variables.TryAdd(name, row.Value))
+            {
+                throw new ServiceException(ErrorCode.FieldFormat, $"Environment variable '{name}' is given twice.");
+            }
+        }
+        return variables;
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
+
+public sealed class RetryDelayRow
+{
+    public int Seconds { get; set; }
+}
+
+public sealed class EnvironmentVariableRow
+{
+    public string Name { get; set; } = "";
+    public string Value { get; set; } = "";
+}
+
+/// <summary>Which form field a <see cref="FunctionService"/> error is about, so it can be shown next to that field.</summary>
+public static class FunctionFields
+{
+    public const string Name = "name";
+    public const string Description = "description";
+    public const string LambdaFunctionName = "lambdaFunctionName";
+    public const string Qualifier = "qualifier";
+    public const string TimeLimit = "timeLimit";
+    public const string MemoryLimit = "memoryLimit";
+    public const string PermissionMode = "executionOptions.permissionMode";
+    public const string DefaultPriority = "executionOptions.defaultPriority";
+    public const string ConcurrencyLimit = "concurrencyLimit";
+    public const string ErrorsToRetry = "retryPolicy.errorsToRetry";
+    public const string RetryDelays = "retryPolicy.retryDelays";
+    public const string EnvironmentVariables = "environmentVariables";
+
+    private static readonly string[] Known =
+    [
+        Description, LambdaFunctionName, Qualifier, TimeLimit, MemoryLimit, PermissionMode, DefaultPriority,
+        ConcurrencyLimit, ErrorsToRetry, RetryDelays, EnvironmentVariables,
+    ];
+
+    /// <summary>
+    /// The field an error names, or null for one that belongs to the form as a whole. The service's messages quote
+    /// the API field name ("Field 'timeLimit' must be ..."), which is also what these keys are.
+    /// </summary>
+    public static string? Of(ServiceException error)
+    {
+        if (error.Error == ErrorCode.InvalidFunctionName || error.Error == ErrorCode.ResourceAlreadyExists || error.Message.Contains("'name'", StringComparison.Ordinal)) return Name;
+        if (error.Message.StartsWith("Environment variable", StringComparison.Ordinal)) return EnvironmentVariables;
+        return Known.FirstOrDefault(field => error.Message.Contains($"'{field}'", StringComparison.Ordinal));
+    }
+}
