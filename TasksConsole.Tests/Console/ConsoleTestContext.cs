@@ -26,6 +26,8 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
     {
         var auth = AddAuthorization();
         auth.SetAuthorized(email);
+        // Roles before claims: bUnit's SetRoles rebuilds the principal without the claims set before it.
+        auth.SetRoles(role.ToString());
         var permissions = Permissions.For(role);
         auth.SetClaims([
             new Claim(TasksClaimTypes.UserId, "0123456789abcdef01234567"),
@@ -33,7 +35,6 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
             .. permissions.Select(p => new Claim(TasksClaimTypes.Permission, p)),
         ]);
         auth.SetPolicies([.. permissions]);
-        auth.SetRoles(role.ToString());
         return auth;
     }
 
