@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Data;
 using TasksConsole.Core.Functions;
+using TasksConsole.Core.Rql;
 
 namespace TasksConsole.Core.Tasks;
 
@@ -161,6 +162,77 @@ public sealed class TaskService(
             .SingleAsync(cancellationToken);
         changes.Publish(new TaskChange(TaskChangeKind.StatusChanged, taskId, task.FunctionName, TaskState.Canceled, task.Tags, now));
         return true;
+    }
+
+    /// <summary>How many tasks <see cref="CancelMatchingAsync"/> cancels per statement.</summary>
+    public const int CancelChunkSize = 500;
+
+    /// <summary>
+    /// Cancels every task that is still <c>new</c>, matches <paramref name="filter"/> (RQL over the task fields, null
+    /// for all) and was created before the call started; returns how many it canceled. <paramref name="progress"/>
+    /// hears the running total after each chunk.
+    /// </summary>
+    /// <remarks>
+    /// It walks the matching tasks in id order, <see cref="CancelChunkSize"/> at a time, so a million-task backlog
+    /// never sits in memory and each UPDATE holds the write lock briefly (the dispatcher keeps claiming meanwhile).
+    /// Each UPDATE is guarded by <c>status = new</c> like a single cancel, so a task that starts in the meantime is
+    /// left alone; changes are published per chunk, for the tasks actually canceled. Tasks created after the call
+    /// started are not chased: a schedule or a busy client could otherwise keep it running for ever. Stopping it
+    /// through <paramref name="cancellationToken"/> keeps what was canceled so far.
+    /// </remarks>
+    public async Task<int> CancelMatchingAsync(RqlNode? filter, IProgress<int>? progress, CancellationToken cancellationToken = default)
+    {
+        var startedAt = clock.GetStoredNow();
+        var canceled = 0;
+        string? after = null;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var candidates = db.Tasks.AsNoTracking()
+                .ApplyFilter(filter, TaskRqlFields.For(db))
+                .Where(t => t.Status == TaskState.New && t.CreationTimestamp <= startedAt);
+            if (after is not null)
+            {
+                var last = after;
+                candidates = candidates.Where(t => string.Compare(t.Id, last) > 0);
+            }
+            var chunk = await candidates
+                .OrderBy(t => t.Id)
+                .Take(CancelChunkSize)
+                .Select(t => new { t.Id, t.FunctionName, t.Tags })
+                .ToListAsync(cancellationToken);
+            if (chunk.Count == 0) break;
+            after = chunk[^1].Id;
+
+            var ids = chunk.Select(t => t.Id).ToList();
+            var now = clock.GetStoredNow();
+            var updated = await db.Tasks
+                .Where(t => ids.Contains(t.Id) && t.Status == TaskState.New)
+                .ExecuteUpdateAsync(set => set
+                    .SetProperty(t => t.Status, TaskState.Canceled)
+                    .SetProperty(t => t.StatusChangedTimestamp, now)
+                    .SetProperty(t => t.UpdateTimestamp, now), cancellationToken);
+
+            if (updated > 0)
+            {
+                // Usually every task of the chunk was still new; when some started meanwhile, ask which ones we got.
+                var won = updated == chunk.Count
+                    ? null
+                    : (await db.Tasks.AsNoTracking()
+                        .Where(t => ids.Contains(t.Id) && t.Status == TaskState.Canceled && t.StatusChangedTimestamp == now)
+                        .Select(t => t.Id)
+                        .ToListAsync(CancellationToken.None)).ToHashSet(StringComparer.Ordinal);
+                changes.Publish(chunk
+                    .Where(t => won is null || won.Contains(t.Id))
+                    .Select(t => new TaskChange(TaskChangeKind.StatusChanged, t.Id, t.FunctionName, TaskState.Canceled, t.Tags, now))
+                    .ToList());
+                canceled += updated;
+            }
+            progress?.Report(canceled);
+            if (chunk.Count < CancelChunkSize) break;
+        }
+        return canceled;
     }
 
     /// <summary>A task's log lines at or after <paramref name="since"/>, oldest first.</summary>

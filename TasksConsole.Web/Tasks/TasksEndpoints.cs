@@ -4,13 +4,20 @@ using TasksConsole.Core.Rql;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Web.Api;
 using TasksConsole.Web.Auth;
+using TasksConsole.Web.Components.Shared;
 
 namespace TasksConsole.Web.Tasks;
 
 /// <summary>The EXH task routes under <c>/tasks/v1</c>: list (RQL), create, cancel and logs.</summary>
 public static class TasksEndpoints
 {
-    public static IServiceCollection AddTasksFeature(this IServiceCollection services) => services.AddTasksCore();
+    public static IServiceCollection AddTasksFeature(this IServiceCollection services)
+    {
+        services.AddTasksCore();
+        // Per circuit: the console's date and time inputs work in the operator's own time zone.
+        services.AddScoped<BrowserTimeZone>();
+        return services;
+    }
 
     public static WebApplication MapTasksEndpoints(this WebApplication app)
     {
@@ -32,6 +39,7 @@ public static class TasksEndpoints
             .RequirePermission(Permissions.ViewTaskLogs)
             .WithSummary("A task's log lines")
             .WithDescription("RQL: only `ge(timestamp,<iso>)` and `limit(n)` are accepted.");
+        app.MapTaskExport();
         return app;
     }
 

@@ -22,6 +22,8 @@ public static class ConsoleTheme
         PaletteDark = new PaletteDark
         {
             Primary = "#8ab4f8",
+            // Light blue needs dark text on filled buttons to stay readable.
+            PrimaryContrastText = "#0b1d3a",
             Secondary = "#c3a6ff",
             Success = "#6fd08c",
             Error = "#f28b82",
