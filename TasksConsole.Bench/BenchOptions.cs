@@ -5,7 +5,8 @@ using TasksConsole.Bench.Scenarios;
 namespace TasksConsole.Bench;
 
 /// <summary>
-/// The command line: <c>&lt;scenario|all&gt; [--n N] [--duration S] [--clients C] [--runs R] [--explain]</c>.
+/// The command line: <c>&lt;scenario|all&gt; [--n N] [--duration S] [--rate R] [--clients C] [--runs R] [--explain]
+/// [--set Key=Value]…</c>.
 /// Options left out are null, and each scenario applies its own default.
 /// </summary>
 internal sealed record BenchOptions
@@ -25,6 +26,15 @@ internal sealed record BenchOptions
 
     /// <summary>Timed repetitions of each query (after the warm-ups).</summary>
     public int? Runs { get; init; }
+
+    /// <summary>Events per second of an open-loop load (lag: tasks starting; live: task changes).</summary>
+    public double? Rate { get; init; }
+
+    /// <summary>
+    /// Configuration handed to every server the scenarios start (<c>Key=Value</c>, as on the server's command line),
+    /// so that an engine setting can be tried without editing anything: <c>--set Execution:BatchSize=128</c>.
+    /// </summary>
+    public IReadOnlyList<string> ServerSettings { get; init; } = [];
 
     /// <summary>Show the query plans of every query, not only of those that miss their target.</summary>
     public bool Explain { get; init; }
@@ -47,6 +57,8 @@ internal sealed record BenchOptions
 
         int? n = null, clients = null, runs = null;
         TimeSpan? duration = null;
+        double? rate = null;
+        var settings = new List<string>();
         var explain = false;
         for (var i = 1; i < args.Count; i++)
         {
@@ -77,7 +89,14 @@ internal sealed record BenchOptions
                                        && seconds is > 0 and <= 3600:
                     duration = TimeSpan.FromSeconds(seconds);
                     break;
-                case "--n" or "--clients" or "--runs" or "--duration":
+                case "--rate" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var perSecond)
+                                   && perSecond is > 0 and <= 100_000:
+                    rate = perSecond;
+                    break;
+                case "--set" when value.IndexOf('=', StringComparison.Ordinal) > 0:
+                    settings.Add(value);
+                    break;
+                case "--n" or "--clients" or "--runs" or "--duration" or "--rate" or "--set":
                     error = $"Option '{name}' has an invalid value '{value}'.";
                     return false;
                 default:
@@ -85,7 +104,10 @@ internal sealed record BenchOptions
                     return false;
             }
         }
-        options = new BenchOptions { Scenario = scenario, N = n, Duration = duration, Clients = clients, Runs = runs, Explain = explain };
+        options = new BenchOptions
+        {
+            Scenario = scenario, N = n, Duration = duration, Rate = rate, Clients = clients, Runs = runs, Explain = explain, ServerSettings = settings,
+        };
         return true;
     }
 
@@ -99,11 +121,13 @@ internal sealed record BenchOptions
         text.AppendLine($"  {All,-10} every scenario above, then one table of all figures");
         text.AppendLine();
         text.AppendLine("Options:");
-        text.AppendLine("  --n N          tasks to seed (list: 1000000)");
+        text.AppendLine("  --n N          tasks (list: 1000000; dispatch: 20000, its Hangfire baseline at most 5000)");
         text.AppendLine("  --runs R       timed runs per query after 3 warm-ups (list: 30)");
         text.AppendLine("  --explain      print the SQLite plan of every query (list; always done for misses)");
-        text.AppendLine("  --duration S   seconds of measured load after a short warm-up (create: 20)");
+        text.AppendLine("  --duration S   seconds of measured load (create: 20; lag: 60, 30 inside 'all'; live: 20)");
+        text.AppendLine("  --rate R       per second: tasks starting (lag: 20), task changes (live: 200)");
         text.AppendLine("  --clients C    concurrent HTTP clients (create: 32)");
+        text.AppendLine("  --set K=V      configuration for the server, repeatable (e.g. --set Execution:BatchSize=128)");
         return text.ToString();
     }
 

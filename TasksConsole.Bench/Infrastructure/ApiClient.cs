@@ -14,9 +14,16 @@ internal sealed class ApiClient : IDisposable
 {
     private const string ClientId = "tasksconsole-bench";
 
-    private ApiClient(HttpClient http) => Http = http;
+    private ApiClient(HttpClient http, string accessToken)
+    {
+        Http = http;
+        AccessToken = accessToken;
+    }
 
     public HttpClient Http { get; }
+
+    /// <summary>The bearer token, for clients that cannot use <see cref="Http"/> (the SignalR hub connection).</summary>
+    public string AccessToken { get; }
 
     public static async Task<ApiClient> SignInAsync(ServerProcess server, CancellationToken cancellationToken)
     {
@@ -41,7 +48,7 @@ internal sealed class ApiClient : IDisposable
             var token = await response.Content.ReadFromJsonAsync<TokenResponse>(cancellationToken)
                         ?? throw new InvalidOperationException("The token endpoint answered an empty body.");
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.AccessToken);
-            return new ApiClient(http);
+            return new ApiClient(http, token.AccessToken);
         }
         catch
         {
@@ -56,6 +63,41 @@ internal sealed class ApiClient : IDisposable
         using var response = await Http.GetAsync(pathAndQuery, HttpCompletionOption.ResponseContentRead, cancellationToken);
         return (response.StatusCode, await response.Content.ReadAsByteArrayAsync(cancellationToken));
     }
+
+    /// <summary>
+    /// <c>page.total</c> of a list query (asked with <c>limit(1)</c>, so that only the count costs anything): how the
+    /// scenarios that run tasks watch them finish, through the API as a client would.
+    /// </summary>
+    public async Task<long> CountAsync(string rql, CancellationToken cancellationToken)
+    {
+        var (status, body) = await GetAsync("/tasks/v1/?" + rql + "&limit(1)", cancellationToken);
+        if (status != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"GET /tasks/v1/?{rql} answered {(int)status}: {System.Text.Encoding.UTF8.GetString(body)}");
+        }
+        return ReadPage(body).Total ?? throw new InvalidOperationException($"GET /tasks/v1/?{rql} answered no page.total.");
+    }
+
+    /// <summary>Creates one task; the answer is read to the end, and anything but success throws.</summary>
+    public async Task CreateTaskAsync(byte[] jsonBody, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(jsonBody);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await Http.PostAsync("/tasks/v1/", content, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"POST /tasks/v1/ answered {(int)response.StatusCode}: {body}");
+    }
+
+    /// <summary>The body of <c>POST /tasks/v1/</c> for one task with one tag; no start means due now.</summary>
+    public static byte[] TaskBody(string functionName, string tag, long sequence, DateTimeOffset? start = null) =>
+        System.Text.Encoding.UTF8.GetBytes(
+            $"{{\"functionName\":\"{functionName}\",\"data\":{{\"n\":{sequence}}},\"tags\":[\"{tag}\"]" +
+            (start is { } at ? $",\"startTimestamp\":\"{RqlValues.Iso(at)}\"}}" : "}"));
+
+    /// <summary>Creates tasks from the given bodies, <paramref name="concurrency"/> requests at a time.</summary>
+    public Task CreateTasksAsync(IEnumerable<byte[]> jsonBodies, int concurrency, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(jsonBodies, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
+            async (body, ct) => await CreateTaskAsync(body, ct));
 
     /// <summary>Reads <c>page.total</c> and the number of items of a list answer.</summary>
     public static (long? Total, int Count) ReadPage(byte[] body)

@@ -31,7 +31,9 @@ internal sealed class ServerProcess : IAsyncDisposable
     public string AdminPassword { get; }
     public int ProcessId => process.Id;
 
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, TextWriter log, CancellationToken cancellationToken)
+    /// <param name="settings">Extra configuration (<c>Key=Value</c>), passed after the bench's own so that it wins.</param>
+    public static async Task<ServerProcess> StartAsync(
+        string dataDirectory, TextWriter log, CancellationToken cancellationToken, IReadOnlyList<string>? settings = null)
     {
         var webDll = WebHostLocator.Find();
         var port = FreeLoopbackPort();
@@ -59,6 +61,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         {
             start.ArgumentList.Add(argument);
         }
+        foreach (var setting in settings ?? []) start.ArgumentList.Add("--" + setting);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment.Remove("ASPNETCORE_URLS");
         start.Environment.Remove("ASPNETCORE_HTTP_PORTS");
@@ -79,6 +82,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             throw;
         }
         log.WriteLine($"server: pid {process.Id} at {baseAddress} ({webDll})");
+        if (settings is { Count: > 0 }) log.WriteLine($"server settings: {string.Join(' ', settings)}");
         return server;
     }
 
@@ -89,6 +93,29 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>The process's thread count: a thread pool that keeps growing under load means threads are being blocked.</summary>
     public long? ThreadCount() => ReadStatusValue("Threads");
+
+    /// <summary>
+    /// CPU time the server has used so far (user + system, from /proc/&lt;pid&gt;/stat); null where /proc is not
+    /// available. Divided by the work done in between, it tells whether a load was bound by CPU.
+    /// </summary>
+    public TimeSpan? CpuTime()
+    {
+        var path = $"/proc/{process.Id}/stat";
+        try
+        {
+            if (!File.Exists(path)) return null;
+            var stat = File.ReadAllText(path);
+            // Fields after the command name (which may hold spaces, so it is skipped by its closing parenthesis):
+            // state is field 3, utime and stime are fields 14 and 15, in clock ticks of 1/100 s on Linux.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return TimeSpan.FromMilliseconds(ticks * 10);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Throws when the server has gone: figures measured against a dead server are errors, not results.</summary>
     public void EnsureRunning()

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using TasksConsole.Core.Common;
 using TasksConsole.Core.Data;
 
 namespace TasksConsole.Bench.Infrastructure;
@@ -44,6 +45,18 @@ internal static class TaskSeeder
 
     private const string CreatedByUserId = "be4c0f5eed0000000000a001";
 
+    private const string InsertTaskSql = """
+        INSERT INTO Tasks (Id, FunctionName, DataJson, Priority, StartTimestamp, Status, Tags, CreationTimestamp,
+            UpdateTimestamp, StatusChangedTimestamp, CreatedByUserId, CreatedByApplicationId, ScheduleId, RetryForTaskIds,
+            RetriedByTaskId, ErrorType, ErrorName, ErrorMessage, ResultJson, ExecutionStartTimestamp, ExecutionEndTimestamp,
+            ClaimedBy, ClaimedTimestamp)
+        VALUES ($id, $function, $data, $priority, $start, $status, $tags, $created, $updated, $statusChanged, $user, NULL,
+            NULL, '[]', NULL, $errorType, $errorName, $errorMessage, $result, $executionStart, $executionEnd, NULL, NULL)
+        """;
+
+    private const string InsertTagSql =
+        "INSERT INTO TaskTags (TaskId, Tag, Status, Priority, StartTimestamp) VALUES ($taskId, $tag, $status, $priority, $start)";
+
     public static async Task MigrateAsync(string dataDirectory, CancellationToken cancellationToken)
     {
         var services = new ServiceCollection().AddTasksStore(dataDirectory, DatabaseFileName).BuildServiceProvider();
@@ -79,14 +92,7 @@ internal static class TaskSeeder
 
         var clock = Stopwatch.StartNew();
         using var insertTask = connection.CreateCommand();
-        insertTask.CommandText = """
-            INSERT INTO Tasks (Id, FunctionName, DataJson, Priority, StartTimestamp, Status, Tags, CreationTimestamp,
-                UpdateTimestamp, StatusChangedTimestamp, CreatedByUserId, CreatedByApplicationId, ScheduleId, RetryForTaskIds,
-                RetriedByTaskId, ErrorType, ErrorName, ErrorMessage, ResultJson, ExecutionStartTimestamp, ExecutionEndTimestamp,
-                ClaimedBy, ClaimedTimestamp)
-            VALUES ($id, $function, $data, $priority, $start, $status, $tags, $created, $updated, $statusChanged, $user, NULL,
-                NULL, '[]', NULL, $errorType, $errorName, $errorMessage, $result, $executionStart, $executionEnd, NULL, NULL)
-            """;
+        insertTask.CommandText = InsertTaskSql;
         var p = new Dictionary<string, SqliteParameter>();
         foreach (var name in new[]
                  {
@@ -97,7 +103,7 @@ internal static class TaskSeeder
             p[name] = insertTask.Parameters.Add(new SqliteParameter("$" + name, null));
         }
         using var insertTag = connection.CreateCommand();
-        insertTag.CommandText = "INSERT INTO TaskTags (TaskId, Tag, Status, Priority, StartTimestamp) VALUES ($taskId, $tag, $status, $priority, $start)";
+        insertTag.CommandText = InsertTagSql;
         var tagTaskId = insertTag.Parameters.Add(new SqliteParameter("$taskId", null));
         var tagName = insertTag.Parameters.Add(new SqliteParameter("$tag", null));
         var tagStatus = insertTag.Parameters.Add(new SqliteParameter("$status", null));
@@ -204,6 +210,65 @@ internal static class TaskSeeder
 
         return new SeedReport(count, tagRows, insertTime, indexTime, new FileInfo(databasePath).Length, tasksPerTag, tasksPerFunction,
             DateTimeOffset.FromUnixTimeMilliseconds(first), DateTimeOffset.FromUnixTimeMilliseconds(last));
+    }
+
+    /// <summary>
+    /// Inserts <paramref name="count"/> new tasks for <paramref name="functionName"/>, all starting at
+    /// <paramref name="start"/> and tagged <paramref name="tag"/>, into the database of a running server, in one
+    /// transaction: the dispatcher sees all of them at once or none. Unlike <see cref="Seed"/>, the indexes and the
+    /// journal mode are left alone, because the server has the file open. Returns when the commit happened.
+    /// </summary>
+    public static DateTimeOffset SeedDue(string databasePath, int count, string functionName, DateTimeOffset start, string tag, CancellationToken cancellationToken)
+    {
+        var builder = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false, DefaultTimeout = 60 };
+        using var connection = new SqliteConnection(builder.ToString());
+        connection.Open();
+        // The server's own writers may hold the lock for a moment; wait in SQLite rather than fail.
+        Execute(connection, "PRAGMA busy_timeout=30000;");
+        using var transaction = connection.BeginTransaction();
+        using var insertTask = connection.CreateCommand();
+        insertTask.CommandText = InsertTaskSql;
+        insertTask.Transaction = transaction;
+        using var insertTag = connection.CreateCommand();
+        insertTag.CommandText = InsertTagSql;
+        insertTag.Transaction = transaction;
+
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var startMs = start.ToUnixTimeMilliseconds();
+        var id = insertTask.Parameters.Add(new SqliteParameter("$id", null));
+        insertTask.Parameters.AddWithValue("$function", functionName);
+        var data = insertTask.Parameters.Add(new SqliteParameter("$data", null));
+        insertTask.Parameters.AddWithValue("$priority", 0L);
+        insertTask.Parameters.AddWithValue("$start", startMs);
+        insertTask.Parameters.AddWithValue("$status", "New");
+        insertTask.Parameters.AddWithValue("$tags", $"[\"{tag}\"]");
+        insertTask.Parameters.AddWithValue("$created", now);
+        insertTask.Parameters.AddWithValue("$updated", now);
+        insertTask.Parameters.AddWithValue("$statusChanged", now);
+        insertTask.Parameters.AddWithValue("$user", CreatedByUserId);
+        foreach (var name in new[] { "$errorType", "$errorName", "$errorMessage", "$result", "$executionStart", "$executionEnd" })
+        {
+            insertTask.Parameters.AddWithValue(name, DBNull.Value);
+        }
+        var tagTaskId = insertTag.Parameters.Add(new SqliteParameter("$taskId", null));
+        insertTag.Parameters.AddWithValue("$tag", tag);
+        insertTag.Parameters.AddWithValue("$status", "New");
+        insertTag.Parameters.AddWithValue("$priority", 0L);
+        insertTag.Parameters.AddWithValue("$start", startMs);
+        insertTask.Prepare();
+        insertTag.Prepare();
+
+        for (var i = 0; i < count; i++)
+        {
+            if (i % 1000 == 0) cancellationToken.ThrowIfCancellationRequested();
+            // Ids as the server makes them, so they can never collide with tasks it creates itself.
+            id.Value = tagTaskId.Value = ObjectId.NewId();
+            data.Value = $"{{\"n\":{i}}}";
+            insertTask.ExecuteNonQuery();
+            insertTag.ExecuteNonQuery();
+        }
+        transaction.Commit();
+        return DateTimeOffset.UtcNow;
     }
 
     /// <summary>

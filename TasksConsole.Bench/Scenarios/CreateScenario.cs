@@ -42,7 +42,7 @@ internal sealed class CreateScenario : IBenchScenario
         using var data = TempDirectory.Create("create");
         LoadResult creates, baseline, floor;
         long? peak;
-        await using (var server = await ServerProcess.StartAsync(data.Combine("server"), output, cancellationToken))
+        await using (var server = await ServerProcess.StartAsync(data.Combine("server"), output, cancellationToken, context.Options.ServerSettings))
         {
             using var api = await ApiClient.SignInAsync(server, cancellationToken);
             output.WriteLine($"{clients} clients, {warmUp.TotalSeconds:0.#} s warm-up + {duration.TotalSeconds:0.#} s measured per run");

@@ -42,7 +42,7 @@ internal sealed class ListScenario : IBenchScenario
         figures.Add(new ScenarioFigure("seed", $"{seedRows} in {seed.TotalTime.TotalSeconds:0.0} s ({seed.RowsPerSecond:N0} rows/s)"));
 
         var queries = Queries(profile, seed);
-        await using var server = await ServerProcess.StartAsync(data.Path, output, cancellationToken);
+        await using var server = await ServerProcess.StartAsync(data.Path, output, cancellationToken, context.Options.ServerSettings);
         using var api = await ApiClient.SignInAsync(server, cancellationToken);
 
         output.WriteLine($"{WarmUps} warm-ups, then {runs} timed runs per query (sequential, one client)");

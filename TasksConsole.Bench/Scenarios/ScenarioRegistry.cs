@@ -7,6 +7,9 @@ internal static class ScenarioRegistry
     [
         new ListScenario(),
         new CreateScenario(),
+        new DispatchScenario(),
+        new LagScenario(),
+        new LiveScenario(),
     ];
 
     public static IBenchScenario? Find(string name) =>

@@ -41,10 +41,43 @@ public sealed class BenchSmokeTests(ITestOutputHelper log)
         Assert.Matches(@"POST /tasks/v1/: [\d,]+/s .*; 0 errors", output);
     }
 
+    [Fact]
+    public async Task Dispatch_RunsTinyBatch_AndPrintsItsSummary()
+    {
+        var output = await RunAsync(0, "dispatch", "--n", "200");
+
+        Assert.Single(Regex.Matches(output, "^SUMMARY dispatch: n=200, ", RegexOptions.Multiline));
+        Assert.Matches(@"200 of 200 complete, 0 failed", output);
+        Assert.Matches(@"200 succeeded in [\d.]+ s: [\d,]+ jobs/s", output);
+        Assert.Contains("server peak working set", output);
+    }
+
+    [Fact]
+    public async Task Lag_RunsForThreeSeconds_AndPrintsItsSummary()
+    {
+        var output = await RunAsync(0, "lag", "--duration", "3", "--rate", "10");
+
+        Assert.Single(Regex.Matches(output, "^SUMMARY lag: 30 tasks at 10/s over 3 s, ", RegexOptions.Multiline));
+        Assert.Contains("30 of 30 ran", output);
+        Assert.Contains("server peak working set", output);
+    }
+
+    [Fact]
+    public async Task Live_RunsForTwoSeconds_AndPrintsItsSummary()
+    {
+        var output = await RunAsync(0, "live", "--duration", "2");
+
+        Assert.Single(Regex.Matches(output, "^SUMMARY live: ", RegexOptions.Multiline));
+        Assert.Matches(@"(\d+) of \1 expected changes received", output);
+        Assert.Contains("server peak working set", output);
+    }
+
     [Theory]
     [InlineData("nonsense")]
     [InlineData("list", "--n", "0")]
     [InlineData("create", "--bogus", "1")]
+    [InlineData("lag", "--rate", "0")]
+    [InlineData("live", "--set", "NoEqualsSign")]
     public async Task BadArguments_AreAUsageError(params string[] args)
     {
         var output = await RunAsync(2, args);

@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Hangfire;
+using Hangfire.Storage.SQLite;
+
+namespace TasksConsole.Bench.Infrastructure;
+
+/// <summary>What plain Hangfire did with a batch of empty jobs.</summary>
+internal sealed record HangfireThroughput(int Jobs, int Succeeded, TimeSpan EnqueueTime, TimeSpan RunTime, bool TimedOut)
+{
+    public double PerSecond => Succeeded / RunTime.TotalSeconds;
+}
+
+/// <summary>
+/// What plain Hangfire did with delayed jobs: each job's start minus its scheduled time, in ms. <see cref="Early"/>
+/// counts jobs that ran before their time (Hangfire keeps schedule times in whole seconds).
+/// </summary>
+internal sealed record HangfireLag(int Jobs, TimeSpan ScheduleTime, LatencyStats Lag, int Early, bool TimedOut);
+
+/// <summary>
+/// Hangfire on its own, in the bench process, on the storage the app uses (Hangfire.Storage.SQLite, a fresh file):
+/// what the engine is compared with. It runs after the app's server has stopped, so that the two never share the
+/// cores.
+/// </summary>
+internal static class HangfireBaseline
+{
+    private static readonly Lock ConfigureGate = new();
+    private static bool _configured;
+
+    /// <summary>
+    /// Enqueues <paramref name="count"/> empty jobs with no server running, then starts one and times it from its
+    /// start until every job has succeeded: the same shape as tasks that are all due at once.
+    /// </summary>
+    public static async Task<HangfireThroughput> EmptyJobsAsync(
+        string directory, int count, int workerCount, TimeSpan queuePollInterval, TimeSpan timeLimit, CancellationToken cancellationToken)
+    {
+        ConfigureLikeTheApp();
+        Directory.CreateDirectory(directory);
+        var storage = new SQLiteStorage(Path.Combine(directory, "hangfire.db"), new SQLiteStorageOptions { QueuePollInterval = queuePollInterval });
+        var run = Guid.NewGuid();
+        HangfireBaselineJobs.StartCounting(run);
+        try
+        {
+            var client = new BackgroundJobClient(storage);
+            var enqueue = Stopwatch.StartNew();
+            // Not measured; concurrent only to get through the set-up sooner, the storage serializes the writes anyway.
+            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+                _ => client.Enqueue(() => HangfireBaselineJobs.Empty(run)));
+            var enqueueTime = enqueue.Elapsed;
+
+            var monitoring = storage.GetMonitoringApi();
+            var clock = Stopwatch.StartNew();
+            using var server = new BackgroundJobServer(
+                new BackgroundJobServerOptions { WorkerCount = workerCount, ServerName = "bench-baseline-" + run.ToString("N")[..8] }, storage);
+            // The in-memory count tells when the last job body has run without querying the storage under load;
+            // only then is the storage asked, until it has recorded every job as succeeded.
+            long succeeded = 0;
+            var timedOut = false;
+            while (true)
+            {
+                await Task.Delay(25, cancellationToken);
+                if (HangfireBaselineJobs.Count(run) >= count && (succeeded = monitoring.SucceededListCount()) >= count) break;
+                if (clock.Elapsed > timeLimit)
+                {
+                    succeeded = monitoring.SucceededListCount();
+                    timedOut = true;
+                    break;
+                }
+            }
+            var runTime = clock.Elapsed;
+            server.SendStop();
+            return new HangfireThroughput(count, (int)Math.Min(succeeded, count), enqueueTime, runTime, timedOut);
+        }
+        finally
+        {
+            HangfireBaselineJobs.StopCounting(run);
+        }
+    }
+
+    /// <summary>
+    /// Schedules one delayed job per instant in <paramref name="at"/> with Hangfire's defaults throughout (storage and
+    /// server options), starts a server, and waits until every job has run or <paramref name="timeLimit"/> has passed.
+    /// </summary>
+    public static async Task<HangfireLag> DelayedJobsAsync(
+        string directory, IReadOnlyList<DateTimeOffset> at, TimeSpan timeLimit, CancellationToken cancellationToken)
+    {
+        ConfigureLikeTheApp();
+        Directory.CreateDirectory(directory);
+        var storage = new SQLiteStorage(Path.Combine(directory, "hangfire.db"), new SQLiteStorageOptions());
+        var run = Guid.NewGuid();
+        var lags = HangfireBaselineJobs.StartRecording(run);
+        try
+        {
+            var client = new BackgroundJobClient(storage);
+            var schedule = Stopwatch.StartNew();
+            foreach (var instant in at)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var scheduledMs = instant.ToUnixTimeMilliseconds();
+                client.Schedule(() => HangfireBaselineJobs.Probe(run, scheduledMs), instant);
+            }
+            var scheduleTime = schedule.Elapsed;
+
+            using var server = new BackgroundJobServer(new BackgroundJobServerOptions { ServerName = "bench-lag-" + run.ToString("N")[..8] }, storage);
+            var clock = Stopwatch.StartNew();
+            var timedOut = false;
+            while (lags.Count < at.Count)
+            {
+                if (clock.Elapsed > timeLimit)
+                {
+                    timedOut = true;
+                    break;
+                }
+                await Task.Delay(100, cancellationToken);
+            }
+            server.SendStop();
+            return new HangfireLag(at.Count, scheduleTime, new LatencyStats(lags), lags.Count(l => l < 0), timedOut);
+        }
+        finally
+        {
+            HangfireBaselineJobs.StopRecording(run);
+        }
+    }
+
+    /// <summary>The serializer settings the app gives Hangfire (they are process-wide), so job payloads are alike.</summary>
+    private static void ConfigureLikeTheApp()
+    {
+        lock (ConfigureGate)
+        {
+            if (_configured) return;
+            GlobalConfiguration.Configuration
+                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+            _configured = true;
+        }
+    }
+}
+
+/// <summary>
+/// The baseline's job bodies. Public, because Hangfire invokes only public methods; a run id keeps concurrent or
+/// leftover runs apart.
+/// </summary>
+public static class HangfireBaselineJobs
+{
+    private static readonly ConcurrentDictionary<Guid, StrongBox<long>> Counters = new();
+    private static readonly ConcurrentDictionary<Guid, ConcurrentQueue<double>> Lags = new();
+
+    /// <summary>As close to nothing as a job can be: one increment, so the bench knows when the last one ran.</summary>
+    public static void Empty(Guid run)
+    {
+        if (Counters.TryGetValue(run, out var counter)) Interlocked.Increment(ref counter.Value);
+    }
+
+    /// <summary>Records how late the job started, against the instant it was scheduled for.</summary>
+    public static void Probe(Guid run, long scheduledUnixMs)
+    {
+        var lag = (DateTimeOffset.UtcNow - DateTimeOffset.FromUnixTimeMilliseconds(scheduledUnixMs)).TotalMilliseconds;
+        if (Lags.TryGetValue(run, out var lags)) lags.Enqueue(lag);
+    }
+
+    internal static void StartCounting(Guid run) => Counters[run] = new StrongBox<long>();
+
+    internal static long Count(Guid run) => Counters.TryGetValue(run, out var counter) ? Interlocked.Read(ref counter.Value) : 0;
+
+    internal static void StopCounting(Guid run) => Counters.TryRemove(run, out _);
+
+    internal static ConcurrentQueue<double> StartRecording(Guid run) => Lags[run] = new ConcurrentQueue<double>();
+
+    internal static void StopRecording(Guid run) => Lags.TryRemove(run, out _);
+}

@@ -1,0 +1,50 @@
+using Microsoft.Data.Sqlite;
+
+namespace TasksConsole.Bench.Infrastructure;
+
+/// <summary>
+/// One task's life as the engine recorded it, in Unix milliseconds: when it was due, claimed by the dispatcher,
+/// moved to in progress (just before Lambda was called), when its invocation ended and when its outcome was committed.
+/// </summary>
+internal sealed record TaskTiming(
+    string Status, long Start, string? ClaimedBy, long? Claimed, long? ExecutionStart, long? ExecutionEnd, long StatusChanged)
+{
+    public bool IsComplete => Status == "Complete";
+}
+
+/// <summary>
+/// Reads the engine's own timestamps from the server's SQLite file, read-only, while the server keeps running
+/// (WAL lets a reader in beside the writer). Nothing is added to the server to be measured, and the figures come from
+/// the same columns the console shows.
+/// </summary>
+internal static class TaskTimings
+{
+    public static List<TaskTiming> Read(string databasePath, string tag)
+    {
+        var builder = new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false };
+        using var connection = new SqliteConnection(builder.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT t.Status, t.StartTimestamp, t.ClaimedBy, t.ClaimedTimestamp, t.ExecutionStartTimestamp, t.ExecutionEndTimestamp,
+                   t.StatusChangedTimestamp
+            FROM TaskTags g JOIN Tasks t ON t.Id = g.TaskId
+            WHERE g.Tag = $tag
+            """;
+        command.Parameters.AddWithValue("$tag", tag);
+        var timings = new List<TaskTiming>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            timings.Add(new TaskTiming(
+                reader.GetString(0), reader.GetInt64(1), NullableString(reader, 2), NullableLong(reader, 3), NullableLong(reader, 4),
+                NullableLong(reader, 5), reader.GetInt64(6)));
+        }
+        return timings;
+    }
+
+    private static string? NullableString(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static long? NullableLong(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
+}

@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using TasksConsole.Bench.Infrastructure;
+using TasksConsole.Core.Execution;
+
+namespace TasksConsole.Bench.Scenarios;
+
+/// <summary>
+/// Dispatch throughput: <c>--n</c> tasks on the local runtime's no-op function, all due at the same instant, from
+/// due to complete. Targets: at least 1,000 tasks/s, and at least 5 times what plain Hangfire manages with one
+/// empty job per task on the same storage and settings.
+/// </summary>
+/// <remarks>
+/// The tasks go into the running server's database in one raw-SQL transaction, as <c>new</c> with a start a few
+/// seconds ahead, so that they become due together and the clock starts when they do: creating 20,000 tasks through
+/// the API would take longer than running them, and the dispatcher would race the creation. Starting the server with
+/// the dispatcher off and restarting it would put the restart inside the measured time, or leave it out by
+/// guesswork. The engine's own columns say when each task was claimed, started and completed, so the figures
+/// need no instrumentation in the server.
+/// </remarks>
+internal sealed class DispatchScenario : IBenchScenario
+{
+    private const int DefaultTasks = 20_000;
+    private const double TargetPerSecond = 1_000;
+    private const double TargetOverBaseline = 5;
+    private const string Tag = "bench-dispatch";
+    private const string WarmUpTag = "bench-dispatch-warm-up";
+    private const int WarmUpTasks = 100;
+    /// <summary>
+    /// Hangfire.Storage.SQLite enqueues 80-520 jobs/s on the development machine and runs 50-220, so 20,000 jobs would
+    /// take several minutes before and during the measurement: the baseline runs at most this many. Its rate is per
+    /// job; a shorter queue, if anything, flatters Hangfire.
+    /// </summary>
+    private const int BaselineMaxJobs = 5_000;
+
+    /// <summary>Beyond this the baseline stops and reports the rate it reached, so that `all` stays within its budget.</summary>
+    private static readonly TimeSpan BaselineTimeLimit = TimeSpan.FromMinutes(3);
+
+    public string Name => "dispatch";
+
+    public string Description => "--n tasks due at once on 'noop', due to complete; target >= 1,000 tasks/s and >= 5x plain Hangfire";
+
+    public async Task<ScenarioResult> RunAsync(BenchContext context, CancellationToken cancellationToken)
+    {
+        var output = context.Output;
+        var count = context.Options.N ?? DefaultTasks;
+        var engine = new ExecutionOptions();
+
+        using var data = TempDirectory.Create("dispatch");
+        var serverData = data.Combine("server");
+        List<TaskTiming> timings;
+        WatchResult watched;
+        DateTimeOffset clockStart;
+        TimeSpan? cpu;
+        long? peak;
+        await using (var server = await ServerProcess.StartAsync(serverData, output, cancellationToken, context.Options.ServerSettings))
+        {
+            using var api = await ApiClient.SignInAsync(server, cancellationToken);
+            await EngineWarmUp.RunAsync(api, server, WarmUpTasks, output, cancellationToken);
+            // A round like the measured one, first: a server younger than a minute spends a third of its CPU on
+            // tiered JIT compilation while it runs the engine's paths hot, and that is not what a running service pays.
+            var warmUpRound = Math.Clamp(count / 10, 100, 2_000);
+            var warmDue = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1);
+            TaskSeeder.SeedDue(Path.Combine(serverData, TaskSeeder.DatabaseFileName), warmUpRound, EngineWarmUp.FunctionName, warmDue, WarmUpTag, cancellationToken);
+            var warm = await TaskWatcher.WaitForAsync(api, server, WarmUpTag, warmUpRound, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(60), cancellationToken);
+            output.WriteLine($"warm-up round: {warmUpRound:N0} seeded tasks due at once, all finished after {(warm.SeenAt - warmDue).TotalSeconds:0.0} s " +
+                             $"({warmUpRound / (warm.SeenAt - warmDue).TotalSeconds:N0}/s, cold)");
+
+            // Far enough ahead that the insert has committed before the dispatcher looks (it claims LookAhead early).
+            var lead = TimeSpan.FromSeconds(2 + count / 10_000.0);
+            var due = DateTimeOffset.FromUnixTimeMilliseconds((DateTimeOffset.UtcNow + lead).ToUnixTimeMilliseconds());
+            var seeding = Stopwatch.StartNew();
+            var committed = TaskSeeder.SeedDue(Path.Combine(serverData, TaskSeeder.DatabaseFileName), count, EngineWarmUp.FunctionName, due, Tag, cancellationToken);
+            output.WriteLine($"seeded {count:N0} new tasks on '{EngineWarmUp.FunctionName}' in {seeding.Elapsed.TotalSeconds:0.0} s, " +
+                             (committed <= due
+                                 ? $"committed {(due - committed).TotalMilliseconds:0} ms before they are due"
+                                 : $"committed {(committed - due).TotalMilliseconds:0} ms after their start time: the clock starts at the commit"));
+            // Had the commit come late, the tasks could not have been seen before it: the clock starts then.
+            clockStart = committed > due ? committed : due;
+
+            var cpuBefore = server.CpuTime();
+            var wait = clockStart - DateTimeOffset.UtcNow;
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, cancellationToken);
+            watched = await TaskWatcher.WaitForAsync(api, server, Tag, count, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(60), cancellationToken);
+            cpu = server.CpuTime() - cpuBefore;
+            timings = TaskTimings.Read(Path.Combine(serverData, TaskSeeder.DatabaseFileName), Tag);
+            server.EnsureRunning();
+            peak = server.PeakWorkingSetBytes();
+        }
+
+        var complete = timings.Where(t => t.IsComplete).ToList();
+        var start = clockStart.ToUnixTimeMilliseconds();
+        var last = complete.Count > 0 ? complete.Max(t => t.StatusChanged) : start;
+        var elapsed = TimeSpan.FromMilliseconds(Math.Max(1, last - start));
+        var perSecond = complete.Count / elapsed.TotalSeconds;
+        var polled = count / (watched.SeenAt - clockStart).TotalSeconds;
+        output.WriteLine($"{complete.Count:N0} of {count:N0} complete, {watched.Failed:N0} failed, in {elapsed.TotalSeconds:0.00} s from due " +
+                         $"to the last commit: {perSecond:N0} tasks/s (seen complete by polling after {(watched.SeenAt - clockStart).TotalSeconds:0.00} s: {polled:N0}/s)");
+        PrintBreakdown(output, complete, start);
+        if (cpu is { } used && complete.Count > 0)
+        {
+            // Two cores give at most 2 s of CPU per second: near that, the rate is what the CPU cost per task allows.
+            output.WriteLine($"  server CPU: {used.TotalSeconds:0.0} s over the run ({used.TotalSeconds / elapsed.TotalSeconds:0.00} of " +
+                             $"{Environment.ProcessorCount} cores), {used.TotalMilliseconds / complete.Count:0.00} ms per task");
+        }
+        output.WriteLine($"server peak working set (VmHWM): {ServerProcess.Mib(peak)}");
+
+        var baselineJobs = Math.Min(count, BaselineMaxJobs);
+        output.WriteLine($"baseline: {baselineJobs:N0} empty Hangfire jobs on Hangfire.Storage.SQLite, queue poll " +
+                         $"{engine.QueuePollInterval.TotalMilliseconds:0} ms, {engine.WorkerCount} workers (the engine's defaults), in this process");
+        var baseline = await HangfireBaseline.EmptyJobsAsync(
+            data.Combine("hangfire-baseline"), baselineJobs, engine.WorkerCount, engine.QueuePollInterval, BaselineTimeLimit, cancellationToken);
+        var stopped = baseline.TimedOut ? $" (stopped after {baseline.RunTime.TotalSeconds:0} s)" : "";
+        output.WriteLine($"  enqueued in {baseline.EnqueueTime.TotalSeconds:0.0} s ({baselineJobs / baseline.EnqueueTime.TotalSeconds:N0}/s, no server running); " +
+                         $"{baseline.Succeeded:N0} succeeded in {baseline.RunTime.TotalSeconds:0.00} s{stopped}: {baseline.PerSecond:N0} jobs/s");
+        var ratio = perSecond / baseline.PerSecond;
+        output.WriteLine($"tasks/s over baseline jobs/s: {ratio:0.0}x");
+
+        var rateMet = perSecond >= TargetPerSecond && complete.Count == count && watched.Failed == 0;
+        var ratioMet = ratio >= TargetOverBaseline;
+        var figures = new List<ScenarioFigure>
+        {
+            new("tasks/s, due to complete", $"{perSecond:N0} ({complete.Count:N0} of {count:N0} complete in {elapsed.TotalSeconds:0.0} s, {watched.Failed:N0} failed)",
+                $">= {TargetPerSecond:N0}/s, none failed", rateMet),
+            new("baseline: empty Hangfire jobs/s", $"{baseline.PerSecond:N0} ({baseline.Succeeded:N0} jobs in {baseline.RunTime.TotalSeconds:0.0} s{stopped})"),
+            new("tasks/s over baseline", $"{ratio:0.0}x", $">= {TargetOverBaseline:0}x", ratioMet),
+            new("server peak working set", ServerProcess.Mib(peak)),
+        };
+        var verdict = rateMet && ratioMet ? "target met" : "target missed";
+        var summary = $"SUMMARY dispatch: n={count:N0}, {perSecond:N0} tasks/s due to complete ({watched.Failed:N0} failed); " +
+                      $"Hangfire baseline {baseline.PerSecond:N0} jobs/s, ratio {ratio:0.0}x; server peak {ServerProcess.Mib(peak)} -> {verdict}";
+        return new ScenarioResult(Name, figures, summary);
+    }
+
+    /// <summary>Where the time went, from the engine's own timestamps (Unix ms, relative to when the tasks became due).</summary>
+    private static void PrintBreakdown(TextWriter output, IReadOnlyList<TaskTiming> complete, long start)
+    {
+        if (complete.Count == 0) return;
+        LatencyStats Of(Func<TaskTiming, long?> value) =>
+            new(complete.Select(value).Where(v => v.HasValue).Select(v => (double)v!.Value));
+        string Span(LatencyStats s) => $"p50 {LatencyStats.Ms(s.P50)}, p95 {LatencyStats.Ms(s.P95)}, max {LatencyStats.Ms(s.Max)}";
+
+        output.WriteLine("  after due (time at which the engine had done it for 50% / 100% of the tasks):");
+        var claimed = Of(t => t.Claimed - start);
+        var started = Of(t => t.ExecutionStart - start);
+        var done = Of(t => t.StatusChanged - start);
+        output.WriteLine($"    claimed {LatencyStats.Ms(claimed.P50)} / {LatencyStats.Ms(claimed.Max)}; " +
+                         $"started {LatencyStats.Ms(started.P50)} / {LatencyStats.Ms(started.Max)}; completed {LatencyStats.Ms(done.P50)} / {LatencyStats.Ms(done.Max)}");
+        output.WriteLine("  per task:");
+        output.WriteLine($"    claim -> in progress (claim round, Hangfire enqueue and pickup, batch start): {Span(Of(t => t.ExecutionStart - t.Claimed))}");
+        output.WriteLine($"    in progress -> invocation ended (HTTP to the local runtime): {Span(Of(t => t.ExecutionEnd - t.ExecutionStart))}");
+        output.WriteLine($"    invocation ended -> outcome committed (OutcomeWriter): {Span(Of(t => t.StatusChanged - t.ExecutionEnd))}");
+
+        var cycle = complete.Where(t => t.Claimed.HasValue).Select(t => (double)(t.StatusChanged - t.Claimed!.Value)).DefaultIfEmpty(double.NaN).Average();
+        output.WriteLine($"    claim -> outcome committed, mean {cycle:0.0} ms: with at most N tasks claimed at once, the rate cannot exceed N / that");
+        var claims = complete.GroupBy(t => t.ClaimedBy).Select(g => (double)g.Count()).ToList();
+        var sizes = new LatencyStats(claims);
+        output.WriteLine($"  claims: {claims.Count:N0} (each is at least one Hangfire job), tasks per claim p50 {sizes.P50:0}, mean {claims.Average():0.0}, max {sizes.Max:0}");
+
+        // The most tasks between 'in progress' and 'committed' at any instant: how much of MaxConcurrency was used.
+        var edges = complete.SelectMany(t => new[] { (At: t.ExecutionStart ?? t.StatusChanged, Step: 1), (At: t.StatusChanged, Step: -1) })
+            .OrderBy(e => e.At).ThenBy(e => e.Step);
+        int running = 0, most = 0;
+        foreach (var (_, step) in edges) most = Math.Max(most, running += step);
+        var tenth = complete.Count / 10;
+        var ordered = complete.Select(t => t.StatusChanged).Order().ToList();
+        var steady = ordered.Count >= 20 ? (ordered.Count - 2 * tenth) / Math.Max(0.001, (ordered[^(tenth + 1)] - ordered[tenth]) / 1000.0) : double.NaN;
+        output.WriteLine($"  most tasks in progress at once: {most}; steady rate between 10% and 90% complete: {steady:N0} tasks/s");
+    }
+}
