@@ -12,7 +12,7 @@ public sealed class ExecutionOptions
     public string NodeId { get; set; } = Environment.MachineName;
 
     /// <summary>Tasks this node runs at once, over all functions (EXH runs 5; no-op throughput needs more).</summary>
-    public int MaxConcurrency { get; set; } = 64;
+    public int MaxConcurrency { get; set; } = 128;
 
     /// <summary>Tasks carried by one Hangfire job: Hangfire's per-job storage cost must not bound throughput.</summary>
     public int BatchSize { get; set; } = 32;
@@ -21,7 +21,13 @@ public sealed class ExecutionOptions
     /// How far ahead of a start time tasks are claimed and handed to Hangfire; the job then waits for the exact
     /// start, so Hangfire's queue poll does not add to the start lag. Keep it above the queue poll interval.
     /// </summary>
-    public TimeSpan LookAhead { get; set; } = TimeSpan.FromMilliseconds(400);
+    public TimeSpan LookAhead { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// While tasks are running and fewer than a batch of slots is free, how long the dispatcher lets freed slots
+    /// gather before claiming, so claims (and Hangfire jobs) carry many tasks rather than one.
+    /// </summary>
+    public TimeSpan ClaimGathering { get; set; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>The dispatcher looks again at least this often, even without a wake-up (other nodes, clock jumps).</summary>
     public TimeSpan FallbackPoll { get; set; } = TimeSpan.FromSeconds(1);

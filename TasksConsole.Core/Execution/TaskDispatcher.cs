@@ -30,6 +30,7 @@ public sealed class TaskDispatcher(
                 var result = await DispatchOnceAsync(stoppingToken);
                 if (result.FilledCapacity && capacity.InFlight < options.MaxConcurrency) continue;
                 await signal.WaitAsync(await NextWaitAsync(result, stoppingToken), stoppingToken);
+                await GatherFreedSlotsAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -84,6 +85,18 @@ public sealed class TaskDispatcher(
             queue.Enqueue(claimToken, batch.Select(c => c.Id).ToList());
         }
         return new DispatchResult(claimed.Count, FilledCapacity: candidates.Count == free);
+    }
+
+    /// <summary>
+    /// Under load, slots come back one task at a time and each wakes the dispatcher; claiming at once would make a
+    /// claim round (a query, an UPDATE and a Hangfire job) per task. A short pause while tasks are still running
+    /// lets a batch's worth of slots gather first. Idle nodes do not wait: a lone new task is claimed at once.
+    /// </summary>
+    private async Task GatherFreedSlotsAsync(CancellationToken cancellationToken)
+    {
+        var free = options.MaxConcurrency - capacity.InFlight;
+        if (capacity.InFlight == 0 || free >= options.BatchSize || options.ClaimGathering <= TimeSpan.Zero) return;
+        await Task.Delay(options.ClaimGathering, clock, cancellationToken);
     }
 
     private async Task<TimeSpan> NextWaitAsync(DispatchResult result, CancellationToken cancellationToken)
