@@ -69,13 +69,9 @@ public static class SchedulesEndpoints
 
     private static async Task<IResult> FindSchedules(HttpRequest request, ScheduleService schedules, CancellationToken cancellationToken)
     {
-        var query = RqlParser.Parse(TasksEndpoints.RawQuery(request));
+        var query = RqlRequests.Parse(request);
         var page = await schedules.FindAsync(query, cancellationToken);
-        var data = page.Schedules.Select(ScheduleResponse.From).ToList();
-        var info = new PageInfo(page.Total, page.Offset, page.Limit);
-        return query.Select is { Count: > 0 } fields
-            ? TypedResults.Json(new PagedResult<JsonElement>(info, ResponseProjection.Select(data, fields)), ApiJson.Options)
-            : TypedResults.Json(new PagedResult<ScheduleResponse>(info, data), ApiJson.Options);
+        return RqlRequests.PageResult(query, page.Schedules.Select(ScheduleResponse.From).ToList(), page.Total, page.Offset, page.Limit);
     }
 
     private static async Task<IResult> CreateSchedule(HttpContext context, ScheduleService schedules, CancellationToken cancellationToken)

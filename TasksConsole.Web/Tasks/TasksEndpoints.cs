@@ -45,13 +45,9 @@ public static class TasksEndpoints
 
     private static async Task<IResult> FindTasks(HttpRequest request, TaskQueries queries, CancellationToken cancellationToken)
     {
-        var query = RqlParser.Parse(RawQuery(request));
+        var query = RqlRequests.Parse(request);
         var page = await queries.FindAsync(query, cancellationToken);
-        var data = page.Tasks.Select(TaskResponse.From).ToList();
-        var info = new PageInfo(page.Total, page.Offset, page.Limit);
-        return query.Select is { Count: > 0 } fields
-            ? TypedResults.Json(new PagedResult<JsonElement>(info, ResponseProjection.Select(data, fields)), ApiJson.Options)
-            : TypedResults.Json(new PagedResult<TaskResponse>(info, data), ApiJson.Options);
+        return RqlRequests.PageResult(query, page.Tasks.Select(TaskResponse.From).ToList(), page.Total, page.Offset, page.Limit);
     }
 
     private static async Task<IResult> CreateTask(HttpContext context, TaskService tasks, CancellationToken cancellationToken)
@@ -76,14 +72,10 @@ public static class TasksEndpoints
 
     private static async Task<IResult> GetTaskLogs(string taskId, HttpRequest request, TaskService tasks, CancellationToken cancellationToken)
     {
-        var query = LogQuery.Parse(RawQuery(request));
+        var query = LogQuery.Parse(RqlRequests.RawQuery(request));
         var lines = await tasks.GetLogsAsync(taskId, query.Since, query.Limit, cancellationToken);
         return TypedResults.Json(new LogLinesResponse(lines.Select(l => new LogLineResponse(l.Message, l.Timestamp)).ToList()), ApiJson.Options);
     }
-
-    /// <summary>RQL is not key=value: it must be read raw, before ASP.NET decodes or splits it.</summary>
-    public static string RawQuery(HttpRequest request) =>
-        request.QueryString.HasValue ? request.QueryString.Value![1..] : "";
 
     private static string? ReadData(JsonElement body)
     {
