@@ -52,7 +52,12 @@ internal static class HangfireBaseline
             var monitoring = storage.GetMonitoringApi();
             var clock = Stopwatch.StartNew();
             using var server = new BackgroundJobServer(
-                new BackgroundJobServerOptions { WorkerCount = workerCount, ServerName = "bench-baseline-" + run.ToString("N")[..8] }, storage);
+                new BackgroundJobServerOptions
+                {
+                    WorkerCount = workerCount,
+                    ServerName = "bench-baseline-" + run.ToString("N")[..8],
+                    Activator = OwnActivator,
+                }, storage);
             // The in-memory count tells when the last job body has run without querying the storage under load;
             // only then is the storage asked, until it has recorded every job as succeeded.
             long succeeded = 0;
@@ -102,7 +107,7 @@ internal static class HangfireBaseline
             }
             var scheduleTime = schedule.Elapsed;
 
-            using var server = new BackgroundJobServer(new BackgroundJobServerOptions { ServerName = "bench-lag-" + run.ToString("N")[..8] }, storage);
+            using var server = new BackgroundJobServer(new BackgroundJobServerOptions { ServerName = "bench-lag-" + run.ToString("N")[..8], Activator = OwnActivator }, storage);
             var clock = Stopwatch.StartNew();
             var timedOut = false;
             while (lags.Count < at.Count)
@@ -123,11 +128,21 @@ internal static class HangfireBaseline
         }
     }
 
+    /// <summary>
+    /// The baseline's own activator: Hangfire's default is process-wide, and an app hosted in the same process (the
+    /// test suite runs the bench beside its app factories) replaces it with one bound to that app's services,
+    /// which fails once that app is disposed.
+    /// </summary>
+    private static readonly JobActivator OwnActivator = new();
+
     /// <summary>The serializer settings the app gives Hangfire (they are process-wide), so job payloads are alike.</summary>
     private static void ConfigureLikeTheApp()
     {
         lock (ConfigureGate)
         {
+            // Hangfire's log provider is process-wide too; an app hosted earlier in the same process leaves one bound
+            // to its disposed logger factory, so every run points it at a silent one.
+            GlobalConfiguration.Configuration.UseLogProvider(new SilentLogProvider());
             if (_configured) return;
             GlobalConfiguration.Configuration
                 .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -135,6 +150,18 @@ internal static class HangfireBaseline
                 .UseRecommendedSerializerSettings();
             _configured = true;
         }
+    }
+}
+
+internal sealed class SilentLogProvider : Hangfire.Logging.ILogProvider
+{
+    public Hangfire.Logging.ILog GetLogger(string name) => SilentLog.Instance;
+
+    private sealed class SilentLog : Hangfire.Logging.ILog
+    {
+        public static readonly SilentLog Instance = new();
+
+        public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) => false;
     }
 }
 

@@ -5,9 +5,20 @@ using Xunit.Abstractions;
 namespace TasksConsole.Tests.Bench;
 
 /// <summary>
+/// Runs after the parallel tests, alone: the bench's in-process Hangfire baselines share Hangfire's process-wide
+/// settings with whatever app the suite hosts at the same moment.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BenchCollection
+{
+    public const string Name = "Bench";
+}
+
+/// <summary>
 /// Each scenario once, at a size that takes seconds: it must run end to end against the real server process and
 /// print its summary. Timings are not asserted; they mean nothing at this size and on a shared machine.
 /// </summary>
+[Collection(BenchCollection.Name)]
 public sealed class BenchSmokeTests(ITestOutputHelper log)
 {
     [Fact]
