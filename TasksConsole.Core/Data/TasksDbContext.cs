@@ -38,7 +38,8 @@ public sealed class TasksDbContext(DbContextOptions<TasksDbContext> options) : D
 
             // The queue order (priority first, then start time) within a status: serves the dispatcher's
             // "due new tasks" scan and the console's default sort.
-            task.HasIndex(t => new { t.Status, t.Priority, t.StartTimestamp }).IsDescending(false, true, false);
+            task.HasIndex(t => new { t.Status, t.Priority, t.StartTimestamp }).IsDescending(false, true, false)
+                .HasDatabaseName(TaskIndexes.QueueOrder);
             task.HasIndex(t => new { t.FunctionName, t.Status });
             task.HasIndex(t => new { t.Status, t.CreationTimestamp });
             // The due set (new, start <= now) as a range: bounded by the backlog, however many tasks wait in the future.
@@ -117,4 +118,5 @@ public sealed class TasksDbContext(DbContextOptions<TasksDbContext> options) : D
 public static class TaskIndexes
 {
     public const string DueByStart = "IX_Tasks_Status_StartTimestamp";
+    public const string QueueOrder = "IX_Tasks_Status_Priority_StartTimestamp";
 }
