@@ -12,10 +12,10 @@ public sealed class ExecutionOptions
     public string NodeId { get; set; } = Environment.MachineName;
 
     /// <summary>Tasks this node runs at once, over all functions (EXH runs 5; no-op throughput needs more).</summary>
-    public int MaxConcurrency { get; set; } = 128;
+    public int MaxConcurrency { get; set; } = 256;
 
     /// <summary>Tasks carried by one Hangfire job: Hangfire's per-job storage cost must not bound throughput.</summary>
-    public int BatchSize { get; set; } = 32;
+    public int BatchSize { get; set; } = 64;
 
     /// <summary>
     /// How far ahead of a start time tasks are claimed and handed to Hangfire; the job then waits for the exact
