@@ -45,9 +45,12 @@ public sealed class TasksDbContext(DbContextOptions<TasksDbContext> options) : D
             // The due set (new, start <= now) as a range: bounded by the backlog, however many tasks wait in the future.
             task.HasIndex(t => new { t.Status, t.StartTimestamp }).HasDatabaseName(TaskIndexes.DueByStart);
             task.HasIndex(t => t.ClaimedBy).HasFilter("\"ClaimedBy\" IS NOT NULL");
-            task.HasIndex(t => t.CreationTimestamp);
-            task.HasIndex(t => t.StartTimestamp);
-            task.HasIndex(t => t.StatusChangedTimestamp);
+            // Lists sort by a time and then by id (the tie-breaker that keeps pages stable). With the id in the
+            // index, SQLite reads a page in order and stops; with the time alone its planner prefers reading and
+            // sorting the whole table, even for LIMIT 1.
+            task.HasIndex(t => new { t.CreationTimestamp, t.Id });
+            task.HasIndex(t => new { t.StartTimestamp, t.Id });
+            task.HasIndex(t => new { t.StatusChangedTimestamp, t.Id });
         });
 
         modelBuilder.Entity<TaskTag>(tag =>

@@ -46,7 +46,9 @@ public static class RqlTranslator
         var keys = (sort.Count > 0 ? sort : fields.DefaultSort).ToList();
         if (fields.TieBreaker is { } tieBreaker && keys.All(k => k.Field != tieBreaker))
         {
-            keys.Add(new RqlSortKey(tieBreaker));
+            // The tie-breaker runs in the direction of the key before it, so that one (key, id) index serves the
+            // sort both ways: SQLite walks an index backwards only when every key is reversed.
+            keys.Add(new RqlSortKey(tieBreaker, keys.Count > 0 && keys[^1].Descending));
         }
 
         var expression = source.Expression;

@@ -41,7 +41,7 @@ public sealed class TaskStatistics(IDbContextFactory<TasksDbContext> dbFactory, 
 
     private const string ThroughputSql = """
         SELECT Status, StatusChangedTimestamp / 60000 AS Minute, COUNT(*) AS Count
-        FROM Tasks INDEXED BY IX_Tasks_StatusChangedTimestamp
+        FROM Tasks INDEXED BY IX_Tasks_StatusChangedTimestamp_Id
         WHERE StatusChangedTimestamp >= @from AND Status IN (@complete, @failed, @retried)
         GROUP BY Status, Minute
         """;
@@ -51,7 +51,7 @@ public sealed class TaskStatistics(IDbContextFactory<TasksDbContext> dbFactory, 
             SELECT ExecutionStartTimestamp - StartTimestamp AS LagMs,
                    ROW_NUMBER() OVER (ORDER BY ExecutionStartTimestamp - StartTimestamp) AS LagRank,
                    COUNT(*) OVER () AS Samples
-            FROM Tasks INDEXED BY IX_Tasks_StatusChangedTimestamp
+            FROM Tasks INDEXED BY IX_Tasks_StatusChangedTimestamp_Id
             WHERE StatusChangedTimestamp >= @from AND ExecutionStartTimestamp >= @from)
         WHERE LagRank = (Samples * 50 + 99) / 100 OR LagRank = (Samples * 95 + 99) / 100
         """;

@@ -199,12 +199,12 @@ public sealed class RqlTranslatorTests(RqlTaskStoreFixture store) : IClassFixtur
 
     [Theory]
     [InlineData("", new[] { 1, 2, 3, 4, 5, 6 })]
-    [InlineData("sort(-priority)", new[] { 3, 6, 2, 5, 1, 4 })]
+    [InlineData("sort(-priority)", new[] { 3, 6, 5, 2, 1, 4 })]
     [InlineData("sort(+functionName,-priority)", new[] { 6, 3, 5, 4, 2, 1 })]
-    [InlineData("sort(-creationTimestamp)", new[] { 6, 5, 3, 4, 2, 1 })]
+    [InlineData("sort(-creationTimestamp)", new[] { 6, 5, 4, 3, 2, 1 })]
     [InlineData("sort(-id)", new[] { 6, 5, 4, 3, 2, 1 })]
-    [InlineData("sort(error.type,-priority)", new[] { 6, 2, 5, 1, 3, 4 })]
-    public async Task Sort_OrdersByTheKeys_ThenById(string rql, int[] expected)
+    [InlineData("sort(error.type,-priority)", new[] { 6, 5, 2, 1, 3, 4 })]
+    public async Task Sort_OrdersByTheKeys_ThenById_InTheLastKeysDirection(string rql, int[] expected)
     {
         Assert.Equal(expected, await Query(rql));
     }

@@ -390,21 +390,22 @@ namespace TasksConsole.Core.Data.Migrations
                     b.HasIndex("ClaimedBy")
                         .HasFilter("\"ClaimedBy\" IS NOT NULL");
 
-                    b.HasIndex("CreationTimestamp");
-
-                    b.HasIndex("StartTimestamp");
-
-                    b.HasIndex("StatusChangedTimestamp");
+                    b.HasIndex("CreationTimestamp", "Id");
 
                     b.HasIndex("FunctionName", "Status");
+
+                    b.HasIndex("StartTimestamp", "Id");
 
                     b.HasIndex("Status", "CreationTimestamp");
 
                     b.HasIndex("Status", "StartTimestamp")
                         .HasDatabaseName("IX_Tasks_Status_StartTimestamp");
 
+                    b.HasIndex("StatusChangedTimestamp", "Id");
+
                     b.HasIndex("Status", "Priority", "StartTimestamp")
-                        .IsDescending(false, true, false);
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("IX_Tasks_Status_Priority_StartTimestamp");
 
                     b.ToTable("Tasks", (string)null);
                 });
