@@ -35,7 +35,7 @@ public sealed class DirectExecutor(
             db.Tasks.Add(task);
             await db.SaveChangesAsync(cancellationToken);
         }
-        changes.Publish(new TaskChange(TaskChangeKind.Created, task.Id, task.FunctionName, task.Status, task.Tags, now));
+        changes.Publish(new TaskChange(TaskChangeKind.Created, task.Id, task.FunctionName, task.Status, task.Tags, now) { StartTimestamp = task.StartTimestamp });
 
         var outcome = await invoker.InvokeAsync(task, function, CancellationToken.None) with { Retryable = false };
         await outcomes.RecordAsync(task.Id, outcome);

@@ -123,7 +123,7 @@ public sealed class OutcomeWriter(
                 task.Status = TaskState.Retried;
                 task.RetriedByTaskId = retry.Id;
                 published.Add(Change(task, now));
-                published.Add(new TaskChange(TaskChangeKind.Created, retry.Id, retry.FunctionName, retry.Status, retry.Tags, now));
+                published.Add(new TaskChange(TaskChangeKind.Created, retry.Id, retry.FunctionName, retry.Status, retry.Tags, now) { StartTimestamp = retry.StartTimestamp });
             }
             else
             {

@@ -29,7 +29,7 @@ public sealed class TaskDispatcher(
             {
                 var result = await DispatchOnceAsync(stoppingToken);
                 if (result.FilledCapacity && capacity.InFlight < options.MaxConcurrency) continue;
-                await signal.WaitAsync(await NextWaitAsync(result, stoppingToken), stoppingToken);
+                await signal.WaitAsync(await NextWaitAsync(result, stoppingToken), clock, stoppingToken);
                 await GatherFreedSlotsAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -39,7 +39,7 @@ public sealed class TaskDispatcher(
             catch (Exception ex)
             {
                 logger.LogError(ex, "Dispatching failed; trying again shortly");
-                await signal.WaitAsync(options.FallbackPoll, stoppingToken);
+                await signal.WaitAsync(options.FallbackPoll, clock, stoppingToken);
             }
         }
     }

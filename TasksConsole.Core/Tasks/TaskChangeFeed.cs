@@ -10,7 +10,8 @@ public enum TaskChangeKind
 
 /// <summary>
 /// One committed change of one task, as the console and hub clients see it. <see cref="Failure"/> is set when the
-/// change is a final failure: the task_failed event that was persisted with it.
+/// change is a final failure: the task_failed event that was persisted with it. <see cref="StartTimestamp"/> is set
+/// on creations, so that the dispatcher is woken only for a task due before it would look anyway.
 /// </summary>
 public sealed record TaskChange(
     TaskChangeKind Kind,
@@ -21,6 +22,8 @@ public sealed record TaskChange(
     DateTimeOffset Timestamp)
 {
     public TaskFailedEventRecord? Failure { get; init; }
+
+    public DateTimeOffset? StartTimestamp { get; init; }
 }
 
 /// <summary>

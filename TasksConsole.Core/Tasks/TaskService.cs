@@ -36,6 +36,8 @@ public sealed record Caller(string? UserId, string? ApplicationId)
 public sealed class TaskService(
     IDbContextFactory<TasksDbContext> dbFactory, TimeProvider clock, ITaskChangeFeed changes, IFunctionCatalog? functions = null)
 {
+    private readonly TaskInsertBatcher _inserts = new(dbFactory);
+
     public async Task<TaskRecord> CreateAsync(NewTask input, Caller caller, CancellationToken cancellationToken = default) =>
         (await CreateCoreAsync(input, caller, guard: null, cancellationToken))!;
 
@@ -58,21 +60,24 @@ public sealed class TaskService(
         }
         var task = BuildTask(input, caller);
 
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (guard is null)
         {
-            db.Tasks.Add(task);
-            await db.SaveChangesAsync(cancellationToken);
+            // Once queued, the insert is not withdrawn: the caller's cancellation only stops it from waiting.
+            await _inserts.InsertAsync(task).WaitAsync(cancellationToken);
         }
         else
         {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             if (!await guard(db, cancellationToken)) return null;
             db.Tasks.Add(task);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        changes.Publish(new TaskChange(TaskChangeKind.Created, task.Id, task.FunctionName, task.Status, task.Tags, task.CreationTimestamp));
+        changes.Publish(new TaskChange(TaskChangeKind.Created, task.Id, task.FunctionName, task.Status, task.Tags, task.CreationTimestamp)
+        {
+            StartTimestamp = task.StartTimestamp,
+        });
         return task;
     }
 

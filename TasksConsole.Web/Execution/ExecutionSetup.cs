@@ -54,11 +54,11 @@ public static class ExecutionSetup
 
     public static WebApplication MapTaskExecution(this WebApplication app)
     {
-        // A task due now wakes the dispatcher instead of waiting for its next look.
+        // A task due before the dispatcher's next look wakes it instead of waiting for that look.
         var signal = app.Services.GetRequiredService<DispatchSignal>();
         app.Services.GetRequiredService<ITaskChangeFeed>().Subscribe(change =>
         {
-            if (change.Kind == TaskChangeKind.Created) signal.Wake();
+            if (change.Kind == TaskChangeKind.Created) signal.WakeForStart(change.StartTimestamp);
         });
 
         app.Services.GetRequiredService<IRecurringJobManager>()

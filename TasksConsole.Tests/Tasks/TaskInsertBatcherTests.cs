@@ -1,0 +1,48 @@
+using Microsoft.EntityFrameworkCore;
+using TasksConsole.Core.Tasks;
+using TasksConsole.Tests.Infrastructure;
+
+namespace TasksConsole.Tests.Tasks;
+
+/// <summary>Concurrent creates share transactions, and each caller still learns the fate of its own task.</summary>
+public sealed class TaskInsertBatcherTests
+{
+    [Fact]
+    public async Task ConcurrentInserts_AreAllCommitted_WithTheirTags()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var service = new TaskService(database.Factory, TimeProvider.System, new TaskChangeFeed());
+        var batcher = new TaskInsertBatcher(database.Factory);
+        var tasks = Enumerable.Range(0, 200)
+            .Select(i => service.BuildTask(new NewTask("echo", Tags: [$"t{i % 7}", "all"]), Caller.System))
+            .ToList();
+
+        await Task.WhenAll(tasks.Select(task => Task.Run(() => batcher.InsertAsync(task))));
+
+        await using var db = database.CreateContext();
+        Assert.Equal(tasks.Select(t => t.Id).Order(), await db.Tasks.Select(t => t.Id).OrderBy(id => id).ToListAsync());
+        Assert.Equal(200, await db.TaskTags.CountAsync(t => t.Tag == "all"));
+    }
+
+    [Fact]
+    public async Task ARowThatCannotBeInserted_FailsOnlyItsOwnCaller()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var service = new TaskService(database.Factory, TimeProvider.System, new TaskChangeFeed());
+        var batcher = new TaskInsertBatcher(database.Factory);
+        var existing = service.BuildTask(new NewTask("echo"), Caller.System);
+        await batcher.InsertAsync(existing);
+
+        var good = Enumerable.Range(0, 50).Select(_ => service.BuildTask(new NewTask("echo"), Caller.System)).ToList();
+        var duplicate = service.BuildTask(new NewTask("echo"), Caller.System);
+        duplicate.Id = existing.Id;
+        var inserts = good.Select(task => Task.Run(() => batcher.InsertAsync(task)))
+            .Append(Task.Run(() => batcher.InsertAsync(duplicate)))
+            .ToList();
+
+        await Assert.ThrowsAsync<DbUpdateException>(() => inserts[^1]);
+        await Task.WhenAll(inserts.SkipLast(1));
+        await using var db = database.CreateContext();
+        Assert.Equal(51, await db.Tasks.CountAsync());
+    }
+}
