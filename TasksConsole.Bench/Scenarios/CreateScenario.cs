@@ -84,13 +84,8 @@ internal sealed class CreateScenario : IBenchScenario
         }
 
         // After the server has stopped, so that the two do not share the cores.
-        var storage = await StorageOnlyAsync(data.Combine("in-process"), clients, warmUp, duration, start, serialize: false, cancellationToken);
+        var storage = await StorageOnlyAsync(data.Combine("in-process"), clients, warmUp, duration, start, cancellationToken);
         Print(output, "TaskService.CreateAsync in-process (storage only)", storage);
-        // The same with one writer at a time: SQLite admits one writer anyway, and Microsoft.Data.Sqlite answers
-        // a busy database by blocking the thread for 150 ms before retrying, so queueing writers in-process shows
-        // what contention on the write lock costs.
-        var serialized = await StorageOnlyAsync(data.Combine("in-process-serialized"), clients, warmUp, duration, start, serialize: true, cancellationToken);
-        Print(output, "TaskService.CreateAsync in-process, one writer at a time (experiment)", serialized);
 
         var ratio = creates.PerSecond / baseline.PerSecond;
         output.WriteLine($"creates/s over baseline req/s: {ratio:0.00}; REST p50 minus in-process p50: " +
@@ -105,21 +100,18 @@ internal sealed class CreateScenario : IBenchScenario
             new("baseline GET (no write) req/s", $"{baseline.PerSecond:N0}; {Latencies(baseline.Latency)}; creates at {ratio:0.00}x"),
             new("HTTP floor (401, no token) req/s", $"{floor.PerSecond:N0}; {Latencies(floor.Latency)}"),
             new("in-process CreateAsync/s", $"{storage.PerSecond:N0}; {Latencies(storage.Latency)}"),
-            new("in-process, writes serialized/s", $"{serialized.PerSecond:N0}; {Latencies(serialized.Latency)}"),
             new("server peak working set", ServerProcess.Mib(peak)),
         };
         var verdict = rateMet && p99Met ? "target met" : "target missed";
         var summary = $"SUMMARY create: {creates.PerSecond:N0} creates/s, p50 {LatencyStats.Ms(creates.Latency.P50)}, " +
                       $"p99 {LatencyStats.Ms(creates.Latency.P99)}, {creates.Errors} errors ({clients} clients); " +
-                      $"baseline GET {baseline.PerSecond:N0}/s; HTTP floor {floor.PerSecond:N0}/s; storage alone {storage.PerSecond:N0}/s ({serialized.PerSecond:N0}/s serialized); server peak {ServerProcess.Mib(peak)} -> {verdict}";
+                      $"baseline GET {baseline.PerSecond:N0}/s; HTTP floor {floor.PerSecond:N0}/s; storage alone {storage.PerSecond:N0}/s; server peak {ServerProcess.Mib(peak)} -> {verdict}";
         return new ScenarioResult(Name, figures, summary);
     }
 
     private static async Task<LoadResult> StorageOnlyAsync(
-        string dataDirectory, int clients, TimeSpan warmUp, TimeSpan duration, DateTimeOffset start, bool serialize,
-        CancellationToken cancellationToken)
+        string dataDirectory, int clients, TimeSpan warmUp, TimeSpan duration, DateTimeOffset start, CancellationToken cancellationToken)
     {
-        using var writer = new SemaphoreSlim(1, 1);
         var services = new ServiceCollection()
             .AddSingleton(TimeProvider.System)
             .AddTasksStore(dataDirectory, TaskSeeder.DatabaseFileName)
@@ -135,15 +127,7 @@ internal sealed class CreateScenario : IBenchScenario
                 var input = new NewTask(
                     "bench-create", $"{{\"orderId\":{sequence},\"client\":{client}}}", sequence % 5, start,
                     ["bench", $"client-{client}", $"batch-{sequence % 10}"]);
-                if (serialize) await writer.WaitAsync(ct);
-                try
-                {
-                    await tasks.CreateAsync(input, caller, ct);
-                }
-                finally
-                {
-                    if (serialize) writer.Release();
-                }
+                await tasks.CreateAsync(input, caller, ct);
                 return true;
             }, cancellationToken);
         }
