@@ -17,7 +17,7 @@ public sealed class TaskQueries(IDbContextFactory<TasksDbContext> dbFactory)
         FindAsync(query, useShortcuts: true, maxLimit, cancellationToken);
 
     /// <summary>
-    /// <paramref name="useShortcuts"/> off forces the general translation (no tag-index plans), so
+    /// <paramref name="useShortcuts"/> off forces the general translation (no tag-index plans, no prefix walk), so
     /// tests can hold the two to the same answers.
     /// </summary>
     internal async Task<TaskPage> FindAsync(RqlQuery query, bool useShortcuts, int maxLimit, CancellationToken cancellationToken)
@@ -31,7 +31,8 @@ public sealed class TaskQueries(IDbContextFactory<TasksDbContext> dbFactory)
 
         var tasks = plan is not null && plan.CanPage(query.Sort)
             ? await plan.PageAsync(db, offset, limit, cancellationToken)
-            : await db.Tasks.AsNoTracking().ApplyQuery(query, fields).Skip(offset).Take(limit).ToListAsync(cancellationToken);
+            : (useShortcuts ? await PrefixWalk.TryPageAsync(db, query, fields, offset, limit, cancellationToken) : null)
+              ?? await db.Tasks.AsNoTracking().ApplyQuery(query, fields).Skip(offset).Take(limit).ToListAsync(cancellationToken);
         long? total = query.SkipCount ? null : await CountAsync(db, query.Filter, fields, useShortcuts, cancellationToken);
         return new TaskPage(tasks, total, offset, limit);
     }

@@ -1,0 +1,71 @@
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using TasksConsole.Core.Data;
+using TasksConsole.Core.Rql;
+
+namespace TasksConsole.Core.Tasks;
+
+/// <summary>
+/// Reads a page by walking the sort's index over a bounded prefix of the store, checking each task with the
+/// <see cref="TaskConditionForm.RowCheck"/> form of the filter. When many tasks match (a common tag, a common
+/// function), the page fills after a few dozen tasks, where the index-lookup form lists and sorts every match
+/// first. When few match, or the matches are not spread evenly in the sort order (tags and functions of one
+/// period), an unbounded walk would read most of the store; the prefix caps that cost, and when it does not
+/// yield a full page the caller takes the general path.
+/// </summary>
+/// <remarks>
+/// The prefix is every task whose first sort key is at or before that of the <see cref="PrefixRows"/>-th task in
+/// sort order. It holds all tasks that sort before any task outside it, whatever the later sort keys, so a page
+/// that lies wholly inside it is the page of the whole store. The boundary may be read in an earlier snapshot
+/// than the page: any boundary gives a prefix, only its size moves.
+/// </remarks>
+internal static class PrefixWalk
+{
+    /// <summary>Big enough to fill a page when half a percent of tasks match, small enough that a miss costs ~10 ms.</summary>
+    public const int PrefixRows = 4096;
+
+    /// <summary>Pages ending deeper than this share of the prefix need too many matches to be likely within it.</summary>
+    private const int MaxPageEndShare = 16;
+
+    /// <summary>Sort keys that an index of Tasks leads with (see TasksDbContext) and that are never null.</summary>
+    private static readonly Dictionary<string, Expression<Func<TaskRecord, DateTimeOffset>>> WalkableKeys = new(StringComparer.Ordinal)
+    {
+        ["creationTimestamp"] = t => t.CreationTimestamp,
+        ["startTimestamp"] = t => t.StartTimestamp,
+        ["statusChangedTimestamp"] = t => t.StatusChangedTimestamp,
+    };
+
+    /// <summary>The page, or null when the walk cannot answer it and the general path must.</summary>
+    /// <param name="prefixRows">The prefix size; only tests change it, to put the boundary inside a small store.</param>
+    public static async Task<List<TaskRecord>?> TryPageAsync(
+        TasksDbContext db, RqlQuery query, RqlFieldMap<TaskRecord> fields, int offset, int limit, CancellationToken cancellationToken,
+        int prefixRows = PrefixRows)
+    {
+        var sort = query.Sort.Count > 0 ? query.Sort : fields.DefaultSort;
+        if (limit <= 0 || (long)offset + limit > prefixRows / MaxPageEndShare || sort.Count == 0
+            || !WalkableKeys.TryGetValue(sort[0].Field, out var key) || !TaskRqlFields.HasTwoForms(query.Filter))
+        {
+            return null;
+        }
+
+        var descending = sort[0].Descending;
+        var ordered = descending ? db.Tasks.OrderByDescending(key) : db.Tasks.OrderBy(key);
+        var boundary = await ordered.Select(key).Skip(prefixRows - 1).Select(k => (DateTimeOffset?)k).FirstOrDefaultAsync(cancellationToken);
+
+        var rowChecks = TaskRqlFields.For(db, TaskConditionForm.RowCheck);
+        var candidates = db.Tasks.AsNoTracking();
+        if (boundary is { } last) candidates = candidates.Where(AtOrBefore(key, descending, last));
+        var page = await candidates.ApplyQuery(query, rowChecks).Skip(offset).Take(limit).ToListAsync(cancellationToken);
+
+        // Without a boundary the prefix is the whole store, so whatever it gave is the answer.
+        return boundary is null || page.Count == limit ? page : null;
+    }
+
+    private static Expression<Func<TaskRecord, bool>> AtOrBefore(
+        Expression<Func<TaskRecord, DateTimeOffset>> key, bool descending, DateTimeOffset boundary)
+    {
+        var value = RqlTranslator.Parameter(boundary, typeof(DateTimeOffset));
+        var body = descending ? Expression.GreaterThanOrEqual(key.Body, value) : Expression.LessThanOrEqual(key.Body, value);
+        return Expression.Lambda<Func<TaskRecord, bool>>(body, key.Parameters);
+    }
+}
