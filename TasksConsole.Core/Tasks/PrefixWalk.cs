@@ -14,10 +14,13 @@ namespace TasksConsole.Core.Tasks;
 /// yield a full page the caller takes the general path.
 /// </summary>
 /// <remarks>
-/// The prefix is every task whose first sort key is at or before that of the <see cref="PrefixRows"/>-th task in
+/// <para>The walk is not tried when a condition of the filter, counted from its index up to
+/// <see cref="PrefixRows"/>, matches fewer: such matches rarely fill a page within the prefix of a large store,
+/// and the index-lookup form reads just those few.</para>
+/// <para>The prefix is every task whose first sort key is at or before that of the <see cref="PrefixRows"/>-th task in
 /// sort order. It holds all tasks that sort before any task outside it, whatever the later sort keys, so a page
 /// that lies wholly inside it is the page of the whole store. The boundary may be read in an earlier snapshot
-/// than the page: any boundary gives a prefix, only its size moves.
+/// than the page: any boundary gives a prefix, only its size moves.</para>
 /// </remarks>
 internal static class PrefixWalk
 {
@@ -48,6 +51,8 @@ internal static class PrefixWalk
             return null;
         }
 
+        if (await HasRareConditionAsync(db, query.Filter, fields, prefixRows, cancellationToken)) return null;
+
         var descending = sort[0].Descending;
         var ordered = descending ? db.Tasks.OrderByDescending(key) : db.Tasks.OrderBy(key);
         var boundary = await ordered.Select(key).Skip(prefixRows - 1).Select(k => (DateTimeOffset?)k).FirstOrDefaultAsync(cancellationToken);
@@ -60,6 +65,39 @@ internal static class PrefixWalk
         // Without a boundary the prefix is the whole store, so whatever it gave is the answer.
         return boundary is null || page.Count == limit ? page : null;
     }
+
+    /// <summary>
+    /// Whether a condition that all matches must meet (the filter, or a term of its top-level <c>and</c>) matches
+    /// fewer than <paramref name="cap"/> tasks, counted from an index and no further than the cap: tag rows for
+    /// a tag condition (a task with several of the tags counts more than once, which only errs towards walking),
+    /// tasks of the matching functions for like on functionName.
+    /// </summary>
+    private static async Task<bool> HasRareConditionAsync(
+        TasksDbContext db, RqlNode? filter, RqlFieldMap<TaskRecord> fields, int cap, CancellationToken cancellationToken)
+    {
+        IEnumerable<RqlNode> conditions = filter switch
+        {
+            RqlLogical { Operator: RqlOperator.And } and => and.Operands,
+            null => [],
+            _ => [filter],
+        };
+        foreach (var condition in conditions.OfType<RqlCondition>())
+        {
+            var found = condition switch
+            {
+                { Field: "tags", Operator: RqlOperator.Eq or RqlOperator.In, Conditions.Count: 0 } =>
+                    await CountUpToAsync(db, condition.Values.Select(v => RqlConvert.ToText(condition, v)).ToList(), cap, cancellationToken),
+                { Field: "functionName", Operator: RqlOperator.Like } =>
+                    await db.Tasks.ApplyFilter(condition, fields).Take(cap).CountAsync(cancellationToken),
+                _ => cap,
+            };
+            if (found < cap) return true;
+        }
+        return false;
+    }
+
+    private static Task<int> CountUpToAsync(TasksDbContext db, List<string> tags, int cap, CancellationToken cancellationToken) =>
+        db.TaskTags.Where(t => tags.Contains(t.Tag)).Take(cap).CountAsync(cancellationToken);
 
     private static Expression<Func<TaskRecord, bool>> AtOrBefore(
         Expression<Func<TaskRecord, DateTimeOffset>> key, bool descending, DateTimeOffset boundary)
