@@ -92,6 +92,7 @@ public sealed class TaskListShortcutTests(TaskListShortcutTests.Store store) : I
     [InlineData("in(tags,common,other)&sort(-statusChangedTimestamp)&limit(7,3)")]
     [InlineData("in(tags,common,other)&sort(-priority)")]
     [InlineData("in(tags,common,other)&eq(status,new)")]
+    [InlineData("in(tags,common,other,late)&in(status,failed,canceled)&sort(-creationTimestamp)")]
     [InlineData("in(tags,common,other)&skipCount()")]
     [InlineData("in(tags,other,rare,late)")]
     [InlineData("in(tags,common,common)")]
@@ -130,6 +131,8 @@ public sealed class TaskListShortcutTests(TaskListShortcutTests.Store store) : I
     [InlineData("in(tags,late,other,common,rare,a%2525b)")]
     [InlineData("eq(tags,common)")]
     [InlineData("in(tags,rare,late)")]
+    [InlineData("in(tags,common,other)&eq(status,new)")]
+    [InlineData("in(status,complete,failed)&in(tags,late,other,rare)")]
     public async Task AnyTagCount_CountsATaskWithSeveralOfTheTagsOnce(string rql)
     {
         var filter = RqlParser.Parse(rql).Filter;
@@ -156,7 +159,10 @@ public sealed class TaskListShortcutTests(TaskListShortcutTests.Store store) : I
     [InlineData("out(tags,a,b)")]
     [InlineData("in(tags,a,null)")]
     [InlineData("in(tags,a,b,c,d,e,f,g,h,i)")]
-    public void AnyTagCount_TakesOnlyAnyOfTagsAsTheWholeFilter(string rql)
+    [InlineData("in(tags,a,b)&eq(status,bogus)")]
+    [InlineData("in(tags,a,b)&eq(status,new)&eq(status,failed)")]
+    [InlineData("in(tags,a,b)&eq(functionName,f)")]
+    public void AnyTagCount_TakesOnlyAnyOfTagsWithAtMostAStatusCondition(string rql)
     {
         Assert.Null(AnyTagCount.TryCreate(RqlParser.Parse(rql).Filter));
     }
