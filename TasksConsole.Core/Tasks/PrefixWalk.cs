@@ -17,6 +17,8 @@ namespace TasksConsole.Core.Tasks;
 /// <para>The walk is not tried when a condition of the filter, counted from its index up to
 /// <see cref="PrefixRows"/>, matches fewer: such matches rarely fill a page within the prefix of a large store,
 /// and the index-lookup form reads just those few.</para>
+/// <para>Filters without a condition of two forms (see <see cref="TaskConditionForm"/>) take the general path as
+/// they are.</para>
 /// <para>The prefix is every task whose first sort key is at or before that of the <see cref="PrefixRows"/>-th task in
 /// sort order. It holds all tasks that sort before any task outside it, whatever the later sort keys, so a page
 /// that lies wholly inside it is the page of the whole store. The boundary may be read in an earlier snapshot
@@ -38,20 +40,40 @@ internal static class PrefixWalk
         ["statusChangedTimestamp"] = t => t.StatusChangedTimestamp,
     };
 
-    /// <summary>The page, or null when the walk cannot answer it and the general path must.</summary>
+    /// <summary>
+    /// The page: from the walk when it can answer, otherwise from the general translation in the forms that suit
+    /// the matches. <c>Walked</c> says which.
+    /// </summary>
     /// <param name="prefixRows">The prefix size; only tests change it, to put the boundary inside a small store.</param>
-    public static async Task<List<TaskRecord>?> TryPageAsync(
+    public static async Task<(List<TaskRecord> Page, bool Walked)> PageAsync(
         TasksDbContext db, RqlQuery query, RqlFieldMap<TaskRecord> fields, int offset, int limit, CancellationToken cancellationToken,
         int prefixRows = PrefixRows)
     {
+        var forms = fields;
+        if (TaskRqlFields.HasTwoForms(query.Filter) && !await HasRareConditionAsync(db, query.Filter, fields, prefixRows, cancellationToken))
+        {
+            if (await TryWalkAsync(db, query, fields, offset, limit, prefixRows, cancellationToken) is { } walked) return (walked, true);
+
+            // Many matches, but not within the prefix (a deep page, an unindexed sort, matches late in the order). A
+            // LIKE per task still lets SQLite walk the sort index and stop once the page is full, as the lookup form
+            // (every match, then a sort) would not. Tag conditions keep their lookup form: an unbounded walk at a
+            // few seeks per task could read the whole store when the matches sit at its far end.
+            if (!TaskRqlFields.HasTagTwoForms(query.Filter)) forms = TaskRqlFields.For(db, TaskConditionForm.RowCheck);
+        }
+        return (await db.Tasks.AsNoTracking().ApplyQuery(query, forms).Skip(offset).Take(limit).ToListAsync(cancellationToken), false);
+    }
+
+    /// <summary>The page, or null when the walk cannot answer it.</summary>
+    private static async Task<List<TaskRecord>?> TryWalkAsync(
+        TasksDbContext db, RqlQuery query, RqlFieldMap<TaskRecord> fields, int offset, int limit, int prefixRows,
+        CancellationToken cancellationToken)
+    {
         var sort = query.Sort.Count > 0 ? query.Sort : fields.DefaultSort;
         if (limit <= 0 || (long)offset + limit > prefixRows / MaxPageEndShare || sort.Count == 0
-            || !WalkableKeys.TryGetValue(sort[0].Field, out var key) || !TaskRqlFields.HasTwoForms(query.Filter))
+            || !WalkableKeys.TryGetValue(sort[0].Field, out var key))
         {
             return null;
         }
-
-        if (await HasRareConditionAsync(db, query.Filter, fields, prefixRows, cancellationToken)) return null;
 
         var descending = sort[0].Descending;
         var ordered = descending ? db.Tasks.OrderByDescending(key) : db.Tasks.OrderBy(key);

@@ -31,8 +31,8 @@ public sealed class TaskQueries(IDbContextFactory<TasksDbContext> dbFactory)
 
         var tasks = plan is not null && plan.CanPage(query.Sort)
             ? await plan.PageAsync(db, offset, limit, cancellationToken)
-            : (useShortcuts ? await PrefixWalk.TryPageAsync(db, query, fields, offset, limit, cancellationToken) : null)
-              ?? await db.Tasks.AsNoTracking().ApplyQuery(query, fields).Skip(offset).Take(limit).ToListAsync(cancellationToken);
+            : useShortcuts ? (await PrefixWalk.PageAsync(db, query, fields, offset, limit, cancellationToken)).Page
+            : await db.Tasks.AsNoTracking().ApplyQuery(query, fields).Skip(offset).Take(limit).ToListAsync(cancellationToken);
         long? total = query.SkipCount ? null : await CountAsync(db, query.Filter, fields, useShortcuts, cancellationToken);
         return new TaskPage(tasks, total, offset, limit);
     }

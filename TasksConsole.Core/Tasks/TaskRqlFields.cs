@@ -85,11 +85,16 @@ public static class TaskRqlFields
     }
 
     /// <summary>Whether <paramref name="filter"/> has a condition whose two forms differ (see <see cref="TaskConditionForm"/>).</summary>
-    internal static bool HasTwoForms(RqlNode? filter) => filter switch
+    internal static bool HasTwoForms(RqlNode? filter) => HasTagTwoForms(filter) || Has(filter, c => c is { Field: "functionName", Operator: RqlOperator.Like });
+
+    /// <summary>Whether <paramref name="filter"/> has a tag condition whose two forms differ.</summary>
+    internal static bool HasTagTwoForms(RqlNode? filter) =>
+        Has(filter, c => c is { Field: "tags", Operator: RqlOperator.Eq or RqlOperator.Ne or RqlOperator.In or RqlOperator.Out });
+
+    private static bool Has(RqlNode? filter, Func<RqlCondition, bool> predicate) => filter switch
     {
-        RqlLogical logical => logical.Operands.Any(HasTwoForms),
-        RqlCondition { Field: "tags", Operator: RqlOperator.Eq or RqlOperator.Ne or RqlOperator.In or RqlOperator.Out } => true,
-        RqlCondition { Field: "functionName", Operator: RqlOperator.Like } => true,
+        RqlLogical logical => logical.Operands.Any(o => Has(o, predicate)),
+        RqlCondition condition => predicate(condition),
         _ => false,
     };
 
