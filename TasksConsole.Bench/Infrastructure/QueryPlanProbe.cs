@@ -90,7 +90,7 @@ internal static partial class QueryPlanProbe
         {
             foreach (var (name, value) in recorded.Parameters)
             {
-                var index = raw.sqlite3_bind_parameter_index(statement, name);
+                var index = BindIndex(statement, name);
                 if (index == 0) continue;
                 _ = value switch
                 {
@@ -113,6 +113,14 @@ internal static partial class QueryPlanProbe
                 $"full-scan steps {Status(statement, raw.SQLITE_STMTSTATUS_FULLSCAN_STEP):N0}, sorts {Status(statement, raw.SQLITE_STMTSTATUS_SORT):N0}, " +
                 $"automatic indexes {Status(statement, raw.SQLITE_STMTSTATUS_AUTOINDEX):N0}");
         }
+    }
+
+    /// <summary>Raw SQL run through EF names its parameters without the prefix the statement uses (p0 for @p0).</summary>
+    private static int BindIndex(sqlite3_stmt statement, string name)
+    {
+        var index = raw.sqlite3_bind_parameter_index(statement, name);
+        if (index != 0 || name is "" || name[0] is '@' or '$' or ':') return index;
+        return new[] { "@", "$", ":" }.Select(prefix => raw.sqlite3_bind_parameter_index(statement, prefix + name)).FirstOrDefault(i => i != 0);
     }
 
     private static int Status(sqlite3_stmt statement, int counter) => raw.sqlite3_stmt_status(statement, counter, 0);

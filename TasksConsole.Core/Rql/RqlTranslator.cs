@@ -130,6 +130,7 @@ public static class RqlTranslator
                 var text = RqlConvert.ToText(condition, condition.Value);
                 return field.Kind switch
                 {
+                    RqlScalarKind.String when field.DistinctValues is { } values => LikeAmong(values(), member, text),
                     RqlScalarKind.String => Like(member, text),
                     RqlScalarKind.Enum => EnumLike(field, member, text),
                     // The EXH contract: like on a type it does not support matches nothing, it is not an error.
@@ -195,6 +196,18 @@ public static class RqlTranslator
     private static Expression Like(Expression member, string value) =>
         Expression.Call(LikeMethod, Expression.Constant(EF.Functions), member,
             Parameter(RqlLike.ToSqlPattern(value), typeof(string)), Expression.Constant(RqlLike.EscapeCharacter));
+
+    /// <summary>
+    /// <c>member IN (SELECT value FROM values WHERE value LIKE pattern)</c>. The same LIKE decides on the same
+    /// values, so a row matches exactly when it would under <see cref="Like"/>; and since the values are read in
+    /// the same statement, they are those of the same snapshot.
+    /// </summary>
+    private static Expression LikeAmong(IQueryable<string> values, Expression member, string value)
+    {
+        var pattern = RqlLike.ToSqlPattern(value);
+        var matching = values.Where(v => EF.Functions.Like(v, pattern, RqlLike.EscapeCharacter));
+        return Expression.Call(typeof(Queryable), nameof(Queryable.Contains), [typeof(string)], matching.Expression, member);
+    }
 
     /// <summary>Enums are stored in their own form, not the wire name, so the match runs over the members.</summary>
     private static Expression EnumLike(RqlScalarField field, Expression member, string value)

@@ -14,24 +14,26 @@ public sealed class TaskQueries(IDbContextFactory<TasksDbContext> dbFactory)
     public const int MaxLimit = 50;
 
     public Task<TaskPage> FindAsync(RqlQuery query, CancellationToken cancellationToken = default, int maxLimit = MaxLimit) =>
-        FindAsync(query, useTagIndex: true, maxLimit, cancellationToken);
+        FindAsync(query, useShortcuts: true, maxLimit, cancellationToken);
 
-    /// <summary><paramref name="useTagIndex"/> off forces the general translation, so tests can hold the two to the same answers.</summary>
-    internal async Task<TaskPage> FindAsync(RqlQuery query, bool useTagIndex, int maxLimit, CancellationToken cancellationToken)
+    /// <summary>
+    /// <paramref name="useShortcuts"/> off forces the general translation (no tag-index plans, no prefix walk), so
+    /// tests can hold the two to the same answers.
+    /// </summary>
+    internal async Task<TaskPage> FindAsync(RqlQuery query, bool useShortcuts, int maxLimit, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var fields = TaskRqlFields.For(db);
         var limit = query.EffectiveLimit(DefaultLimit, maxLimit);
         var offset = query.Offset ?? 0;
 
-        var plan = useTagIndex ? TagQueuePlan.TryCreate(query.Filter) : null;
+        var plan = useShortcuts ? TagQueuePlan.TryCreate(query.Filter) : null;
 
         var tasks = plan is not null && plan.CanPage(query.Sort)
             ? await plan.PageAsync(db, offset, limit, cancellationToken)
+            : useShortcuts ? (await PrefixWalk.PageAsync(db, query, fields, offset, limit, cancellationToken)).Page
             : await db.Tasks.AsNoTracking().ApplyQuery(query, fields).Skip(offset).Take(limit).ToListAsync(cancellationToken);
-        long? total = query.SkipCount ? null
-            : plan is not null ? await plan.CountAsync(db, cancellationToken)
-            : await db.Tasks.ApplyFilter(query.Filter, fields).LongCountAsync(cancellationToken);
+        long? total = query.SkipCount ? null : await CountAsync(db, query.Filter, fields, useShortcuts, cancellationToken);
         return new TaskPage(tasks, total, offset, limit);
     }
 
@@ -39,6 +41,14 @@ public sealed class TaskQueries(IDbContextFactory<TasksDbContext> dbFactory)
     public async Task<long> CountAsync(RqlNode? filter, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Tasks.ApplyFilter(filter, TaskRqlFields.For(db)).LongCountAsync(cancellationToken);
+        return await CountAsync(db, filter, TaskRqlFields.For(db), useShortcuts: true, cancellationToken);
+    }
+
+    private static async Task<long> CountAsync(
+        TasksDbContext db, RqlNode? filter, RqlFieldMap<TaskRecord> fields, bool useShortcuts, CancellationToken cancellationToken)
+    {
+        if (useShortcuts && TagQueuePlan.TryCreate(filter) is { } queue) return await queue.CountAsync(db, cancellationToken);
+        if (useShortcuts && AnyTagCount.TryCreate(filter) is { } anyTag) return await anyTag.CountAsync(db, cancellationToken);
+        return await db.Tasks.ApplyFilter(filter, fields).LongCountAsync(cancellationToken);
     }
 }

@@ -17,16 +17,24 @@ namespace TasksConsole.Core.Tasks;
 /// at least one tag / none.</para>
 /// <para><c>retryForTaskIds</c> has no side table and is matched inside its JSON array (a scan, acceptable for
 /// a rarely used filter); <c>error</c> is present when the task has an error type.</para>
+/// <para><c>like</c> on <c>functionName</c> is matched against the distinct function names and becomes
+/// <c>FunctionName IN (...)</c>, ranges of its index, instead of a LIKE over every task.</para>
+/// <para>Those are the <see cref="TaskConditionForm.IndexLookup"/> forms, which suit counts and rare matches.
+/// <see cref="TaskConditionForm.RowCheck"/> writes the same conditions as checks on one task (EXISTS, LIKE), which
+/// suit a page read by walking the sort index and stopping once it is full.</para>
 /// </remarks>
 public static class TaskRqlFields
 {
-    public static RqlFieldMap<TaskRecord> For(TasksDbContext db) => new RqlFieldMap<TaskRecord>()
+    public static RqlFieldMap<TaskRecord> For(TasksDbContext db) => For(db, TaskConditionForm.IndexLookup);
+
+    internal static RqlFieldMap<TaskRecord> For(TasksDbContext db, TaskConditionForm form) => new RqlFieldMap<TaskRecord>()
         .String("id", t => t.Id)
-        .String("functionName", t => t.FunctionName)
+        .String("functionName", t => t.FunctionName,
+            distinctValues: form == TaskConditionForm.IndexLookup ? () => DistinctFunctionNames(db) : null)
         .Integer("priority", t => t.Priority)
         .Timestamp("startTimestamp", t => t.StartTimestamp)
         .Enum("status", t => t.Status, TaskStates.TryParseWire, TaskStates.ToWire)
-        .Custom("tags", condition => Tags(db, condition))
+        .Custom("tags", condition => form == TaskConditionForm.RowCheck && TryTagCheck(db, condition) is { } check ? check : Tags(db, condition))
         .Timestamp("creationTimestamp", t => t.CreationTimestamp)
         .Timestamp("updateTimestamp", t => t.UpdateTimestamp)
         .Timestamp("statusChangedTimestamp", t => t.StatusChangedTimestamp)
@@ -76,6 +84,74 @@ public static class TaskRqlFields
         }
     }
 
+    /// <summary>Whether <paramref name="filter"/> has a condition whose two forms differ (see <see cref="TaskConditionForm"/>).</summary>
+    internal static bool HasTwoForms(RqlNode? filter) => HasTagTwoForms(filter) || Has(filter, c => c is { Field: "functionName", Operator: RqlOperator.Like });
+
+    /// <summary>Whether <paramref name="filter"/> has a tag condition whose two forms differ.</summary>
+    internal static bool HasTagTwoForms(RqlNode? filter) =>
+        Has(filter, c => c is { Field: "tags", Operator: RqlOperator.Eq or RqlOperator.Ne or RqlOperator.In or RqlOperator.Out });
+
+    private static bool Has(RqlNode? filter, Func<RqlCondition, bool> predicate) => filter switch
+    {
+        RqlLogical logical => logical.Operands.Any(o => Has(o, predicate)),
+        RqlCondition condition => predicate(condition),
+        _ => false,
+    };
+
+    /// <summary>
+    /// <c>eq</c>/<c>ne</c>/<c>in</c>/<c>out</c> as a correlated [NOT] EXISTS on the task's own tag rows (the
+    /// (TaskId, Tag) key): a few lookups per task examined, where the IN form first lists every task that has the
+    /// tags. Null for the other operators, whose single form serves both.
+    /// </summary>
+    private static Expression<Func<TaskRecord, bool>>? TryTagCheck(TasksDbContext db, RqlCondition condition)
+    {
+        switch (condition.Operator)
+        {
+            case RqlOperator.Eq or RqlOperator.Ne:
+                var tag = RqlConvert.ToText(condition, condition.Value);
+                return condition.Operator == RqlOperator.Eq
+                    ? task => db.TaskTags.Any(t => t.TaskId == task.Id && t.Tag == tag)
+                    : task => !db.TaskTags.Any(t => t.TaskId == task.Id && t.Tag == tag);
+
+            case RqlOperator.In or RqlOperator.Out:
+                var tags = condition.Values.Select(v => RqlConvert.ToText(condition, v)).Distinct().ToList();
+                return condition.Operator == RqlOperator.In
+                    ? task => db.TaskTags.Any(t => t.TaskId == task.Id && tags.Contains(t.Tag))
+                    : task => !db.TaskTags.Any(t => t.TaskId == task.Id && tags.Contains(t.Tag));
+
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// Every distinct function name in Tasks, read by a skip-scan of the (FunctionName, Status) index: each step
+    /// seeks the next name after the last one, so the cost follows the number of names, not of tasks. Tasks may
+    /// name functions that were never registered, so the Functions table is not a complete list. Past
+    /// <see cref="MaxSkipScanNames"/> names the walk gives up and the names come from reading the whole index
+    /// instead, so that a store with as many names as tasks costs a scan (what a plain LIKE costs) rather than a
+    /// seek per task.
+    /// </summary>
+    private static IQueryable<string> DistinctFunctionNames(TasksDbContext db) => db.Database.SqlQueryRaw<string>(DistinctFunctionNamesSql);
+
+    internal const int MaxSkipScanNames = 1000;
+
+    // A NULL step ends the walk: it saw every name. The walk stops without one once it has MaxSkipScanNames names,
+    // and only then does the "gave up" row exist; the CROSS JOIN keeps it the outer loop, so that the scan of Tasks
+    // is not even started otherwise (SQLite does not hoist a subquery condition out of a loop).
+    private static readonly string DistinctFunctionNamesSql = $"""
+        WITH RECURSIVE "names"("Value", "Step") AS (
+            SELECT MIN("FunctionName"), 1 FROM "Tasks"
+            UNION ALL
+            SELECT (SELECT MIN("FunctionName") FROM "Tasks" WHERE "FunctionName" > "names"."Value"), "Step" + 1
+            FROM "names" WHERE "names"."Value" IS NOT NULL AND "names"."Step" < {MaxSkipScanNames}
+        ),
+        "complete"("Done") AS (SELECT EXISTS (SELECT 1 FROM "names" WHERE "Value" IS NULL))
+        SELECT "names"."Value" FROM "complete" CROSS JOIN "names" WHERE "complete"."Done" AND "names"."Value" IS NOT NULL
+        UNION ALL
+        SELECT DISTINCT "Tasks"."FunctionName" FROM "complete" CROSS JOIN "Tasks" WHERE NOT "complete"."Done"
+        """;
+
     /// <summary>A task has an error exactly when it has an error type; the object itself cannot be compared.</summary>
     private static Expression<Func<TaskRecord, bool>> Error(RqlCondition condition)
     {
@@ -92,4 +168,17 @@ public static class TaskRqlFields
 
     private static ServiceException Unsupported(RqlCondition condition, string hint) =>
         RqlErrors.Invalid(condition, $"Invalid RQL: {condition.Operator.ToRql()}() is not supported on {condition.Field}; {hint}");
+}
+
+/// <summary>
+/// How the task fields write the conditions that have two SQL forms (tags equality and membership, like on
+/// functionName). Both forms select exactly the same tasks; they differ in what SQLite can do with them.
+/// </summary>
+internal enum TaskConditionForm
+{
+    /// <summary>Lists the matching tasks (or names) from an index first: suits counts and rare matches.</summary>
+    IndexLookup,
+
+    /// <summary>Checks each task on its own: suits a walk of the sort index that stops once a page is full.</summary>
+    RowCheck,
 }

@@ -21,8 +21,8 @@ public sealed class TagQueuePlanTests
         var queries = new TaskQueries(database.Factory);
         var query = RqlParser.Parse(rql);
 
-        var viaIndex = await queries.FindAsync(query, useTagIndex: true, TaskQueries.MaxLimit, CancellationToken.None);
-        var general = await queries.FindAsync(query, useTagIndex: false, TaskQueries.MaxLimit, CancellationToken.None);
+        var viaIndex = await queries.FindAsync(query, useShortcuts: true, TaskQueries.MaxLimit, CancellationToken.None);
+        var general = await queries.FindAsync(query, useShortcuts: false, TaskQueries.MaxLimit, CancellationToken.None);
 
         Assert.NotNull(TagQueuePlan.TryCreate(query.Filter));
         Assert.True(general.Total > 0, "the seed must give the query something to find");

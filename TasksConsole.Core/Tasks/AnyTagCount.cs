@@ -1,0 +1,103 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using TasksConsole.Core.Data;
+using TasksConsole.Core.Rql;
+
+namespace TasksConsole.Core.Tasks;
+
+/// <summary>
+/// The exact number of tasks carrying any of a few tags (<c>eq(tags,a)</c>, <c>in(tags,a,b,…)</c>), optionally in
+/// given statuses (<c>eq(status,s)</c>, <c>in(status,s,…)</c>), from the TaskTags index alone. The general count
+/// lists every matching task id to drop the tasks that carry several of the tags, which costs hundreds of
+/// milliseconds once a quarter of a million tasks match. Here it is the sizes of the tags' index ranges minus the tasks counted more than once:
+/// <c>|T1 ∪ … ∪ Tk| = Σ|Ti| − Σ(i≥2) |Ti ∩ (T1 ∪ … ∪ Ti−1)|</c>. A range size is a count over the index, and each
+/// overlap is a compound SELECT ordered like the index, which SQLite runs as a merge of the ranges as they lie
+/// in the index: no sort, no lookup per row.
+/// </summary>
+/// <remarks>
+/// <para>The merge meets the rows of one task because each of its tag rows carries the same (Status, Priority,
+/// StartTimestamp, TaskId) suffix: priority and start never change after creation and the status trigger
+/// rewrites all of a task's tag rows at once (what <see cref="TagQueuePlan"/> relies on too).</para>
+/// <para>Everything is one statement, so the sizes and the overlaps are read from the same snapshot and the total
+/// is exact while tasks are being written.</para>
+/// <para>The merges cost about four times the range counts, mostly in reading and comparing four columns per row;
+/// an index on TaskTags (Tag, TaskId) would let them compare TaskId alone, about a third faster.</para>
+/// </remarks>
+internal sealed record AnyTagCount(IReadOnlyList<string> Tags, IReadOnlyList<TaskState>? Statuses)
+{
+    /// <summary>The merges grow with the square of the number of tags; past this the general count is cheaper.</summary>
+    public const int MaxTags = 8;
+
+    /// <summary>The columns of the tag index after the tag, in its order, which makes the merges' order.</summary>
+    private const string Suffix = "\"Status\", \"Priority\", \"StartTimestamp\", \"TaskId\"";
+    private const string SuffixOrder = "ORDER BY 1, 2 DESC, 3, 4";
+
+    /// <summary>The filter's tags and statuses when it is one tag condition, alone or with one status condition.</summary>
+    public static AnyTagCount? TryCreate(RqlNode? filter)
+    {
+        IReadOnlyList<RqlNode> parts = filter switch
+        {
+            RqlLogical { Operator: RqlOperator.And } and => and.Operands,
+            RqlCondition condition => [condition],
+            _ => [],
+        };
+        List<string>? tags = null;
+        List<TaskState>? statuses = null;
+        foreach (var part in parts)
+        {
+            switch (part)
+            {
+                case RqlCondition { Operator: RqlOperator.Eq or RqlOperator.In, Field: "tags", Conditions.Count: 0 } c
+                    when tags is null && c.Values.Count is > 0 and <= MaxTags && !c.Values.Any(v => v.IsNull):
+                    tags = c.Values.Select(v => RqlConvert.ToText(c, v)).Distinct(StringComparer.Ordinal).ToList();
+                    break;
+                case RqlCondition { Operator: RqlOperator.Eq or RqlOperator.In, Field: "status", Conditions.Count: 0 } c
+                    when statuses is null && c.Values.Count > 0:
+                    statuses = [];
+                    foreach (var value in c.Values)
+                    {
+                        if (value.IsNull || !TaskStates.TryParseWire(value.Text, out var state)) return null;
+                        statuses.Add(state);
+                    }
+                    break;
+                default:
+                    return null;
+            }
+        }
+        return tags is null ? null : new AnyTagCount(tags, statuses?.Distinct().ToList());
+    }
+
+    public async Task<long> CountAsync(TasksDbContext db, CancellationToken cancellationToken)
+    {
+        // Statuses are stored under their C# names (see TasksDbContext).
+        object[] parameters = [.. Tags, .. (Statuses ?? []).Select(s => s.ToString())];
+        var counts = await db.Database.SqlQueryRaw<long>(Sql(Tags.Count, Statuses?.Count), parameters).ToListAsync(cancellationToken);
+        return counts.Single();
+    }
+
+    /// <summary>
+    /// The statement for <paramref name="tags"/> tags as parameters {0}…{tags-1}, and when given
+    /// <paramref name="statuses"/> statuses as the parameters after them.
+    /// </summary>
+    internal static string Sql(int tags, int? statuses)
+    {
+        var inStatuses = statuses is { } count
+            ? $" AND \"Status\" IN ({string.Join(", ", Enumerable.Range(tags, count).Select(i => $"{{{i}}}"))})"
+            : "";
+        var sql = new StringBuilder("SELECT (SELECT COUNT(*) FROM \"TaskTags\" WHERE \"Tag\" IN (")
+            .AppendJoin(", ", Enumerable.Range(0, tags).Select(i => $"{{{i}}}"))
+            .Append($"){inStatuses})");
+        for (var i = 1; i < tags; i++)
+        {
+            // (T0 UNION … UNION Ti-1) INTERSECT Ti: SQLite groups compound operators from the left.
+            sql.Append(" - (SELECT COUNT(*) FROM (");
+            for (var j = 0; j <= i; j++)
+            {
+                if (j > 0) sql.Append(j == i ? " INTERSECT " : " UNION ");
+                sql.Append($"SELECT {Suffix} FROM \"TaskTags\" WHERE \"Tag\" = {{{j}}}{inStatuses}");
+            }
+            sql.Append($" {SuffixOrder}))");
+        }
+        return sql.Append(" AS \"Value\"").ToString();
+    }
+}

@@ -1,0 +1,292 @@
+using Microsoft.EntityFrameworkCore;
+using TasksConsole.Core.Data;
+using TasksConsole.Core.Rql;
+using TasksConsole.Core.Tasks;
+using TasksConsole.Tests.Infrastructure;
+using static TasksConsole.Tests.Rql.RqlTestEncoding;
+
+namespace TasksConsole.Tests.Tasks;
+
+/// <summary>
+/// The list shortcuts (the any-of-tags count, the prefix walk, like on functionName over the distinct names)
+/// held to the general translation and to the plain row-by-row forms, on a store shaped to tell them apart.
+/// </summary>
+public sealed class TaskListShortcutTests(TaskListShortcutTests.Store store) : IClassFixture<TaskListShortcutTests.Store>
+{
+    /// <summary>
+    /// 600 tasks created in groups of three sharing an instant, inserted and numbered out of creation order.
+    /// "common" and "other" are each on about half the tasks and often together; "rare" is on three tasks and
+    /// "late" on the last 45%, both at the end of creation order, where a walk from the start finds them last;
+    /// "early" is on the first twenty; "edge" on every sixteenth of the first 240 and on all later ones. Function names carry LIKE's own wildcards and escape character. Statuses
+    /// are changed by plain UPDATEs after the insert, as the engine changes them.
+    /// </summary>
+    public sealed class Store : IAsyncLifetime
+    {
+        public const int Tasks = 600;
+
+        public static readonly string[] FunctionNames =
+        [
+            "send-mail", "Send-Mail", "generate-invoice", "export-invoices", "50%_off", "50x_off", "a\\b", "ab", "a_b", "report",
+        ];
+
+        private TestDatabase _database = null!;
+        private int[] _numbers = [];
+
+        public IDbContextFactory<TasksDbContext> Factory => _database.Factory;
+
+        /// <summary>The id of the task created <paramref name="i"/>-th.</summary>
+        public string IdOf(int i) => _numbers[i].ToString("x24");
+
+        public async Task InitializeAsync()
+        {
+            _database = await TestDatabase.CreateAsync();
+            var random = new Random(1234);
+            var start = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+            _numbers = Enumerable.Range(0, Tasks).ToArray();
+            random.Shuffle(_numbers);
+            await using var db = _database.CreateContext();
+            foreach (var i in Enumerable.Range(0, Tasks).OrderBy(_ => random.Next()))
+            {
+                var tags = new List<string>();
+                if (random.Next(2) == 0) tags.Add("common");
+                if (random.Next(2) == 0) tags.Add("other");
+                if (i >= Tasks * 55 / 100) tags.Add("late");
+                if (i < 20) tags.Add("early");
+                if (i is Tasks - 1 or Tasks - 5 or Tasks - 9) tags.Add("rare");
+                if (random.Next(10) == 0) tags.Add("a%b");
+                if (i % 16 == 14 || i >= 240) tags.Add("edge");
+                var created = start.AddSeconds(i / 3);
+                var task = new TaskRecord
+                {
+                    Id = IdOf(i),
+                    FunctionName = i == Tasks - 2 ? "rare-fn" : FunctionNames[random.Next(FunctionNames.Length)],
+                    Priority = random.Next(0, 4),
+                    Status = TaskState.New,
+                    CreationTimestamp = created,
+                    UpdateTimestamp = created,
+                    StatusChangedTimestamp = start.AddMinutes(random.Next(0, 50)),
+                    StartTimestamp = start.AddMinutes(random.Next(0, 5)),
+                };
+                task.SetTags(tags);
+                db.Tasks.Add(task);
+            }
+            await db.SaveChangesAsync();
+
+            TaskState[] states = [TaskState.Complete, TaskState.Failed, TaskState.Canceled];
+            foreach (var id in await db.Tasks.Select(t => t.Id).ToListAsync())
+            {
+                if (random.Next(3) == 0) continue;
+                var state = states[random.Next(states.Length)];
+                await db.Tasks.Where(t => t.Id == id).ExecuteUpdateAsync(set => set.SetProperty(t => t.Status, state));
+            }
+        }
+
+        public async Task DisposeAsync() => await _database.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData("in(tags,common,other)")]
+    [InlineData("in(tags,common,other)&limit(20,40)")]
+    [InlineData("in(tags,common,other)&sort(-creationTimestamp)&limit(50,7)")]
+    [InlineData("in(tags,common,other)&sort(+startTimestamp,-priority)")]
+    [InlineData("in(tags,common,other)&sort(-statusChangedTimestamp)&limit(7,3)")]
+    [InlineData("in(tags,common,other)&sort(-priority)")]
+    [InlineData("in(tags,common,other)&eq(status,new)")]
+    [InlineData("in(tags,common,other,late)&in(status,failed,canceled)&sort(-creationTimestamp)")]
+    [InlineData("in(tags,common,other)&skipCount()")]
+    [InlineData("in(tags,other,rare,late)")]
+    [InlineData("in(tags,common,common)")]
+    [InlineData("in(tags,rare)")]
+    [InlineData("in(tags,rare,late)&sort(+creationTimestamp)")]
+    [InlineData("eq(tags,late)&limit(50)")]
+    [InlineData("eq(tags,common)&eq(status,complete)")]
+    [InlineData("out(tags,common,other)")]
+    [InlineData("ne(tags,other)&sort(-creationTimestamp)&limit(10,10)")]
+    [InlineData("or(eq(tags,rare),eq(functionName,report))")]
+    [InlineData("in(tags,nothing,nothing2)")]
+    [InlineData("like(functionName,invoice)")]
+    [InlineData("like(functionName,invoice)&sort(-creationTimestamp)&limit(30,5)")]
+    [InlineData("like(functionName,rare)")]
+    [InlineData("like(functionName,mail)&in(tags,common,late)")]
+    [InlineData("or(like(functionName,50%2525_),eq(tags,rare))")]
+    [InlineData("like(functionName,mail)&ne(status,new)&sort(-priority,+creationTimestamp)")]
+    public async Task Shortcuts_AnswerLikeTheGeneralTranslationAndThePlainForms(string rql)
+    {
+        var queries = new TaskQueries(store.Factory);
+        var query = RqlParser.Parse(rql);
+
+        var shortcut = await queries.FindAsync(query, useShortcuts: true, TaskQueries.MaxLimit, CancellationToken.None);
+        var general = await queries.FindAsync(query, useShortcuts: false, TaskQueries.MaxLimit, CancellationToken.None);
+        var (plainIds, plainTotal) = await PlainAsync(query, general.Offset, general.Limit);
+
+        Assert.Equal(general.Total, shortcut.Total);
+        Assert.Equal(general.Tasks.Select(t => t.Id), shortcut.Tasks.Select(t => t.Id));
+        Assert.Equal(plainIds, general.Tasks.Select(t => t.Id));
+        Assert.Equal(query.SkipCount ? null : plainTotal, general.Total);
+    }
+
+    [Theory]
+    [InlineData("in(tags,common,other)")]
+    [InlineData("in(tags,common,other,late)")]
+    [InlineData("in(tags,late,other,common,rare,a%2525b)")]
+    [InlineData("eq(tags,common)")]
+    [InlineData("in(tags,rare,late)")]
+    [InlineData("in(tags,common,other)&eq(status,new)")]
+    [InlineData("in(status,complete,failed)&in(tags,late,other,rare)")]
+    public async Task AnyTagCount_CountsATaskWithSeveralOfTheTagsOnce(string rql)
+    {
+        var filter = RqlParser.Parse(rql).Filter;
+        var count = AnyTagCount.TryCreate(filter);
+        Assert.NotNull(count);
+        await using var db = await store.Factory.CreateDbContextAsync();
+
+        var counted = await count.CountAsync(db, CancellationToken.None);
+
+        var expected = await db.Tasks.ApplyFilter(filter, TaskRqlFields.For(db, TaskConditionForm.RowCheck)).LongCountAsync();
+        Assert.Equal(expected, counted);
+        Assert.True(expected > 0, "the seed must give the filter something to count");
+        if (count.Tags.Count > 1)
+        {
+            var rows = await db.TaskTags.LongCountAsync(t => count.Tags.Contains(t.Tag));
+            Assert.True(rows > expected, "the seed must put several of the tags on some tasks");
+        }
+    }
+
+    [Theory]
+    [InlineData("in(tags,common,other)&ne(status,new)")]
+    [InlineData("in(tags,a,b)&in(tags,c)")]
+    [InlineData("or(in(tags,a,b),eq(tags,c))")]
+    [InlineData("out(tags,a,b)")]
+    [InlineData("in(tags,a,null)")]
+    [InlineData("in(tags,a,b,c,d,e,f,g,h,i)")]
+    [InlineData("in(tags,a,b)&eq(status,bogus)")]
+    [InlineData("in(tags,a,b)&eq(status,new)&eq(status,failed)")]
+    [InlineData("in(tags,a,b)&eq(functionName,f)")]
+    public void AnyTagCount_TakesOnlyAnyOfTagsWithAtMostAStatusCondition(string rql)
+    {
+        Assert.Null(AnyTagCount.TryCreate(RqlParser.Parse(rql).Filter));
+    }
+
+    /// <summary>
+    /// A prefix of 240 tasks admits pages ending by row 15, and a condition must match at least 240 tasks for the
+    /// walk to be tried: "early" (20 tasks, all in the prefix) is left to the index-lookup form although the
+    /// walk would answer it; "late" (from task 330 on) is tried ascending and does not fill the page. Walked or
+    /// not, the page is the general translation's.
+    /// </summary>
+    [Theory]
+    [InlineData("in(tags,common,other)&limit(15)", true)]
+    [InlineData("in(tags,common,other)&limit(10,5)", true)]
+    [InlineData("in(tags,common,other)&sort(-creationTimestamp)&limit(15)", true)]
+    [InlineData("eq(tags,other)&sort(+statusChangedTimestamp)&limit(12,2)", true)]
+    [InlineData("like(functionName,a)&limit(15)", true)]
+    [InlineData("like(functionName,a)&limit(15,30)", false)]
+    [InlineData("like(functionName,a)&sort(-priority)&limit(15)", false)]
+    [InlineData("eq(tags,early)&limit(15)", false)]
+    [InlineData("in(tags,late)&limit(15)", false)]
+    [InlineData("in(tags,late)&sort(-creationTimestamp)&limit(15)", true)]
+    [InlineData("in(tags,rare)&limit(2)", false)]
+    [InlineData("like(functionName,rare)&limit(1)", false)]
+    [InlineData("in(tags,common,other)&limit(15,1)", false)]
+    [InlineData("in(tags,common,other)&sort(-priority)&limit(5)", false)]
+    [InlineData("eq(status,new)&limit(5)", false)]
+    public async Task PrefixWalk_AnswersOnlyPagesThatLieInThePrefix_AndAnyPageLikeTheGeneralPath(string rql, bool walks)
+    {
+        var query = RqlParser.Parse(rql);
+        await using var db = await store.Factory.CreateDbContextAsync();
+        var fields = TaskRqlFields.For(db);
+        var limit = query.EffectiveLimit(TaskQueries.DefaultLimit, TaskQueries.MaxLimit);
+        var offset = query.Offset ?? 0;
+
+        var (page, walked) = await PrefixWalk.PageAsync(db, query, fields, offset, limit, CancellationToken.None, prefixRows: 240);
+
+        var general = await db.Tasks.AsNoTracking().ApplyQuery(query, fields).Skip(offset).Take(limit).Select(t => t.Id).ToListAsync();
+        Assert.Equal(walks, walked);
+        Assert.Equal(general, page.Select(t => t.Id));
+    }
+
+    [Fact]
+    public async Task PrefixWalk_TakesTheWholeInstantOfItsBoundary()
+    {
+        // A prefix of 240 rows ends with task 239, created in the same instant as tasks 237 and 238; task 238 is the
+        // 15th "edge" task, so the page of 15 is full only if the walk takes every task of the boundary's instant.
+        var query = RqlParser.Parse("eq(tags,edge)&limit(15)");
+        await using var db = await store.Factory.CreateDbContextAsync();
+        var fields = TaskRqlFields.For(db);
+        var general = await db.Tasks.AsNoTracking().ApplyQuery(query, fields).Take(15).Select(t => t.Id).ToListAsync();
+
+        var (page, walked) = await PrefixWalk.PageAsync(db, query, fields, 0, 15, CancellationToken.None, prefixRows: 240);
+
+        Assert.Equal(store.IdOf(238), general[^1]);
+        Assert.True(walked);
+        Assert.Equal(general, page.Select(t => t.Id));
+    }
+
+    [Theory]
+    [InlineData("invoice")]
+    [InlineData("INVOICE")]
+    [InlineData("send-m")]
+    [InlineData("%")]
+    [InlineData("_")]
+    [InlineData("50%_")]
+    [InlineData("0x_")]
+    [InlineData("\\")]
+    [InlineData("a\\b")]
+    [InlineData("a_b")]
+    [InlineData("*")]
+    [InlineData("s*d-m")]
+    [InlineData("nothing")]
+    public async Task LikeOnFunctionName_OverTheDistinctNames_MatchesAPlainLike(string value)
+    {
+        var filter = RqlParser.Parse($"like(functionName,{SdkEncoded(value)})").Filter;
+        await using var db = await store.Factory.CreateDbContextAsync();
+        var overNames = db.Tasks.ApplyFilter(filter, TaskRqlFields.For(db));
+        var plain = db.Tasks.ApplyFilter(filter, TaskRqlFields.For(db, TaskConditionForm.RowCheck));
+
+        Assert.Contains("\"FunctionName\" IN (", overNames.ToQueryString());
+        Assert.DoesNotContain("\"FunctionName\" IN (", plain.ToQueryString());
+        Assert.Equal(await plain.Select(t => t.Id).Order().ToListAsync(), await overNames.Select(t => t.Id).Order().ToListAsync());
+    }
+
+    [Fact]
+    public async Task LikeOnFunctionName_WithMoreNamesThanTheSkipScanTakes_ReadsThemFromTheWholeIndex()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var created = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await using (var seed = database.CreateContext())
+        {
+            for (var i = 0; i < TaskRqlFields.MaxSkipScanNames + 10; i++)
+            {
+                seed.Tasks.Add(new TaskRecord
+                {
+                    Id = i.ToString("x24"),
+                    FunctionName = $"fn-{i:0000}",
+                    Status = TaskState.New,
+                    CreationTimestamp = created,
+                    UpdateTimestamp = created,
+                    StatusChangedTimestamp = created,
+                    StartTimestamp = created,
+                });
+            }
+            await seed.SaveChangesAsync();
+        }
+        await using var db = database.CreateContext();
+
+        foreach (var value in new[] { "fn-10", "FN-0000", "1009", "*5" })
+        {
+            var filter = RqlParser.Parse($"like(functionName,{SdkEncoded(value)})").Filter;
+            var overNames = await db.Tasks.ApplyFilter(filter, TaskRqlFields.For(db)).Select(t => t.Id).Order().ToListAsync();
+            var plain = await db.Tasks.ApplyFilter(filter, TaskRqlFields.For(db, TaskConditionForm.RowCheck)).Select(t => t.Id).Order().ToListAsync();
+            Assert.NotEmpty(plain);
+            Assert.Equal(plain, overNames);
+        }
+    }
+
+    /// <summary>The page and count through the row-by-row forms (EXISTS per task, LIKE per task): the plainest SQL for the RQL.</summary>
+    private async Task<(List<string> Ids, long Total)> PlainAsync(RqlQuery query, int offset, int limit)
+    {
+        await using var db = await store.Factory.CreateDbContextAsync();
+        var fields = TaskRqlFields.For(db, TaskConditionForm.RowCheck);
+        var ids = await db.Tasks.ApplyQuery(query, fields).Skip(offset).Take(limit).Select(t => t.Id).ToListAsync();
+        return (ids, await db.Tasks.ApplyFilter(query.Filter, fields).LongCountAsync());
+    }
+}
