@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using TasksConsole.Core.Data;
 
 namespace TasksConsole.Core.Tasks;
@@ -15,6 +17,7 @@ internal sealed class TaskInsertBatcher(IDbContextFactory<TasksDbContext> dbFact
     private const int MaxBatch = 256;
     private readonly ConcurrentQueue<PendingInsert> _queue = new();
     private int _writing;
+    private RowInserters? _rows;
 
     /// <summary>Completes when the task is committed; fails with the error its insert met.</summary>
     public Task InsertAsync(TaskRecord task)
@@ -73,12 +76,75 @@ internal sealed class TaskInsertBatcher(IDbContextFactory<TasksDbContext> dbFact
         }
     }
 
+    /// <summary>
+    /// Plain prepared INSERTs in one transaction: EF's SaveChanges spent four fifths of a create's database time
+    /// preparing its batch (graph attach, topological sort, SQL per row). The rows are still written exactly as EF
+    /// would write them: the columns and value conversions come from EF's model.
+    /// </summary>
     private async Task SaveAsync(List<PendingInsert> batch)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        db.Tasks.AddRange(batch.Select(b => b.Task));
-        await db.SaveChangesAsync();
+        var rows = _rows ??= new RowInserters(db.Model);
+        await db.Database.OpenConnectionAsync();
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        using var insertTask = rows.Tasks.Prepare(connection, transaction);
+        using var insertTag = rows.Tags.Prepare(connection, transaction);
+        foreach (var item in batch)
+        {
+            rows.Tasks.Insert(insertTask, item.Task);
+            foreach (var tag in item.Task.TagIndex) rows.Tags.Insert(insertTag, tag);
+        }
+        await transaction.CommitAsync();
+    }
+
+    private sealed class RowInserters(IModel model)
+    {
+        public RowInserter Tasks { get; } = new(model.FindEntityType(typeof(TaskRecord))!);
+        public RowInserter Tags { get; } = new(model.FindEntityType(typeof(TaskTag))!);
+    }
+
+    /// <summary>An INSERT of every mapped column of one entity type, with EF's converters applied to the values.</summary>
+    private sealed class RowInserter
+    {
+        private readonly string _sql;
+        private readonly List<(string Parameter, Func<object, object> Value)> _columns = [];
+
+        public RowInserter(IEntityType entity)
+        {
+            var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+            var columns = new List<string>();
+            foreach (var property in entity.GetProperties())
+            {
+                var getter = property.GetGetter();
+                var converter = property.GetTypeMapping().Converter;
+                var parameter = "$p" + _columns.Count;
+                columns.Add($"\"{property.GetColumnName(table)}\"");
+                _columns.Add((parameter, row =>
+                {
+                    var value = getter.GetClrValue(row);
+                    if (value is not null && converter is not null) value = converter.ConvertToProvider(value);
+                    return value ?? DBNull.Value;
+                }));
+            }
+            _sql = $"INSERT INTO \"{table.Name}\" ({string.Join(", ", columns)}) VALUES ({string.Join(", ", _columns.Select(c => c.Parameter))})";
+        }
+
+        public SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction)
+        {
+            var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = _sql;
+            foreach (var (parameter, _) in _columns) command.Parameters.Add(new SqliteParameter(parameter, null));
+            command.Prepare();
+            return command;
+        }
+
+        public void Insert(SqliteCommand command, object row)
+        {
+            for (var i = 0; i < _columns.Count; i++) command.Parameters[i].Value = _columns[i].Value(row);
+            command.ExecuteNonQuery();
+        }
     }
 
     private sealed record PendingInsert(TaskRecord Task, TaskCompletionSource Committed);

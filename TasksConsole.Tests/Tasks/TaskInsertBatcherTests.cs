@@ -40,9 +40,29 @@ public sealed class TaskInsertBatcherTests
             .Append(Task.Run(() => batcher.InsertAsync(duplicate)))
             .ToList();
 
-        await Assert.ThrowsAsync<DbUpdateException>(() => inserts[^1]);
+        var error = await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => inserts[^1]);
+        Assert.Equal(19, error.SqliteErrorCode); // constraint: the duplicate id
         await Task.WhenAll(inserts.SkipLast(1));
         await using var db = database.CreateContext();
         Assert.Equal(51, await db.Tasks.CountAsync());
+    }
+
+    [Fact]
+    public async Task InsertedRows_ReadBackThroughEf_AsTheyWereBuilt()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var service = new TaskService(database.Factory, TimeProvider.System, new TaskChangeFeed());
+        var batcher = new TaskInsertBatcher(database.Factory);
+        var task = service.BuildTask(new NewTask(
+            "echo", """{"n":1,"text":"é \"quoted\""}""", Priority: -7, StartTimestamp: DateTimeOffset.UtcNow.AddHours(3),
+            Tags: ["ünïcode tag", "with,comma"], ScheduleId: "5f0000000000000000000001"), new Caller("5f00000000000000000000aa", "app-1"));
+        task.RetryForTaskIds = ["5f0000000000000000000002", "5f0000000000000000000003"];
+
+        await batcher.InsertAsync(task);
+
+        await using var db = database.CreateContext();
+        var stored = await db.Tasks.AsNoTracking().Include(t => t.TagIndex).SingleAsync();
+        Assert.Equivalent(task, stored, strict: true);
+        Assert.Equal(2, await db.TaskTags.CountAsync(t => t.TaskId == task.Id && t.Status == TaskState.New && t.Priority == -7));
     }
 }
