@@ -92,27 +92,13 @@ public sealed class TaskClaimer(IDbContextFactory<TasksDbContext> dbFactory)
     }
 
     /// <summary>Claims those of <paramref name="ids"/> that are still new and unclaimed; returns the ones won.</summary>
-    public async Task<IReadOnlySet<string>> ClaimAsync(
-        IReadOnlyList<string> ids, string claimToken, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (ids.Count == 0) return new HashSet<string>();
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var command = await CommandAsync(db, cancellationToken);
-        var idList = string.Join(',', ids.Select((id, i) => Parameter(command, $"$id{i}", id)));
-        command.CommandText = $"""
-            UPDATE Tasks SET ClaimedBy = $token, ClaimedTimestamp = $now
-            WHERE Status = $new AND ClaimedBy IS NULL AND Id IN ({idList})
-            RETURNING Id
-            """;
-        Parameter(command, "$token", claimToken);
-        Parameter(command, "$now", now.ToUnixTimeMilliseconds());
-        Parameter(command, "$new", New);
-
-        var won = new HashSet<string>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) won.Add(reader.GetString(0));
-        return won;
-    }
+    public Task<IReadOnlySet<string>> ClaimAsync(
+        IReadOnlyList<string> ids, string claimToken, DateTimeOffset now, CancellationToken cancellationToken) =>
+        UpdateReturningIdsAsync(ids,
+            set: "ClaimedBy = $token, ClaimedTimestamp = $now",
+            guard: "Status = $new AND ClaimedBy IS NULL",
+            [("$token", claimToken), ("$now", now.ToUnixTimeMilliseconds()), ("$new", New)],
+            cancellationToken);
 
     /// <summary>The earliest start after <paramref name="after"/> among unclaimed new tasks: when to look next.</summary>
     public async Task<DateTimeOffset?> NextStartAfterAsync(DateTimeOffset after, CancellationToken cancellationToken)
@@ -163,27 +149,30 @@ public sealed class TaskClaimer(IDbContextFactory<TasksDbContext> dbFactory)
     /// Moves claimed tasks from <c>new</c> to <c>inProgress</c>, guarded by status and claim: a task canceled or
     /// re-claimed meanwhile is left alone. Returns the ids that moved: only those may be invoked.
     /// </summary>
-    public async Task<IReadOnlySet<string>> StartAsync(
-        IReadOnlyList<string> ids, string claimToken, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<IReadOnlySet<string>> StartAsync(
+        IReadOnlyList<string> ids, string claimToken, DateTimeOffset now, CancellationToken cancellationToken) =>
+        UpdateReturningIdsAsync(ids,
+            set: "Status = $inProgress, ExecutionStartTimestamp = $now, StatusChangedTimestamp = $now, UpdateTimestamp = $now",
+            guard: "Status = $new AND ClaimedBy = $token",
+            [("$inProgress", InProgress), ("$new", New), ("$token", claimToken), ("$now", now.ToUnixTimeMilliseconds())],
+            cancellationToken);
+
+    /// <summary>One guarded UPDATE of the given tasks; returns the ids it changed (those that still met the guard).</summary>
+    private async Task<IReadOnlySet<string>> UpdateReturningIdsAsync(
+        IReadOnlyList<string> ids, string set, string guard, IEnumerable<(string Name, object Value)> parameters,
+        CancellationToken cancellationToken)
     {
-        if (ids.Count == 0) return new HashSet<string>();
+        var updated = new HashSet<string>(StringComparer.Ordinal);
+        if (ids.Count == 0) return updated;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var command = await CommandAsync(db, cancellationToken);
         var idList = string.Join(',', ids.Select((id, i) => Parameter(command, $"$id{i}", id)));
-        command.CommandText = $"""
-            UPDATE Tasks SET Status = $inProgress, ExecutionStartTimestamp = $now, StatusChangedTimestamp = $now, UpdateTimestamp = $now
-            WHERE Status = $new AND ClaimedBy = $token AND Id IN ({idList})
-            RETURNING Id
-            """;
-        Parameter(command, "$inProgress", InProgress);
-        Parameter(command, "$new", New);
-        Parameter(command, "$token", claimToken);
-        Parameter(command, "$now", now.ToUnixTimeMilliseconds());
+        command.CommandText = $"UPDATE Tasks SET {set} WHERE {guard} AND Id IN ({idList}) RETURNING Id";
+        foreach (var (name, value) in parameters) Parameter(command, name, value);
 
-        var started = new HashSet<string>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) started.Add(reader.GetString(0));
-        return started;
+        while (await reader.ReadAsync(cancellationToken)) updated.Add(reader.GetString(0));
+        return updated;
     }
 
     private static async Task<DbCommand> CommandAsync(TasksDbContext db, CancellationToken cancellationToken)
