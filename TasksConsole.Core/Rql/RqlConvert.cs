@@ -15,6 +15,10 @@ public static class RqlConvert
             ? throw RqlErrors.Invalid(condition, $"{condition.Field} cannot be compared with null here")
             : value.Value as string ?? value.Text;
 
+    /// <summary>The distinct texts of a condition's values (<c>in</c>, <c>out</c>), each as <see cref="ToText"/> reads it.</summary>
+    public static List<string> ToDistinctTexts(RqlCondition condition) =>
+        condition.Values.Select(v => ToText(condition, v)).Distinct(StringComparer.Ordinal).ToList();
+
     /// <summary>Integers, and strings holding one (a double-encoded "-3" arrives as a string).</summary>
     public static bool TryToInt64(RqlValue value, out long result)
     {

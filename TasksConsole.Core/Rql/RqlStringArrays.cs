@@ -21,7 +21,7 @@ public static class RqlStringArrays
                 predicate = condition.Operator == RqlOperator.Eq ? list => list.Contains(value) : list => !list.Contains(value);
                 break;
             case RqlOperator.In or RqlOperator.Out:
-                var values = condition.Values.Select(v => RqlConvert.ToText(condition, v)).Distinct().ToList();
+                var values = RqlConvert.ToDistinctTexts(condition);
                 predicate = condition.Operator == RqlOperator.In
                     ? list => list.Any(item => values.Contains(item))
                     : list => !list.Any(item => values.Contains(item));

@@ -49,7 +49,7 @@ internal sealed record AnyTagCount(IReadOnlyList<string> Tags, IReadOnlyList<Tas
             {
                 case RqlCondition { Operator: RqlOperator.Eq or RqlOperator.In, Field: "tags", Conditions.Count: 0 } c
                     when tags is null && c.Values.Count is > 0 and <= MaxTags && !c.Values.Any(v => v.IsNull):
-                    tags = c.Values.Select(v => RqlConvert.ToText(c, v)).Distinct(StringComparer.Ordinal).ToList();
+                    tags = RqlConvert.ToDistinctTexts(c);
                     break;
                 case RqlCondition { Operator: RqlOperator.Eq or RqlOperator.In, Field: "status", Conditions.Count: 0 } c
                     when statuses is null && c.Values.Count > 0:

@@ -108,7 +108,7 @@ internal static class PrefixWalk
             var found = condition switch
             {
                 { Field: "tags", Operator: RqlOperator.Eq or RqlOperator.In, Conditions.Count: 0 } =>
-                    await CountUpToAsync(db, condition.Values.Select(v => RqlConvert.ToText(condition, v)).ToList(), cap, cancellationToken),
+                    await CountUpToAsync(db, RqlConvert.ToDistinctTexts(condition), cap, cancellationToken),
                 { Field: "functionName", Operator: RqlOperator.Like } =>
                     await db.Tasks.ApplyFilter(condition, fields).Take(cap).CountAsync(cancellationToken),
                 _ => cap,

@@ -62,7 +62,7 @@ public static class TaskRqlFields
                     : task => !withTag.Contains(task.Id);
 
             case RqlOperator.In or RqlOperator.Out:
-                var tags = condition.Values.Select(v => RqlConvert.ToText(condition, v)).Distinct().ToList();
+                var tags = RqlConvert.ToDistinctTexts(condition);
                 var withAny = db.TaskTags.Where(t => tags.Contains(t.Tag)).Select(t => t.TaskId);
                 return condition.Operator == RqlOperator.In
                     ? task => withAny.Contains(task.Id)
@@ -114,7 +114,7 @@ public static class TaskRqlFields
                     : task => !db.TaskTags.Any(t => t.TaskId == task.Id && t.Tag == tag);
 
             case RqlOperator.In or RqlOperator.Out:
-                var tags = condition.Values.Select(v => RqlConvert.ToText(condition, v)).Distinct().ToList();
+                var tags = RqlConvert.ToDistinctTexts(condition);
                 return condition.Operator == RqlOperator.In
                     ? task => db.TaskTags.Any(t => t.TaskId == task.Id && tags.Contains(t.Tag))
                     : task => !db.TaskTags.Any(t => t.TaskId == task.Id && tags.Contains(t.Tag));
