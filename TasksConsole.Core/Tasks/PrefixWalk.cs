@@ -52,21 +52,22 @@ internal static class PrefixWalk
         var forms = fields;
         if (TaskRqlFields.HasTwoForms(query.Filter) && !await HasRareConditionAsync(db, query.Filter, fields, prefixRows, cancellationToken))
         {
-            if (await TryWalkAsync(db, query, fields, offset, limit, prefixRows, cancellationToken) is { } walked) return (walked, true);
+            var rowChecks = TaskRqlFields.For(db, TaskConditionForm.RowCheck);
+            if (await TryWalkAsync(db, query, fields, rowChecks, offset, limit, prefixRows, cancellationToken) is { } walked) return (walked, true);
 
             // Many matches, but not within the prefix (a deep page, an unindexed sort, matches late in the order). A
             // LIKE per task still lets SQLite walk the sort index and stop once the page is full, as the lookup form
             // (every match, then a sort) would not. Tag conditions keep their lookup form: an unbounded walk at a
             // few seeks per task could read the whole store when the matches sit at its far end.
-            if (!TaskRqlFields.HasTagTwoForms(query.Filter)) forms = TaskRqlFields.For(db, TaskConditionForm.RowCheck);
+            if (!TaskRqlFields.HasTagTwoForms(query.Filter)) forms = rowChecks;
         }
         return (await db.Tasks.AsNoTracking().ApplyQuery(query, forms).Skip(offset).Take(limit).ToListAsync(cancellationToken), false);
     }
 
     /// <summary>The page, or null when the walk cannot answer it.</summary>
     private static async Task<List<TaskRecord>?> TryWalkAsync(
-        TasksDbContext db, RqlQuery query, RqlFieldMap<TaskRecord> fields, int offset, int limit, int prefixRows,
-        CancellationToken cancellationToken)
+        TasksDbContext db, RqlQuery query, RqlFieldMap<TaskRecord> fields, RqlFieldMap<TaskRecord> rowChecks, int offset, int limit,
+        int prefixRows, CancellationToken cancellationToken)
     {
         var sort = query.Sort.Count > 0 ? query.Sort : fields.DefaultSort;
         if (limit <= 0 || (long)offset + limit > prefixRows / MaxPageEndShare || sort.Count == 0
@@ -79,7 +80,6 @@ internal static class PrefixWalk
         var ordered = descending ? db.Tasks.OrderByDescending(key) : db.Tasks.OrderBy(key);
         var boundary = await ordered.Select(key).Skip(prefixRows - 1).Select(k => (DateTimeOffset?)k).FirstOrDefaultAsync(cancellationToken);
 
-        var rowChecks = TaskRqlFields.For(db, TaskConditionForm.RowCheck);
         var candidates = db.Tasks.AsNoTracking();
         if (boundary is { } last) candidates = candidates.Where(AtOrBefore(key, descending, last));
         var page = await candidates.ApplyQuery(query, rowChecks).Skip(offset).Take(limit).ToListAsync(cancellationToken);
