@@ -1,22 +1,25 @@
 using TasksConsole.Web.Api;
 using TasksConsole.Web.Auth;
 using TasksConsole.Web.Components;
+using TasksConsole.Web.Events;
 using TasksConsole.Web.Execution;
 using TasksConsole.Web.Functions;
+using TasksConsole.Web.Live;
 using TasksConsole.Web.Schedules;
 using TasksConsole.Web.Storage;
 using TasksConsole.Web.Tasks;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddTasksStorage();
-builder.AddTasksConsoleAuth();
-builder.AddTasksApi();
-builder.Services.AddTasksFeature();
-builder.Services.AddFunctionsFeature();
-builder.Services.AddSchedulesFeature();
-builder.AddLambdaExecution();
-builder.AddTaskExecution();
+builder.AddStorage();
+builder.AddAuth();
+builder.AddApi();
+builder.AddTasks();
+builder.AddFunctions();
+builder.AddSchedules();
+builder.AddEvents();
+builder.AddExecution();
+builder.AddLive();
 builder.AddConsoleUi();
 
 var app = builder.Build();
@@ -32,9 +35,9 @@ app.UseConsoleUiAssets();
 app.MapAuthEndpoints();
 app.MapTasksEndpoints();
 app.MapFunctionsEndpoints();
-app.MapExecuteFunctionEndpoint();
 app.MapSchedulesEndpoints();
-app.MapTaskExecution();
+app.MapExecutionEndpoints();
+app.MapLiveEndpoints();
 app.MapApiReference();
 app.MapConsoleUi();
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Data;
 
@@ -59,7 +58,7 @@ internal static class TaskSeeder
 
     public static async Task MigrateAsync(string dataDirectory, CancellationToken cancellationToken)
     {
-        var services = new ServiceCollection().AddTasksStore(dataDirectory, DatabaseFileName).BuildServiceProvider();
+        var services = StoreServices.Build(dataDirectory);
         await using (services)
         {
             await services.MigrateTasksStoreAsync(cancellationToken);

@@ -112,11 +112,7 @@ internal sealed class CreateScenario : IBenchScenario
     private static async Task<LoadResult> StorageOnlyAsync(
         string dataDirectory, int clients, TimeSpan warmUp, TimeSpan duration, DateTimeOffset start, CancellationToken cancellationToken)
     {
-        var services = new ServiceCollection()
-            .AddSingleton(TimeProvider.System)
-            .AddTasksStore(dataDirectory, TaskSeeder.DatabaseFileName)
-            .AddTasksCore()
-            .BuildServiceProvider();
+        var services = StoreServices.Build(dataDirectory, core => core.AddTasksCore());
         await using (services)
         {
             await services.MigrateTasksStoreAsync(cancellationToken);

@@ -1,23 +1,33 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using TasksConsole.Core.Common;
 
 namespace TasksConsole.Core.Auth;
 
-public static class AuthServiceCollectionExtensions
+public static class AuthSetup
 {
     /// <summary>
-    /// Registers the auth services as singletons: they hold only the context factory, the clock and options, and
-    /// the limiter and revision counter must be shared by every request. Binding <see cref="AuthOptions"/> is the host's job.
+    /// Binds <see cref="AuthOptions"/> and registers the auth services as singletons: they hold only the context
+    /// factory, the clock and options, and the limiter and revision counter must be shared by every request.
     /// </summary>
-    public static IServiceCollection AddTasksAuthCore(this IServiceCollection services)
+    public static IHostApplicationBuilder AddAuthCore(this IHostApplicationBuilder builder)
     {
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<AuthOptions>();
+        builder.AddCommonCore();
+        var services = builder.Services;
+        services.AddOptions<AuthOptions>()
+            .Bind(builder.Configuration.GetSection(AuthOptions.Section))
+            .Validate(o => o.AccessTokenLifetime > TimeSpan.Zero && o.RefreshTokenLifetime > TimeSpan.Zero && o.SessionLifetime > TimeSpan.Zero,
+                "Auth lifetimes must be positive.")
+            .Validate(o => o.SignInLimit.MaxFailuresPerEmail > 0 && o.SignInLimit.MaxFailuresPerClient > 0 && o.SignInLimit.Window > TimeSpan.Zero,
+                "Auth:SignInLimit values must be positive.")
+            .Validate(o => o.OAuthClients.All(c => !string.IsNullOrWhiteSpace(c.ClientId)), "Every Auth:OAuthClients entry needs a ClientId.")
+            .ValidateOnStart();
         services.TryAddSingleton<AuthRevision>();
         services.TryAddSingleton<UserService>();
         services.TryAddSingleton<TokenService>();
         services.TryAddSingleton<FailedSignInLimiter>();
         services.TryAddSingleton<SignInService>();
-        return services;
+        return builder;
     }
 }

@@ -1,12 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace TasksConsole.Core.Events;
 
-public static class EventsServiceCollectionExtensions
+public static class EventsSetup
 {
-    public static IServiceCollection AddEventsCore(this IServiceCollection services)
+    public static IHostApplicationBuilder AddEventsCore(this IHostApplicationBuilder builder)
     {
-        services.AddSingleton<TaskEventQueries>();
-        return services;
+        builder.Services.AddSingleton<TaskEventQueries>();
+        return builder;
     }
 }

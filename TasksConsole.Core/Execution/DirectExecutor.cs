@@ -1,5 +1,6 @@
 using TasksConsole.Core.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using TasksConsole.Core.Data;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Tasks;
@@ -19,16 +20,18 @@ public sealed class DirectExecutor(
     TaskInvoker invoker,
     OutcomeWriter outcomes,
     ITaskChangeFeed changes,
-    ExecutionOptions options,
+    IOptions<ExecutionOptions> executionOptions,
     TimeProvider clock)
 {
+    private readonly ExecutionOptions _options = executionOptions.Value;
+
     public async Task<DirectExecution> ExecuteAsync(FunctionRecord function, string? dataJson, Caller caller, CancellationToken cancellationToken)
     {
         var now = clock.GetStoredNow();
         var task = tasks.BuildTask(new NewTask(function.Name, dataJson, Priority: 0, StartTimestamp: now), caller);
         task.Status = TaskState.InProgress;
         task.ExecutionStartTimestamp = now;
-        task.ClaimedBy = $"{options.NodeId}:direct";
+        task.ClaimedBy = $"{_options.NodeId}:direct";
         task.ClaimedTimestamp = now;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {

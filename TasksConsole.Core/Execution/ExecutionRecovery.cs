@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using TasksConsole.Core.Data;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Tasks;
@@ -16,11 +17,13 @@ public sealed class ExecutionRecovery(
     TaskClaimer claimer,
     OutcomeWriter outcomes,
     IFunctionCatalog functions,
-    ExecutionOptions options,
+    IOptions<ExecutionOptions> executionOptions,
     TimeProvider clock,
     ILogger<ExecutionRecovery> logger)
 {
-    private string NodePrefix => options.NodeId + ":";
+    private readonly ExecutionOptions _options = executionOptions.Value;
+
+    private string NodePrefix => _options.NodeId + ":";
 
     /// <summary>At start-up: whatever this node held when it stopped is released or cleaned at once.</summary>
     public async Task RecoverThisNodeAsync(CancellationToken cancellationToken)
@@ -28,11 +31,11 @@ public sealed class ExecutionRecovery(
         var released = await claimer.ReleaseClaimsAsync(NodePrefix, claimedBefore: null, cancellationToken);
         var orphans = await claimer.FindInProgressClaimedByAsync(NodePrefix, cancellationToken);
         await Task.WhenAll(orphans.Select(id => outcomes.RecordAsync(id,
-            TaskOutcome.Zombie($"Node {options.NodeId} stopped while the task was running; its outcome is unknown.", clock.GetUtcNow()))));
+            TaskOutcome.Zombie($"Node {_options.NodeId} stopped while the task was running; its outcome is unknown.", clock.GetUtcNow()))));
         if (released + orphans.Count > 0)
         {
             logger.LogWarning("Recovered node {Node}: {Released} unstarted claims released, {Zombies} running tasks failed as zombies",
-                options.NodeId, released, orphans.Count);
+                _options.NodeId, released, orphans.Count);
         }
     }
 
@@ -40,10 +43,10 @@ public sealed class ExecutionRecovery(
     public async Task<(int Released, int Zombies)> CleanupAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var released = await claimer.ReleaseClaimsAsync(claimPrefix: null, now - options.ClaimTimeout, cancellationToken);
+        var released = await claimer.ReleaseClaimsAsync(claimPrefix: null, now - _options.ClaimTimeout, cancellationToken);
 
         // Every function's limit is at least the minimum, so only tasks older than that can be zombies.
-        var oldest = now - TimeSpan.FromSeconds(FunctionDefaults.MinTimeLimitSeconds) - options.ZombieGrace;
+        var oldest = now - TimeSpan.FromSeconds(FunctionDefaults.MinTimeLimitSeconds) - _options.ZombieGrace;
         List<(string Id, string FunctionName, DateTimeOffset? Started)> running;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
@@ -59,7 +62,7 @@ public sealed class ExecutionRecovery(
         var zombies = running.Where(t =>
         {
             var limit = TimeSpan.FromSeconds(catalog.GetValueOrDefault(t.FunctionName)?.TimeLimitSeconds ?? FunctionDefaults.MaxTimeLimitSeconds);
-            return t.Started + limit + options.ZombieGrace < now;
+            return t.Started + limit + _options.ZombieGrace < now;
         }).ToList();
         await Task.WhenAll(zombies.Select(t => outcomes.RecordAsync(t.Id, TaskOutcome.Zombie(
             $"The task was still in progress {(now - t.Started!.Value).TotalSeconds:0} s after it started, past its function's time limit; its outcome is unknown.",
@@ -70,14 +73,4 @@ public sealed class ExecutionRecovery(
         }
         return (released, zombies.Count);
     }
-}
-
-/// <summary>Hangfire recurring job around <see cref="ExecutionRecovery.CleanupAsync"/>, visible in the dashboard.</summary>
-public sealed class ZombieCleanupJob(ExecutionRecovery recovery)
-{
-    public const string Id = "zombie-cleanup";
-
-    [Hangfire.AutomaticRetry(Attempts = 0)]
-    [Hangfire.DisableConcurrentExecution(timeoutInSeconds: 60)]
-    public Task RunAsync(CancellationToken cancellationToken) => recovery.CleanupAsync(cancellationToken);
 }

@@ -1,16 +1,30 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using TasksConsole.Core.Common;
 
 namespace TasksConsole.Core.Execution;
 
-public static class ExecutionServiceCollectionExtensions
+public static class ExecutionSetup
 {
     /// <summary>
-    /// The engine's parts. The host adds the job queue (<see cref="ITaskBatchQueue"/>), the Lambda invoker, and
-    /// runs <see cref="OutcomeWriter"/> and <see cref="TaskDispatcher"/> as hosted services.
+    /// Binds <see cref="ExecutionOptions"/> and registers the engine's parts. The host adds the job queue
+    /// (<see cref="ITaskBatchQueue"/>) and the Lambda invoker, and decides whether this node runs
+    /// <see cref="OutcomeWriter"/> and <see cref="TaskDispatcher"/> as hosted services.
     /// </summary>
-    public static IServiceCollection AddTaskEngine(this IServiceCollection services, ExecutionOptions options)
+    public static IHostApplicationBuilder AddExecutionCore(this IHostApplicationBuilder builder)
     {
-        services.AddSingleton(options);
+        builder.AddCommonCore();
+        var services = builder.Services;
+        services.AddOptions<ExecutionOptions>()
+            .Bind(builder.Configuration.GetSection(ExecutionOptions.Section))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.NodeId), "Execution:NodeId must not be empty.")
+            .Validate(o => o.MaxConcurrency > 0 && o.BatchSize > 0 && o.WorkerCount > 0,
+                "Execution:MaxConcurrency, BatchSize and WorkerCount must be positive.")
+            .Validate(o => o.FallbackPoll > TimeSpan.Zero && o.QueuePollInterval > TimeSpan.Zero && o.ClaimTimeout > TimeSpan.Zero,
+                "Execution:FallbackPoll, QueuePollInterval and ClaimTimeout must be positive.")
+            .Validate(o => o.LookAhead >= TimeSpan.Zero && o.ClaimGathering >= TimeSpan.Zero && o.ZombieGrace >= TimeSpan.Zero && o.MaxStoredResultBytes >= 0,
+                "Execution:LookAhead, ClaimGathering, ZombieGrace and MaxStoredResultBytes must not be negative.")
+            .ValidateOnStart();
         services.AddSingleton<CapacityTracker>();
         services.AddSingleton<DispatchSignal>();
         services.AddSingleton<TaskClaimer>();
@@ -20,8 +34,6 @@ public static class ExecutionServiceCollectionExtensions
         services.AddSingleton<ExecutionRecovery>();
         services.AddSingleton<TaskDispatcher>();
         services.AddSingleton<DirectExecutor>();
-        services.AddTransient<TaskExecutionJob>();
-        services.AddTransient<ZombieCleanupJob>();
-        return services;
+        return builder;
     }
 }

@@ -1,12 +1,15 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using TasksConsole.Core.Functions;
+using TasksConsole.Core.Tasks;
 
 namespace TasksConsole.Core.Execution;
 
 /// <summary>
-/// One per node. Claims due tasks in queue order into free capacity (global and per function), hands them to
-/// Hangfire in batches, then sleeps until the next start time (less the look-ahead), a wake-up, or the fallback poll.
+/// One per node. Claims due tasks in queue order into free capacity (global and per function), hands them to the
+/// batch queue (Hangfire, in the app), then sleeps until the next start time (less the look-ahead), a wake-up (a new
+/// task due sooner, freed capacity), or the fallback poll.
 /// </summary>
 public sealed class TaskDispatcher(
     TaskClaimer claimer,
@@ -15,12 +18,20 @@ public sealed class TaskDispatcher(
     CapacityTracker capacity,
     DispatchSignal signal,
     ExecutionRecovery recovery,
-    ExecutionOptions options,
+    ITaskChangeFeed changes,
+    IOptions<ExecutionOptions> executionOptions,
     TimeProvider clock,
     ILogger<TaskDispatcher> logger) : BackgroundService
 {
+    private readonly ExecutionOptions _options = executionOptions.Value;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // A new task due before the next look wakes the dispatcher instead of waiting for that look.
+        using var newTasks = changes.Subscribe(change =>
+        {
+            if (change.Kind == TaskChangeKind.Created) signal.WakeForStart(change.StartTimestamp);
+        });
         await Task.Yield();
         await recovery.RecoverThisNodeAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
@@ -28,7 +39,7 @@ public sealed class TaskDispatcher(
             try
             {
                 var result = await DispatchOnceAsync(stoppingToken);
-                if (result.FilledCapacity && capacity.InFlight < options.MaxConcurrency) continue;
+                if (result.FilledCapacity && capacity.InFlight < _options.MaxConcurrency) continue;
                 await signal.WaitAsync(await NextWaitAsync(result, stoppingToken), clock, stoppingToken);
                 await GatherFreedSlotsAsync(stoppingToken);
             }
@@ -39,7 +50,7 @@ public sealed class TaskDispatcher(
             catch (Exception ex)
             {
                 logger.LogError(ex, "Dispatching failed; trying again shortly");
-                await signal.WaitAsync(options.FallbackPoll, clock, stoppingToken);
+                await signal.WaitAsync(_options.FallbackPoll, clock, stoppingToken);
             }
         }
     }
@@ -49,7 +60,7 @@ public sealed class TaskDispatcher(
     /// <summary>One round: claim what is due into the free capacity and enqueue it.</summary>
     public async Task<DispatchResult> DispatchOnceAsync(CancellationToken cancellationToken)
     {
-        var free = options.MaxConcurrency - capacity.InFlight;
+        var free = _options.MaxConcurrency - capacity.InFlight;
         if (free <= 0) return new DispatchResult(0, FilledCapacity: true);
 
         var catalog = await functions.GetAllAsync(cancellationToken);
@@ -60,7 +71,7 @@ public sealed class TaskDispatcher(
             .ToList();
 
         var now = clock.GetUtcNow();
-        var candidates = await claimer.FindCandidatesAsync(now + options.LookAhead, free, excluded, cancellationToken);
+        var candidates = await claimer.FindCandidatesAsync(now + _options.LookAhead, free, excluded, cancellationToken);
         if (candidates.Count == 0) return new DispatchResult(0, FilledCapacity: false);
 
         // Per-function limits within this round: a function's surplus is skipped, not allowed to block the others.
@@ -74,13 +85,13 @@ public sealed class TaskDispatcher(
             chosen.Add(candidate);
         }
 
-        var claimToken = $"{options.NodeId}:{Guid.NewGuid():N}";
+        var claimToken = $"{_options.NodeId}:{Guid.NewGuid():N}";
         var won = await claimer.ClaimAsync(chosen.Select(c => c.Id).ToList(), claimToken, now, cancellationToken);
         var claimed = chosen.Where(c => won.Contains(c.Id)).ToList();
         if (claimed.Count == 0) return new DispatchResult(0, FilledCapacity: false);
 
         capacity.Add(claimToken, claimed.Select(c => (c.Id, c.FunctionName)));
-        foreach (var batch in claimed.Chunk(options.BatchSize))
+        foreach (var batch in claimed.Chunk(_options.BatchSize))
         {
             queue.Enqueue(claimToken, batch.Select(c => c.Id).ToList());
         }
@@ -94,18 +105,18 @@ public sealed class TaskDispatcher(
     /// </summary>
     private async Task GatherFreedSlotsAsync(CancellationToken cancellationToken)
     {
-        var free = options.MaxConcurrency - capacity.InFlight;
-        if (capacity.InFlight == 0 || free >= options.BatchSize || options.ClaimGathering <= TimeSpan.Zero) return;
-        await Task.Delay(options.ClaimGathering, clock, cancellationToken);
+        var free = _options.MaxConcurrency - capacity.InFlight;
+        if (capacity.InFlight == 0 || free >= _options.BatchSize || _options.ClaimGathering <= TimeSpan.Zero) return;
+        await Task.Delay(_options.ClaimGathering, clock, cancellationToken);
     }
 
     private async Task<TimeSpan> NextWaitAsync(DispatchResult result, CancellationToken cancellationToken)
     {
-        if (capacity.InFlight >= options.MaxConcurrency) return options.FallbackPoll;
+        if (capacity.InFlight >= _options.MaxConcurrency) return _options.FallbackPoll;
         var now = clock.GetUtcNow();
-        var next = await claimer.NextStartAfterAsync(now + options.LookAhead, cancellationToken);
-        if (next is null) return options.FallbackPoll;
-        var wait = next.Value - options.LookAhead - now;
-        return wait < options.FallbackPoll ? wait : options.FallbackPoll;
+        var next = await claimer.NextStartAfterAsync(now + _options.LookAhead, cancellationToken);
+        if (next is null) return _options.FallbackPoll;
+        var wait = next.Value - _options.LookAhead - now;
+        return wait < _options.FallbackPoll ? wait : _options.FallbackPoll;
     }
 }

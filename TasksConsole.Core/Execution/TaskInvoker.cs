@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using TasksConsole.Core.Execution.Lambda;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Tasks;
@@ -8,8 +9,16 @@ using TasksConsole.Core.Tasks;
 namespace TasksConsole.Core.Execution;
 
 /// <summary>Runs one started task on Lambda and says how it ended; it never throws for a task's failure.</summary>
-public sealed class TaskInvoker(ILambdaInvoker lambda, LambdaOptions lambdaOptions, ExecutionOptions options, TimeProvider clock, ILogger<TaskInvoker> logger)
+public sealed class TaskInvoker(
+    ILambdaInvoker lambda,
+    IOptions<LambdaOptions> lambdaOptions,
+    IOptions<ExecutionOptions> executionOptions,
+    TimeProvider clock,
+    ILogger<TaskInvoker> logger)
 {
+    private readonly LambdaOptions _lambdaOptions = lambdaOptions.Value;
+    private readonly ExecutionOptions _options = executionOptions.Value;
+
     public async Task<TaskOutcome> InvokeAsync(TaskRecord task, FunctionRecord? function, CancellationToken cancellationToken)
     {
         if (function is null)
@@ -21,7 +30,7 @@ public sealed class TaskInvoker(ILambdaInvoker lambda, LambdaOptions lambdaOptio
         var invocation = new LambdaInvocation(
             new LambdaTarget(function.LambdaFunctionName, function.Qualifier),
             TaskJson.Serialize(task),
-            TimeSpan.FromSeconds(function.TimeLimitSeconds) + lambdaOptions.TimeoutMargin);
+            TimeSpan.FromSeconds(function.TimeLimitSeconds) + _lambdaOptions.TimeoutMargin);
         try
         {
             var result = await lambda.InvokeAsync(invocation, cancellationToken);
@@ -57,7 +66,7 @@ public sealed class TaskInvoker(ILambdaInvoker lambda, LambdaOptions lambdaOptio
     private string ResultJson(byte[] payload)
     {
         if (payload.Length == 0) return "null";
-        if (payload.Length > options.MaxStoredResultBytes)
+        if (payload.Length > _options.MaxStoredResultBytes)
         {
             return JsonSerializer.Serialize(new { truncated = true, bytes = payload.Length });
         }

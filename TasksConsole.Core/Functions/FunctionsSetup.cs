@@ -1,21 +1,24 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using TasksConsole.Core.Common;
 
 namespace TasksConsole.Core.Functions;
 
-public static class FunctionsServiceCollectionExtensions
+public static class FunctionsSetup
 {
-    public static IServiceCollection AddFunctionsCore(this IServiceCollection services)
+    public static IHostApplicationBuilder AddFunctionsCore(this IHostApplicationBuilder builder)
     {
-        services.AddFunctionCatalog();
-        services.TryAddSingleton<FunctionService>();
-        services.TryAddSingleton<FunctionSeeder>();
-        services.TryAddSingleton<FunctionStatistics>();
-        return services;
+        builder.AddCommonCore();
+        builder.Services.AddFunctionCatalog();
+        builder.Services.TryAddSingleton<FunctionService>();
+        builder.Services.TryAddSingleton<FunctionSeeder>();
+        builder.Services.TryAddSingleton<FunctionStatistics>();
+        return builder;
     }
 
     /// <summary>The catalog alone: task creation reads default priorities from it, with or without the registry API.</summary>
-    public static IServiceCollection AddFunctionCatalog(this IServiceCollection services)
+    internal static IServiceCollection AddFunctionCatalog(this IServiceCollection services)
     {
         services.TryAddSingleton<IFunctionCatalog, FunctionCatalog>();
         return services;

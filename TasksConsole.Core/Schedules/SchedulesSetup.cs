@@ -1,18 +1,20 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using TasksConsole.Core.Common;
 
 namespace TasksConsole.Core.Schedules;
 
-public static class SchedulesServiceCollectionExtensions
+public static class SchedulesSetup
 {
     /// <summary>
     /// The schedule service and the wake signal. The host decides whether this node also fires schedules, by
     /// adding <see cref="ScheduleFiringService"/> as a hosted service.
     /// </summary>
-    public static IServiceCollection AddSchedulesCore(this IServiceCollection services)
+    public static IHostApplicationBuilder AddSchedulesCore(this IHostApplicationBuilder builder)
     {
-        services.TryAddSingleton<ScheduleWakeSignal>();
-        services.TryAddSingleton<ScheduleService>();
-        return services;
+        builder.AddCommonCore();
+        builder.Services.TryAddSingleton<ScheduleWakeSignal>();
+        builder.Services.TryAddSingleton<ScheduleService>();
+        return builder;
     }
 }

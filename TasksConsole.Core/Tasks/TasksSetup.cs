@@ -1,20 +1,22 @@
 using Microsoft.Extensions.DependencyInjection;
-using TasksConsole.Core.Events;
+using Microsoft.Extensions.Hosting;
+using TasksConsole.Core.Common;
 using TasksConsole.Core.Functions;
 
 namespace TasksConsole.Core.Tasks;
 
-public static class TasksServiceCollectionExtensions
+public static class TasksSetup
 {
-    public static IServiceCollection AddTasksCore(this IServiceCollection services)
+    public static IHostApplicationBuilder AddTasksCore(this IHostApplicationBuilder builder)
     {
+        builder.AddCommonCore();
+        var services = builder.Services;
         services.AddSingleton<ITaskChangeFeed, TaskChangeFeed>();
         services.AddFunctionCatalog();
         services.AddSingleton<TaskService>();
         services.AddSingleton<TaskQueries>();
         services.AddSingleton<RetryChainQueries>();
         services.AddSingleton<TaskStatistics>();
-        services.AddEventsCore();
-        return services;
+        return builder;
     }
 }

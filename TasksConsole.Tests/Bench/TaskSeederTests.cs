@@ -25,11 +25,7 @@ public sealed class TaskSeederTests : IAsyncLifetime
     {
         await TaskSeeder.MigrateAsync(directory, CancellationToken.None);
         report = TaskSeeder.Seed(DatabasePath, new SeedProfile(), Count, DateTimeOffset.UtcNow, seed: 1, CancellationToken.None);
-        services = new ServiceCollection()
-            .AddSingleton(TimeProvider.System)
-            .AddTasksStore(directory, TaskSeeder.DatabaseFileName)
-            .AddTasksCore()
-            .BuildServiceProvider();
+        services = StoreServices.Build(directory, core => core.AddTasksCore());
     }
 
     public async Task DisposeAsync()

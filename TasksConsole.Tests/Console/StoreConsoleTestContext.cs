@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using MudBlazor;
 using TasksConsole.Core.Auth;
+using TasksConsole.Core.Events;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Schedules;
 using TasksConsole.Core.Tasks;
@@ -42,10 +43,10 @@ public abstract class StoreConsoleTestContext : ConsoleTestContext
             .. Permissions.For(role).Select(p => new Claim(TasksClaimTypes.Permission, p)),
         ]);
         _database = await TestDatabase.CreateAsync();
+        Services.AddCore(core => core.AddTasksCore().AddFunctionsCore().AddSchedulesCore().AddEventsCore().AddAuthCore());
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton(_database.Factory);
         Services.AddLogging();
-        Services.AddTasksCore().AddFunctionsCore().AddSchedulesCore().AddTasksAuthCore();
     }
 
     protected T Get<T>() where T : notnull => Services.GetRequiredService<T>();

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using TasksConsole.Core.Data;
+using Microsoft.Extensions.Options;
 using TasksConsole.Core.Execution;
 using TasksConsole.Core.Execution.Lambda;
 using TasksConsole.Core.Functions;
@@ -35,7 +35,7 @@ public sealed class EngineHarness : IAsyncDisposable
     public IServiceProvider Services => _services;
     public TaskService Tasks => _services.GetRequiredService<TaskService>();
     public FunctionService Functions => _services.GetRequiredService<FunctionService>();
-    public ExecutionOptions Options => _services.GetRequiredService<ExecutionOptions>();
+    public ExecutionOptions Options => _services.GetRequiredService<IOptions<ExecutionOptions>>().Value;
 
     /// <summary>Builds an engine; <paramref name="database"/> lets a second engine take over the first one's store (a restart).</summary>
     public static async Task<EngineHarness> CreateAsync(
@@ -44,25 +44,21 @@ public sealed class EngineHarness : IAsyncDisposable
         var ownsDatabase = database is null;
         database ??= await TestDatabase.CreateAsync();
         lambda ??= new ScriptedLambda();
-        var options = new ExecutionOptions
+        var builder = CoreBuilder.Create();
+        builder.AddTasksCore().AddFunctionsCore().AddExecutionCore();
+        builder.Services.Configure<ExecutionOptions>(options =>
         {
-            NodeId = "test-node",
-            LookAhead = TimeSpan.FromMilliseconds(100),
-            FallbackPoll = TimeSpan.FromMilliseconds(200),
-        };
-        configure?.Invoke(options);
-
-        var services = new ServiceCollection()
-            .AddLogging()
-            .AddSingleton(TimeProvider.System)
+            options.NodeId = "test-node";
+            options.LookAhead = TimeSpan.FromMilliseconds(100);
+            options.FallbackPoll = TimeSpan.FromMilliseconds(200);
+            configure?.Invoke(options);
+        });
+        builder.Services.Configure<LambdaOptions>(options => options.TimeoutMargin = TimeSpan.FromSeconds(1));
+        builder.Services
             .AddSingleton(database.Factory)
-            .AddTasksCore()
-            .AddFunctionsCore()
-            .AddTaskEngine(options)
             .AddSingleton<ILambdaInvoker>(lambda)
-            .AddSingleton(new LambdaOptions { TimeoutMargin = TimeSpan.FromSeconds(1) })
-            .AddSingleton<ITaskBatchQueue, ThreadPoolBatchQueue>()
-            .BuildServiceProvider();
+            .AddSingleton<ITaskBatchQueue, ThreadPoolBatchQueue>();
+        var services = builder.Services.BuildServiceProvider();
         var harness = new EngineHarness(services, database, lambda, ownsDatabase);
         await harness.StartAsync(services.GetRequiredService<OutcomeWriter>());
         if (startDispatcher) await harness.StartAsync(services.GetRequiredService<TaskDispatcher>());

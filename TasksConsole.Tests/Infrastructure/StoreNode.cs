@@ -43,15 +43,12 @@ public sealed class StoreNode : IAsyncDisposable
         clock ??= new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 10, 0, 0, TimeSpan.Zero));
         var ownsDirectory = directory is null;
         directory ??= Path.Combine(Path.GetTempPath(), "tasksconsole-tests", Guid.NewGuid().ToString("N"));
-        var services = new ServiceCollection()
-            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
-            .AddSingleton<TimeProvider>(clock)
-            .AddTasksStore(directory, DatabaseFileName)
-            .AddTasksCore()
-            .AddFunctionsCore()
-            .AddSchedulesCore()
-            .AddSingleton<ScheduleFiringService>()
-            .BuildServiceProvider();
+        var builder = CoreBuilder.WithStoreAt(directory, DatabaseFileName);
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddStorageCore().AddTasksCore().AddFunctionsCore().AddSchedulesCore();
+        builder.Services.AddSingleton<ScheduleFiringService>();
+        var services = builder.Services.BuildServiceProvider();
         await services.MigrateTasksStoreAsync();
         return new StoreNode(services, directory, clock, ownsDirectory);
     }

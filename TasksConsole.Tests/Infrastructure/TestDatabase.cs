@@ -13,7 +13,7 @@ public sealed class TestDatabase : IAsyncDisposable
 
     private TestDatabase()
     {
-        _services = new ServiceCollection().AddTasksStore(_directory, "test.db").BuildServiceProvider();
+        _services = CoreBuilder.WithStoreAt(_directory, "test.db").AddStorageCore().Services.BuildServiceProvider();
         Factory = _services.GetRequiredService<IDbContextFactory<TasksDbContext>>();
     }
 

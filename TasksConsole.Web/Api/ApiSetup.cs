@@ -1,11 +1,10 @@
-using Scalar.AspNetCore;
 using TasksConsole.Core.Common;
 
 namespace TasksConsole.Web.Api;
 
 public static class ApiSetup
 {
-    public static WebApplicationBuilder AddTasksApi(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddApi(this IHostApplicationBuilder builder)
     {
         builder.Services.ConfigureHttpJsonOptions(options => ApiJson.Configure(options.SerializerOptions));
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
@@ -39,15 +38,6 @@ public static class ApiSetup
             };
             await ApiErrors.WriteAsync(http, error, message, http.Response.StatusCode);
         });
-        return app;
-    }
-
-    public static WebApplication MapApiReference(this WebApplication app)
-    {
-        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-        app.MapScalarApiReference("/api-reference", options => options
-            .WithTitle("TasksConsole API")
-            .WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
         return app;
     }
 }

@@ -18,18 +18,10 @@ namespace TasksConsole.Web.Auth;
 /// </summary>
 public static class AuthSetup
 {
-    public static WebApplicationBuilder AddTasksConsoleAuth(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddAuth(this IHostApplicationBuilder builder)
     {
+        builder.AddAuthCore();
         var services = builder.Services;
-        services.AddOptions<AuthOptions>()
-            .Bind(builder.Configuration.GetSection(AuthOptions.Section))
-            .Validate(o => o.AccessTokenLifetime > TimeSpan.Zero && o.RefreshTokenLifetime > TimeSpan.Zero && o.SessionLifetime > TimeSpan.Zero,
-                "Auth lifetimes must be positive.")
-            .Validate(o => o.SignInLimit.MaxFailuresPerEmail > 0 && o.SignInLimit.MaxFailuresPerClient > 0 && o.SignInLimit.Window > TimeSpan.Zero,
-                "Auth:SignInLimit values must be positive.")
-            .Validate(o => o.OAuthClients.All(c => !string.IsNullOrWhiteSpace(c.ClientId)), "Every Auth:OAuthClients entry needs a ClientId.")
-            .ValidateOnStart();
-        services.AddTasksAuthCore();
         services.AddMemoryCache();
         services.AddSingleton<SessionValidator>();
         services.AddSingleton<ConsoleCookieEvents>();
@@ -84,15 +76,6 @@ public static class AuthSetup
         return app;
     }
 
-    public static WebApplication MapAuthEndpoints(this WebApplication app)
-    {
-        app.MapOAuthTokenEndpoint();
-        app.MapAccountEndpoints();
-        app.MapAdminTokensEndpoints();
-        app.MapAdminUsersEndpoints();
-        return app;
-    }
-
     /// <summary>
     /// Creates the first admin when there are no users. Without a configured password one is generated and logged
     /// once, at Warning so it stands out; it is never logged again because the user then exists.
@@ -142,10 +125,9 @@ public static class AuthSetup
     /// Cookies and antiforgery tokens are encrypted with the data-protection key ring; keeping it in the data
     /// directory lets sessions survive a restart or a container rebuild that keeps the volume.
     /// </summary>
-    private static void AddKeyRingInDataDirectory(WebApplicationBuilder builder)
+    private static void AddKeyRingInDataDirectory(IHostApplicationBuilder builder)
     {
-        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        var keys = Path.Combine(storage.ResolveDataDirectory(builder.Environment.ContentRootPath), "keys");
+        var keys = Path.Combine(builder.GetDataDirectory().Path, "keys");
         builder.Services.AddDataProtection()
             .SetApplicationName("TasksConsole")
             .PersistKeysToFileSystem(new DirectoryInfo(keys));

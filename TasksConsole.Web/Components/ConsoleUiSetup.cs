@@ -1,10 +1,11 @@
 using MudBlazor.Services;
+using TasksConsole.Web.Components.Shared;
 
 namespace TasksConsole.Web.Components;
 
 public static class ConsoleUiSetup
 {
-    public static WebApplicationBuilder AddConsoleUi(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddConsoleUi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents()
             // Task data may be 250 KB and the console's editors send their text as it is typed or pasted; the
@@ -12,20 +13,14 @@ public static class ConsoleUiSetup
             .AddHubOptions(options => options.MaximumReceiveMessageSize = 1024 * 1024);
         builder.Services.AddMudServices();
         builder.Services.AddCascadingAuthenticationState();
-        builder.Services.AddScoped<Live.CircuitTaskChanges>();
+        // Per circuit: the console's date and time inputs work in the operator's own time zone.
+        builder.Services.AddScoped<BrowserTimeZone>();
         return builder;
     }
 
     public static WebApplication UseConsoleUiAssets(this WebApplication app)
     {
         app.UseAntiforgery();
-        return app;
-    }
-
-    public static WebApplication MapConsoleUi(this WebApplication app)
-    {
-        app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
 }

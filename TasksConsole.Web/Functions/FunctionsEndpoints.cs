@@ -7,14 +7,12 @@ namespace TasksConsole.Web.Functions;
 
 /// <summary>
 /// The EXH function registry routes under <c>/tasks/v1/functions</c> (list and create with a trailing slash, as
-/// the SDK sends them). Direct execution lives elsewhere.
+/// the SDK sends them). Direct execution, in <see cref="ExecuteFunctionEndpoint"/>, is mapped with them.
 /// </summary>
 public static class FunctionsEndpoints
 {
     /// <summary>A body may carry the function's zip as base64; EXH's gateway takes 10 MB.</summary>
     public const int MaxBodyBytes = 10 * 1024 * 1024;
-
-    public static IServiceCollection AddFunctionsFeature(this IServiceCollection services) => services.AddFunctionsCore();
 
     public static WebApplication MapFunctionsEndpoints(this WebApplication app)
     {
@@ -59,6 +57,7 @@ public static class FunctionsEndpoints
             .WithSummary("Disable a function")
             .WithDescription("Its tasks are no longer run. affectedRecords is 0 when it was already disabled.")
             .Produces<AffectedRecordsResponse>();
+        app.MapExecuteFunctionEndpoint();
         return app;
     }
 

@@ -17,14 +17,6 @@ namespace TasksConsole.Web.Schedules;
 /// </summary>
 public static class SchedulesEndpoints
 {
-    /// <summary>The schedule service, and this node's firing loop.</summary>
-    public static IServiceCollection AddSchedulesFeature(this IServiceCollection services)
-    {
-        services.AddSchedulesCore();
-        services.AddHostedService<ScheduleFiringService>();
-        return services;
-    }
-
     public static WebApplication MapSchedulesEndpoints(this WebApplication app)
     {
         var schedules = app.MapGroup("/tasks/v1/schedules").WithTags("Schedules");

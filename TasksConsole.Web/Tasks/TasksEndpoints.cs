@@ -4,21 +4,12 @@ using TasksConsole.Core.Rql;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Web.Api;
 using TasksConsole.Web.Auth;
-using TasksConsole.Web.Components.Shared;
 
 namespace TasksConsole.Web.Tasks;
 
 /// <summary>The EXH task routes under <c>/tasks/v1</c>: list (RQL), create, cancel and logs.</summary>
 public static class TasksEndpoints
 {
-    public static IServiceCollection AddTasksFeature(this IServiceCollection services)
-    {
-        services.AddTasksCore();
-        // Per circuit: the console's date and time inputs work in the operator's own time zone.
-        services.AddScoped<BrowserTimeZone>();
-        return services;
-    }
-
     public static WebApplication MapTasksEndpoints(this WebApplication app)
     {
         var tasks = app.MapGroup("/tasks/v1").WithTags("Tasks");

@@ -2,6 +2,7 @@ using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
 using Amazon.Runtime.CredentialManagement;
+using Microsoft.Extensions.Options;
 
 namespace TasksConsole.Core.Execution.Lambda;
 
@@ -15,11 +16,11 @@ public interface ILambdaConnectionSource
 }
 
 /// <summary>AWS (or an emulator given by <see cref="LambdaOptions.ServiceUrl"/>) with the standard credential and region chains.</summary>
-public sealed class AwsLambdaConnectionSource(LambdaOptions options) : ILambdaConnectionSource
+public sealed class AwsLambdaConnectionSource(IOptions<LambdaOptions> options) : ILambdaConnectionSource
 {
     // PublicationOnly: a failed resolution (say, instance metadata briefly unreachable) must not be cached for the
     // life of the process the way the default Lazy mode caches exceptions.
-    private readonly Lazy<LambdaConnection> _connection = new(() => Resolve(options), LazyThreadSafetyMode.PublicationOnly);
+    private readonly Lazy<LambdaConnection> _connection = new(() => Resolve(options.Value), LazyThreadSafetyMode.PublicationOnly);
 
     public ValueTask<LambdaConnection> GetAsync(CancellationToken cancellationToken) => ValueTask.FromResult(_connection.Value);
 

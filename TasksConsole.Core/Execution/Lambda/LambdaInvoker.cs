@@ -6,6 +6,7 @@ using System.Text.Json;
 using Amazon.Runtime;
 using Amazon.Runtime.Signing;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace TasksConsole.Core.Execution.Lambda;
 
@@ -16,10 +17,11 @@ namespace TasksConsole.Core.Execution.Lambda;
 /// </summary>
 public sealed class LambdaInvoker(
     ILambdaConnectionSource connectionSource,
-    LambdaOptions options,
+    IOptions<LambdaOptions> lambdaOptions,
     ILogger<LambdaInvoker> logger,
     Func<HttpMessageHandler>? transport = null) : ILambdaInvoker, IDisposable
 {
+    private readonly LambdaOptions _options = lambdaOptions.Value;
     private readonly SemaphoreSlim _clientGate = new(1, 1);
     private (LambdaConnection Connection, HttpClient Client)? _client;
 
@@ -36,7 +38,7 @@ public sealed class LambdaInvoker(
             {
                 return await SendAsync(client, uri, invocation, budget.Token);
             }
-            catch (LambdaServiceException ex) when (ex.IsRetryable && !ex.MayHaveRun && attempt < options.MaxAttempts)
+            catch (LambdaServiceException ex) when (ex.IsRetryable && !ex.MayHaveRun && attempt < _options.MaxAttempts)
             {
                 var delay = RetryDelay(ex, attempt);
                 logger.LogInformation("Lambda {Function} answered {Status} {Code}; attempt {Attempt} again in {Delay} ms",
@@ -159,7 +161,7 @@ public sealed class LambdaInvoker(
     private TimeSpan RetryDelay(LambdaServiceException error, int attempt)
     {
         var delay = error.RetryAfter ?? TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt - 1) + Random.Shared.Next(0, 100));
-        return delay > options.MaxRetryDelay ? options.MaxRetryDelay : delay;
+        return delay > _options.MaxRetryDelay ? _options.MaxRetryDelay : delay;
     }
 
     private static LambdaServiceException ServiceError(HttpResponseMessage response, byte[] body, string? requestId)

@@ -6,6 +6,7 @@ using System.Text;
 using Amazon;
 using Amazon.Runtime;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using TasksConsole.Core.Execution.Lambda;
 using TasksConsole.Core.Execution.LocalRuntime;
@@ -248,7 +249,7 @@ public sealed class LambdaInvokerTests
         var transport = new CountingHandler(() => Interlocked.Increment(ref attempts), new SocketsHttpHandler { AllowAutoRedirect = false });
         using var invoker = new LambdaInvoker(
             new FixedConnection(new LambdaConnection(new Uri($"http://127.0.0.1:{closedPort}/"), RegionEndpoint.USEast1, new BasicAWSCredentials(KeyId, Secret))),
-            new LambdaOptions { MaxAttempts = 3, MaxRetryDelay = TimeSpan.FromMilliseconds(5) },
+            Options.Create(new LambdaOptions { MaxAttempts = 3, MaxRetryDelay = TimeSpan.FromMilliseconds(5) }),
             NullLogger<LambdaInvoker>.Instance,
             () => transport);
 
@@ -309,7 +310,7 @@ public sealed class LambdaInvokerTests
     public async Task Invoke_ReportsAConnectionSourceFailure_AsAServiceExceptionThatDidNotRun()
     {
         var stub = new StubLambdaHandler((_, _) => StubLambdaHandler.Answer(200, "{}"));
-        using var invoker = new LambdaInvoker(new FailingConnection(), new LambdaOptions(), NullLogger<LambdaInvoker>.Instance, () => stub);
+        using var invoker = new LambdaInvoker(new FailingConnection(), Options.Create(new LambdaOptions()), NullLogger<LambdaInvoker>.Instance, () => stub);
 
         var error = await Assert.ThrowsAsync<LambdaServiceException>(() => invoker.InvokeAsync(Invocation()));
 
@@ -395,7 +396,7 @@ public sealed class LambdaInvokerTests
 
     private static LambdaInvoker CreateInvoker(StubLambdaHandler stub, LambdaOptions? options = null) =>
         new(new FixedConnection(new LambdaConnection(Endpoint, RegionEndpoint.EUWest1, new BasicAWSCredentials(KeyId, Secret))),
-            options ?? new LambdaOptions(),
+            Options.Create(options ?? new LambdaOptions()),
             NullLogger<LambdaInvoker>.Instance,
             () => stub);
 

@@ -4,17 +4,18 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using TasksConsole.Core.Execution.Lambda;
 using TasksConsole.Tests.Infrastructure;
-using TasksConsole.Web.Execution;
+using TasksConsole.Web.Execution.Lambda;
 using TasksConsole.Web.Execution.LocalRuntime;
 
-namespace TasksConsole.Tests.Execution;
+namespace TasksConsole.Tests.Execution.Lambda;
 
 public sealed class LambdaSetupTests
 {
     [Fact]
-    public async Task AddLambdaExecution_RunsTasksOnTheLocalRuntime_WhenNoEndpointIsConfigured()
+    public async Task AddLambda_RunsTasksOnTheLocalRuntime_WhenNoEndpointIsConfigured()
     {
         var logs = new LogCapture();
         await using var app = BuildApp(logs, new Dictionary<string, string?>());
@@ -30,7 +31,7 @@ public sealed class LambdaSetupTests
     }
 
     [Fact]
-    public async Task AddLambdaExecution_TakesTheConfiguredKeyPair_ForTheLocalRuntime()
+    public async Task AddLambda_TakesTheConfiguredKeyPair_ForTheLocalRuntime()
     {
         await using var app = BuildApp(new LogCapture(), new Dictionary<string, string?>
         {
@@ -45,7 +46,7 @@ public sealed class LambdaSetupTests
     }
 
     [Fact]
-    public async Task AddLambdaExecution_UsesTheConfiguredEndpoint_WithoutStartingTheLocalRuntime()
+    public async Task AddLambda_UsesTheConfiguredEndpoint_WithoutStartingTheLocalRuntime()
     {
         var logs = new LogCapture();
         await using var app = BuildApp(logs, new Dictionary<string, string?>
@@ -58,7 +59,7 @@ public sealed class LambdaSetupTests
 
         Assert.IsType<AwsLambdaConnectionSource>(app.Services.GetRequiredService<ILambdaConnectionSource>());
         Assert.Null(app.Services.GetService<LocalLambdaRuntime>());
-        Assert.Equal(5, app.Services.GetRequiredService<LambdaOptions>().MaxAttempts);
+        Assert.Equal(5, app.Services.GetRequiredService<IOptions<LambdaOptions>>().Value.MaxAttempts);
         Assert.Contains(logs.Entries, e => e.Message == "Lambda: invoking functions at http://127.0.0.1:3002/ (region eu-west-1)");
 
         await app.StopAsync();
@@ -71,7 +72,7 @@ public sealed class LambdaSetupTests
         builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders().AddProvider(logs);
-        builder.AddLambdaExecution();
+        builder.AddLambda();
         return builder.Build();
     }
 }

@@ -2,6 +2,7 @@ using Amazon;
 using Amazon.Runtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using TasksConsole.Core.Execution.Lambda;
 using TasksConsole.Core.Execution.LocalRuntime;
 using TasksConsole.Tests.Infrastructure;
@@ -23,7 +24,7 @@ public sealed class LocalRuntimeFixture : IAsyncLifetime
         Logs = new LogCapture();
         var loggerFactory = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Information).AddProvider(Logs));
         Runtime = new LocalLambdaRuntime(new LocalRuntimeOptions(), functions, loggerFactory, TimeProvider.System);
-        Invoker = new LambdaInvoker(new LocalRuntimeConnectionSource(Runtime), new LambdaOptions(), NullLogger<LambdaInvoker>.Instance);
+        Invoker = new LambdaInvoker(new LocalRuntimeConnectionSource(Runtime), Options.Create(new LambdaOptions()), NullLogger<LambdaInvoker>.Instance);
     }
 
     public LocalLambdaRuntime Runtime { get; }
@@ -34,7 +35,7 @@ public sealed class LocalRuntimeFixture : IAsyncLifetime
 
     /// <summary>An invoker that reaches the same runtime with other credentials, to see what it refuses.</summary>
     public LambdaInvoker InvokerWith(AWSCredentials credentials) =>
-        new(new FixedConnection(new LambdaConnection(Runtime.Endpoint!, RegionEndpoint.USEast1, credentials)), new LambdaOptions(),
+        new(new FixedConnection(new LambdaConnection(Runtime.Endpoint!, RegionEndpoint.USEast1, credentials)), Options.Create(new LambdaOptions()),
             NullLogger<LambdaInvoker>.Instance);
 
     public Task InitializeAsync() => Runtime.StartAsync(CancellationToken.None);

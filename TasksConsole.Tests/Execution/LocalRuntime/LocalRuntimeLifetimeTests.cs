@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using TasksConsole.Core.Execution.Lambda;
 using TasksConsole.Core.Execution.LocalRuntime;
 using TasksConsole.Web.Execution.LocalRuntime;
@@ -13,7 +14,7 @@ public sealed class LocalRuntimeLifetimeTests
     public async Task TheFirstInvocation_StartsTheRuntime_WhenTheHostHasNot_AndStoppingEndsRunningFunctions()
     {
         await using var runtime = new LocalLambdaRuntime(new LocalRuntimeOptions(), LocalDemoFunctions.All, NullLoggerFactory.Instance, TimeProvider.System);
-        using var invoker = new LambdaInvoker(new LocalRuntimeConnectionSource(runtime), new LambdaOptions(), NullLogger<LambdaInvoker>.Instance);
+        using var invoker = new LambdaInvoker(new LocalRuntimeConnectionSource(runtime), Options.Create(new LambdaOptions()), NullLogger<LambdaInvoker>.Instance);
 
         var echo = await invoker.InvokeAsync(Invocation("echo", """{"data":"lazy"}"""));
         Assert.Equal("""{"echo":"lazy"}""", Encoding.UTF8.GetString(echo.Payload));

@@ -1,14 +1,10 @@
 using System.ComponentModel;
 using Hangfire;
+using TasksConsole.Core.Execution;
 
-namespace TasksConsole.Core.Execution;
+namespace TasksConsole.Web.Execution.Hangfire;
 
-/// <summary>Hands claimed batches to Hangfire: the durable queue between dispatching and running.</summary>
-public interface ITaskBatchQueue
-{
-    void Enqueue(string claimToken, IReadOnlyList<string> taskIds);
-}
-
+/// <summary>Hands claimed batches to Hangfire: its job storage is the durable queue between dispatching and running.</summary>
 public sealed class HangfireTaskBatchQueue(IBackgroundJobClient jobs) : ITaskBatchQueue
 {
     public void Enqueue(string claimToken, IReadOnlyList<string> taskIds) =>

@@ -1,0 +1,28 @@
+using Hangfire;
+using Hangfire.Dashboard;
+using TasksConsole.Core.Auth;
+using TasksConsole.Web.Auth;
+
+namespace TasksConsole.Web.Execution;
+
+public static class ExecutionEndpoints
+{
+    /// <summary>The engine's one page: the Hangfire dashboard at <c>/hangfire</c>, for signed-in admins only.</summary>
+    public static WebApplication MapExecutionEndpoints(this WebApplication app)
+    {
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            Authorization = [new ConsoleAdminDashboardFilter()],
+            AppPath = "/",
+            DashboardTitle = "TasksConsole jobs",
+        });
+        return app;
+    }
+
+    /// <summary>The Hangfire dashboard is for signed-in admins only; it is never open.</summary>
+    private sealed class ConsoleAdminDashboardFilter : IDashboardAuthorizationFilter
+    {
+        public bool Authorize(DashboardContext context) =>
+            context.GetHttpContext().User.HasPermission(Permissions.AccessJobDashboard);
+    }
+}

@@ -1,0 +1,58 @@
+using Hangfire;
+using Hangfire.Storage.SQLite;
+using Microsoft.Extensions.Options;
+using TasksConsole.Core.Data;
+using TasksConsole.Core.Execution;
+
+namespace TasksConsole.Web.Execution.Hangfire;
+
+/// <summary>
+/// Hangfire carries claimed batches from the dispatcher to the workers and runs the periodic cleanup. It stays at
+/// this edge: Core knows only <see cref="ITaskBatchQueue"/> and <see cref="ExecutionRecovery"/>.
+/// </summary>
+public static class HangfireSetup
+{
+    public static IHostApplicationBuilder AddHangfireJobs(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton<ITaskBatchQueue, HangfireTaskBatchQueue>();
+        services.AddTransient<TaskExecutionJob>();
+        services.AddTransient<ZombieCleanupJob>();
+        services.AddHangfire((provider, configuration) => UseStorage(
+            configuration
+                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings(),
+            provider));
+        services.AddHangfireServer((provider, server) =>
+        {
+            var options = provider.GetRequiredService<IOptions<ExecutionOptions>>().Value;
+            server.WorkerCount = options.WorkerCount;
+            server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+            server.ServerName = options.NodeId;
+        });
+        services.AddHostedService<RecurringJobRegistration>();
+        return builder;
+    }
+
+    /// <summary>The job storage, the one place that knows it: SQLite in the data directory, beside the tasks database.</summary>
+    private static void UseStorage(IGlobalConfiguration configuration, IServiceProvider provider)
+    {
+        var options = provider.GetRequiredService<IOptions<ExecutionOptions>>().Value;
+        configuration.UseSQLiteStorage(
+            Path.Combine(provider.GetRequiredService<DataDirectory>().Path, "hangfire.db"),
+            new SQLiteStorageOptions { QueuePollInterval = options.QueuePollInterval });
+    }
+
+    /// <summary>Registers (or updates) the recurring jobs in the job storage when the host starts.</summary>
+    private sealed class RecurringJobRegistration(IRecurringJobManager recurringJobs) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            recurringJobs.AddOrUpdate<ZombieCleanupJob>(ZombieCleanupJob.Id, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
