@@ -28,12 +28,23 @@ internal static class TimingBreakdown
     {
         var sizes = tasks.Where(t => t.ClaimedBy is not null).GroupBy(t => t.ClaimedBy).Select(g => g.Count()).ToList();
         var jobs = sizes.Sum(size => (size + batchSize - 1) / batchSize);
-        return new ClaimSizes(sizes.Count, jobs, new LatencyStats(sizes.Select(s => (double)s)), sizes.Count == 0 ? double.NaN : sizes.Average());
+        // The engine stamps every task of one guarded UPDATE, and every outcome of one OutcomeWriter transaction, with
+        // the same instant: distinct instants count those writes (two in the same millisecond count as one).
+        var starts = tasks.Where(t => t.ExecutionStart.HasValue).Select(t => (t.ClaimedBy, t.ExecutionStart)).Distinct().Count();
+        var outcomes = tasks.Where(t => t.IsFinished).Select(t => t.StatusChanged).Distinct().Count();
+        return new ClaimSizes(sizes.Count, jobs, new LatencyStats(sizes.Select(s => (double)s)), sizes.Count == 0 ? double.NaN : sizes.Average(),
+            starts, outcomes, tasks.Count);
     }
 
-    public static void PrintClaims(TextWriter output, ClaimSizes claims, int batchSize) =>
+    public static void PrintClaims(TextWriter output, ClaimSizes claims, int batchSize)
+    {
         output.WriteLine($"  claims: {claims.Count:N0}, so {claims.Jobs:N0} Hangfire jobs (a claim goes out in jobs of up to {batchSize} tasks); " +
                          $"tasks per claim p50 {claims.Sizes.P50:0}, mean {claims.Mean:0.0}, max {claims.Sizes.Max:0}");
+        double PerHundred(int writes) => claims.Tasks == 0 ? double.NaN : 100.0 * writes / claims.Tasks;
+        output.WriteLine($"  engine writes to the tasks database per 100 tasks: {PerHundred(claims.Count):0.0} claim UPDATEs, " +
+                         $"{PerHundred(claims.Starts):0.0} start UPDATEs, {PerHundred(claims.OutcomeCommits):0.0} outcome transactions " +
+                         $"(besides the creates' group commits)");
+    }
 
     /// <summary>The most tasks between 'in progress' and 'committed' at any instant: how much of MaxConcurrency was used.</summary>
     public static int MostInProgress(IEnumerable<TaskTiming> complete)
@@ -46,5 +57,8 @@ internal static class TimingBreakdown
     }
 }
 
-/// <summary>How many claims the dispatcher made for a set of tasks, the Hangfire jobs they needed, and their sizes.</summary>
-internal sealed record ClaimSizes(int Count, int Jobs, LatencyStats Sizes, double Mean);
+/// <summary>
+/// How many claims the dispatcher made for a set of tasks, the Hangfire jobs they needed, and their sizes; and how many
+/// start UPDATEs and outcome transactions the engine wrote for those <see cref="Tasks"/>.
+/// </summary>
+internal sealed record ClaimSizes(int Count, int Jobs, LatencyStats Sizes, double Mean, int Starts, int OutcomeCommits, int Tasks);
