@@ -105,17 +105,7 @@ internal static class HangfireBaseline
             var scheduleTime = schedule.Elapsed;
 
             using var server = NewServer(storage, "bench-lag-", run, workerCount: null);
-            var clock = Stopwatch.StartNew();
-            var timedOut = false;
-            while (lags.Count < at.Count)
-            {
-                if (clock.Elapsed > timeLimit)
-                {
-                    timedOut = true;
-                    break;
-                }
-                await Task.Delay(100, cancellationToken);
-            }
+            var timedOut = !await WaitUntilAsync(() => lags.Count >= at.Count, TimeSpan.FromMilliseconds(100), timeLimit, cancellationToken);
             server.SendStop();
             return new HangfireLag(at.Count, scheduleTime, new LatencyStats(lags.Select(l => l.LagMs)), lags.Count(l => l.LagMs < 0), timedOut);
         }
@@ -163,16 +153,7 @@ internal static class HangfireBaseline
             }, cancellationToken, perSecond);
 
             var drain = Stopwatch.StartNew();
-            var timedOut = false;
-            while (performed.Count < enqueued.Count)
-            {
-                if (drain.Elapsed > drainLimit)
-                {
-                    timedOut = true;
-                    break;
-                }
-                await Task.Delay(25, cancellationToken);
-            }
+            var timedOut = !await WaitUntilAsync(() => performed.Count >= enqueued.Count, TimeSpan.FromMilliseconds(25), drainLimit, cancellationToken);
             var drainTime = drain.Elapsed;
             server.SendStop();
 
@@ -186,6 +167,18 @@ internal static class HangfireBaseline
             ThreadPool.SetMinThreads(minWorkers, minIo);
             HangfireBaselineJobs.StopRecording(run);
         }
+    }
+
+    /// <summary>Polls <paramref name="done"/> every <paramref name="interval"/>; false when <paramref name="timeLimit"/> passed first.</summary>
+    private static async Task<bool> WaitUntilAsync(Func<bool> done, TimeSpan interval, TimeSpan timeLimit, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!done())
+        {
+            if (clock.Elapsed > timeLimit) return false;
+            await Task.Delay(interval, cancellationToken);
+        }
+        return true;
     }
 
     /// <summary>A fresh storage file, with the serializer settings the app uses.</summary>
