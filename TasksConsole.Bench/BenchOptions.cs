@@ -5,8 +5,8 @@ using TasksConsole.Bench.Scenarios;
 namespace TasksConsole.Bench;
 
 /// <summary>
-/// The command line: <c>&lt;scenario|all&gt; [--n N] [--duration S] [--rate R] [--clients C] [--runs R] [--explain]
-/// [--set Key=Value]…</c>.
+/// The command line: <c>&lt;scenario|all&gt; [--n N] [--duration S] [--rate R] [--clients C] [--runs R] [--due-share P[,P…]]
+/// [--explain] [--set Key=Value]…</c>.
 /// Options left out are null, and each scenario applies its own default.
 /// </summary>
 internal sealed record BenchOptions
@@ -27,8 +27,11 @@ internal sealed record BenchOptions
     /// <summary>Timed repetitions of each query (after the warm-ups).</summary>
     public int? Runs { get; init; }
 
-    /// <summary>Events per second of an open-loop load (lag: tasks starting; live: task changes).</summary>
+    /// <summary>Events per second of an open-loop load (lag: tasks starting; live: task changes; flow: creates offered).</summary>
     public double? Rate { get; init; }
+
+    /// <summary>Percentages of created tasks that are due now (flow), each run in turn.</summary>
+    public IReadOnlyList<int>? DueShares { get; init; }
 
     /// <summary>
     /// Configuration handed to every server the scenarios start (<c>Key=Value</c>, as on the server's command line),
@@ -58,6 +61,7 @@ internal sealed record BenchOptions
         int? n = null, clients = null, runs = null;
         TimeSpan? duration = null;
         double? rate = null;
+        IReadOnlyList<int>? dueShares = null;
         var settings = new List<string>();
         var explain = false;
         for (var i = 1; i < args.Count; i++)
@@ -93,10 +97,13 @@ internal sealed record BenchOptions
                                    && perSecond is > 0 and <= 100_000:
                     rate = perSecond;
                     break;
+                case "--due-share" when TryPercentages(value, out var shares):
+                    dueShares = shares;
+                    break;
                 case "--set" when value.IndexOf('=', StringComparison.Ordinal) > 0:
                     settings.Add(value);
                     break;
-                case "--n" or "--clients" or "--runs" or "--duration" or "--rate" or "--set":
+                case "--n" or "--clients" or "--runs" or "--duration" or "--rate" or "--due-share" or "--set":
                     error = $"Option '{name}' has an invalid value '{value}'.";
                     return false;
                 default:
@@ -106,7 +113,8 @@ internal sealed record BenchOptions
         }
         options = new BenchOptions
         {
-            Scenario = scenario, N = n, Duration = duration, Rate = rate, Clients = clients, Runs = runs, Explain = explain, ServerSettings = settings,
+            Scenario = scenario, N = n, Duration = duration, Rate = rate, Clients = clients, Runs = runs, DueShares = dueShares, Explain = explain,
+            ServerSettings = settings,
         };
         return true;
     }
@@ -124,11 +132,28 @@ internal sealed record BenchOptions
         text.AppendLine("  --n N          tasks (list: 1000000; dispatch: 20000, its Hangfire baseline at most 5000)");
         text.AppendLine("  --runs R       timed runs per query after 3 warm-ups (list: 30)");
         text.AppendLine("  --explain      print the SQLite plan of every query (list; always done for misses)");
-        text.AppendLine("  --duration S   seconds of measured load (create: 20; lag: 60, 30 inside 'all'; live: 20)");
-        text.AppendLine("  --rate R       per second: tasks starting (lag: 20), task changes (live: 200)");
-        text.AppendLine("  --clients C    concurrent HTTP clients (create: 32)");
+        text.AppendLine("  --duration S   seconds of measured load (create: 20; lag: 60, 30 inside 'all'; live: 20; flow: 15 per share)");
+        text.AppendLine("  --rate R       per second: tasks starting (lag: 20), task changes (live: 200), creates offered (flow: as fast as answered)");
+        text.AppendLine("  --clients C    concurrent HTTP clients (create: 32; flow: 32, also the baseline's concurrent Hangfire callers)");
+        text.AppendLine("  --due-share P  percent of created tasks due now (no start time), or a list like 0,100 (flow: 0,10,50,100)");
         text.AppendLine("  --set K=V      configuration for the server, repeatable (e.g. --set Execution:BatchSize=128)");
         return text.ToString();
+    }
+
+    private static bool TryPercentages(string value, out IReadOnlyList<int> percentages)
+    {
+        var parsed = new List<int>();
+        foreach (var part in value.Split(','))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var percent) || percent > 100)
+            {
+                percentages = [];
+                return false;
+            }
+            if (!parsed.Contains(percent)) parsed.Add(percent);
+        }
+        percentages = parsed;
+        return true;
     }
 
     private static bool TryPositive(string value, int max, out int parsed) =>

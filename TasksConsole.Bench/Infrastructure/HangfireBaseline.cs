@@ -19,6 +19,13 @@ internal sealed record HangfireThroughput(int Jobs, int Succeeded, TimeSpan Enqu
 internal sealed record HangfireLag(int Jobs, TimeSpan ScheduleTime, LatencyStats Lag, int Early, bool TimedOut);
 
 /// <summary>
+/// What plain Hangfire did with empty jobs enqueued by concurrent callers while its server ran: the enqueue calls
+/// (<see cref="Enqueues"/>, measured like HTTP requests), the jobs performed over the same window, and each job's
+/// enqueue-to-performed time. <see cref="Drain"/> is how long the server took after the load to perform the rest.
+/// </summary>
+internal sealed record HangfireFlow(LoadResult Enqueues, FlowStats Jobs, LatencyStats EnqueueToPerformed, long Enqueued, long Performed, TimeSpan Drain, bool TimedOut);
+
+/// <summary>
 /// Hangfire on its own, in the bench process, on the storage the app uses (Hangfire.Storage.SQLite, a fresh file):
 /// what the engine is compared with. It runs after the app's server has stopped, so that the two never share the
 /// cores.
@@ -35,9 +42,7 @@ internal static class HangfireBaseline
     public static async Task<HangfireThroughput> EmptyJobsAsync(
         string directory, int count, int workerCount, TimeSpan queuePollInterval, TimeSpan timeLimit, CancellationToken cancellationToken)
     {
-        ConfigureLikeTheApp();
-        Directory.CreateDirectory(directory);
-        var storage = new SQLiteStorage(Path.Combine(directory, "hangfire.db"), new SQLiteStorageOptions { QueuePollInterval = queuePollInterval });
+        var storage = NewStorage(directory, new SQLiteStorageOptions { QueuePollInterval = queuePollInterval });
         var run = Guid.NewGuid();
         HangfireBaselineJobs.StartCounting(run);
         try
@@ -51,13 +56,7 @@ internal static class HangfireBaseline
 
             var monitoring = storage.GetMonitoringApi();
             var clock = Stopwatch.StartNew();
-            using var server = new BackgroundJobServer(
-                new BackgroundJobServerOptions
-                {
-                    WorkerCount = workerCount,
-                    ServerName = "bench-baseline-" + run.ToString("N")[..8],
-                    Activator = OwnActivator,
-                }, storage);
+            using var server = NewServer(storage, "bench-baseline-", run, workerCount);
             // The in-memory count tells when the last job body has run without querying the storage under load;
             // only then is the storage asked, until it has recorded every job as succeeded.
             long succeeded = 0;
@@ -90,9 +89,7 @@ internal static class HangfireBaseline
     public static async Task<HangfireLag> DelayedJobsAsync(
         string directory, IReadOnlyList<DateTimeOffset> at, TimeSpan timeLimit, CancellationToken cancellationToken)
     {
-        ConfigureLikeTheApp();
-        Directory.CreateDirectory(directory);
-        var storage = new SQLiteStorage(Path.Combine(directory, "hangfire.db"), new SQLiteStorageOptions());
+        var storage = NewStorage(directory, new SQLiteStorageOptions());
         var run = Guid.NewGuid();
         var lags = HangfireBaselineJobs.StartRecording(run);
         try
@@ -107,25 +104,97 @@ internal static class HangfireBaseline
             }
             var scheduleTime = schedule.Elapsed;
 
-            using var server = new BackgroundJobServer(new BackgroundJobServerOptions { ServerName = "bench-lag-" + run.ToString("N")[..8], Activator = OwnActivator }, storage);
-            var clock = Stopwatch.StartNew();
-            var timedOut = false;
-            while (lags.Count < at.Count)
-            {
-                if (clock.Elapsed > timeLimit)
-                {
-                    timedOut = true;
-                    break;
-                }
-                await Task.Delay(100, cancellationToken);
-            }
+            using var server = NewServer(storage, "bench-lag-", run, workerCount: null);
+            var timedOut = !await WaitUntilAsync(() => lags.Count >= at.Count, TimeSpan.FromMilliseconds(100), timeLimit, cancellationToken);
             server.SendStop();
-            return new HangfireLag(at.Count, scheduleTime, new LatencyStats(lags), lags.Count(l => l < 0), timedOut);
+            return new HangfireLag(at.Count, scheduleTime, new LatencyStats(lags.Select(l => l.LagMs)), lags.Count(l => l.LagMs < 0), timedOut);
         }
         finally
         {
             HangfireBaselineJobs.StopRecording(run);
         }
+    }
+
+    /// <summary>
+    /// <paramref name="callers"/> concurrent callers enqueue empty jobs (closed loop, or paced at
+    /// <paramref name="perSecond"/>) for a warm-up and then <paramref name="window"/>, while a server with the given
+    /// workers and queue poll performs them: the same shape as tasks created to run now by concurrent clients. Then
+    /// waits, at most <paramref name="drainLimit"/>, for the jobs still queued.
+    /// </summary>
+    public static async Task<HangfireFlow> EnqueueFlowAsync(
+        string directory, int callers, TimeSpan warmUp, TimeSpan window, double? perSecond, int workerCount, TimeSpan queuePollInterval,
+        TimeSpan drainLimit, CancellationToken cancellationToken)
+    {
+        var storage = NewStorage(directory, new SQLiteStorageOptions { QueuePollInterval = queuePollInterval });
+        var run = Guid.NewGuid();
+        var performed = HangfireBaselineJobs.StartRecording(run);
+        var enqueued = new ConcurrentQueue<long>();
+        // Enqueue blocks its thread until the storage has written the job: without a thread for each caller, the
+        // thread pool would add them a few a second and the callers would not really be concurrent.
+        ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
+        ThreadPool.SetMinThreads(Math.Max(minWorkers, callers + 2 * Environment.ProcessorCount), minIo);
+        try
+        {
+            using var server = NewServer(storage, "bench-flow-", run, workerCount);
+            var client = new BackgroundJobClient(storage);
+            var enqueues = await LoadGenerator.RunAsync(callers, warmUp, window, (_, _, _) =>
+            {
+                var at = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                try
+                {
+                    client.Enqueue(() => HangfireBaselineJobs.Probe(run, at));
+                }
+                catch (BackgroundJobClientException)
+                {
+                    return Task.FromResult(false);
+                }
+                enqueued.Enqueue(at);
+                return Task.FromResult(true);
+            }, cancellationToken, perSecond);
+
+            var drain = Stopwatch.StartNew();
+            var timedOut = !await WaitUntilAsync(() => performed.Count >= enqueued.Count, TimeSpan.FromMilliseconds(25), drainLimit, cancellationToken);
+            var drainTime = drain.Elapsed;
+            server.SendStop();
+
+            var jobs = performed.ToList();
+            var flow = FlowStats.Over(enqueued, jobs.Select(j => (long?)(j.ScheduledMs + (long)j.LagMs)), enqueues.WindowStart, enqueues.WindowEnd);
+            var measured = jobs.Where(j => j.ScheduledMs >= enqueues.WindowStart.ToUnixTimeMilliseconds() && j.ScheduledMs < enqueues.WindowEnd.ToUnixTimeMilliseconds());
+            return new HangfireFlow(enqueues, flow, new LatencyStats(measured.Select(j => j.LagMs)), enqueued.Count, jobs.Count, drainTime, timedOut);
+        }
+        finally
+        {
+            ThreadPool.SetMinThreads(minWorkers, minIo);
+            HangfireBaselineJobs.StopRecording(run);
+        }
+    }
+
+    /// <summary>Polls <paramref name="done"/> every <paramref name="interval"/>; false when <paramref name="timeLimit"/> passed first.</summary>
+    private static async Task<bool> WaitUntilAsync(Func<bool> done, TimeSpan interval, TimeSpan timeLimit, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!done())
+        {
+            if (clock.Elapsed > timeLimit) return false;
+            await Task.Delay(interval, cancellationToken);
+        }
+        return true;
+    }
+
+    /// <summary>A fresh storage file, with the serializer settings the app uses.</summary>
+    private static SQLiteStorage NewStorage(string directory, SQLiteStorageOptions options)
+    {
+        ConfigureLikeTheApp();
+        Directory.CreateDirectory(directory);
+        return new SQLiteStorage(Path.Combine(directory, "hangfire.db"), options);
+    }
+
+    /// <param name="workerCount">Null for Hangfire's default.</param>
+    private static BackgroundJobServer NewServer(SQLiteStorage storage, string namePrefix, Guid run, int? workerCount)
+    {
+        var options = new BackgroundJobServerOptions { ServerName = namePrefix + run.ToString("N")[..8], Activator = OwnActivator };
+        if (workerCount is { } workers) options.WorkerCount = workers;
+        return new BackgroundJobServer(options, storage);
     }
 
     /// <summary>
@@ -172,7 +241,7 @@ internal sealed class SilentLogProvider : Hangfire.Logging.ILogProvider
 public static class HangfireBaselineJobs
 {
     private static readonly ConcurrentDictionary<Guid, StrongBox<long>> Counters = new();
-    private static readonly ConcurrentDictionary<Guid, ConcurrentQueue<double>> Lags = new();
+    private static readonly ConcurrentDictionary<Guid, ConcurrentQueue<(long ScheduledMs, double LagMs)>> Lags = new();
 
     /// <summary>As close to nothing as a job can be: one increment, so the bench knows when the last one ran.</summary>
     public static void Empty(Guid run)
@@ -180,11 +249,14 @@ public static class HangfireBaselineJobs
         if (Counters.TryGetValue(run, out var counter)) Interlocked.Increment(ref counter.Value);
     }
 
-    /// <summary>Records how late the job started, against the instant it was scheduled for.</summary>
+    /// <summary>
+    /// Records how late the job started, against the instant it was scheduled for (for an enqueued job, the instant
+    /// it was enqueued).
+    /// </summary>
     public static void Probe(Guid run, long scheduledUnixMs)
     {
         var lag = (DateTimeOffset.UtcNow - DateTimeOffset.FromUnixTimeMilliseconds(scheduledUnixMs)).TotalMilliseconds;
-        if (Lags.TryGetValue(run, out var lags)) lags.Enqueue(lag);
+        if (Lags.TryGetValue(run, out var lags)) lags.Enqueue((scheduledUnixMs, lag));
     }
 
     internal static void StartCounting(Guid run) => Counters[run] = new StrongBox<long>();
@@ -193,7 +265,7 @@ public static class HangfireBaselineJobs
 
     internal static void StopCounting(Guid run) => Counters.TryRemove(run, out _);
 
-    internal static ConcurrentQueue<double> StartRecording(Guid run) => Lags[run] = new ConcurrentQueue<double>();
+    internal static ConcurrentQueue<(long ScheduledMs, double LagMs)> StartRecording(Guid run) => Lags[run] = new ConcurrentQueue<(long ScheduledMs, double LagMs)>();
 
     internal static void StopRecording(Guid run) => Lags.TryRemove(run, out _);
 }

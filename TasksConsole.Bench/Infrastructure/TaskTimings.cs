@@ -3,13 +3,17 @@ using Microsoft.Data.Sqlite;
 namespace TasksConsole.Bench.Infrastructure;
 
 /// <summary>
-/// One task's life as the engine recorded it, in Unix milliseconds: when it was due, claimed by the dispatcher,
-/// moved to in progress (just before Lambda was called), when its invocation ended and when its outcome was committed.
+/// One task's life as the engine recorded it, in Unix milliseconds: when it was created, when it was due, claimed by
+/// the dispatcher, moved to in progress (just before Lambda was called), when its invocation ended and when its
+/// outcome was committed (<see cref="StatusChanged"/>, once it is finished).
 /// </summary>
 internal sealed record TaskTiming(
-    string Status, long Start, string? ClaimedBy, long? Claimed, long? ExecutionStart, long? ExecutionEnd, long StatusChanged)
+    string Status, long Created, long Start, string? ClaimedBy, long? Claimed, long? ExecutionStart, long? ExecutionEnd, long StatusChanged)
 {
     public bool IsComplete => Status == "Complete";
+
+    /// <summary>Done with, one way or the other: nothing more will happen to it.</summary>
+    public bool IsFinished => Status is "Complete" or "Failed" or "Retried" or "Canceled";
 }
 
 /// <summary>
@@ -26,7 +30,7 @@ internal static class TaskTimings
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT t.Status, t.StartTimestamp, t.ClaimedBy, t.ClaimedTimestamp, t.ExecutionStartTimestamp, t.ExecutionEndTimestamp,
+            SELECT t.Status, t.CreationTimestamp, t.StartTimestamp, t.ClaimedBy, t.ClaimedTimestamp, t.ExecutionStartTimestamp, t.ExecutionEndTimestamp,
                    t.StatusChangedTimestamp
             FROM TaskTags g JOIN Tasks t ON t.Id = g.TaskId
             WHERE g.Tag = $tag
@@ -37,8 +41,8 @@ internal static class TaskTimings
         while (reader.Read())
         {
             timings.Add(new TaskTiming(
-                reader.GetString(0), reader.GetInt64(1), NullableString(reader, 2), NullableLong(reader, 3), NullableLong(reader, 4),
-                NullableLong(reader, 5), reader.GetInt64(6)));
+                reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), NullableString(reader, 3), NullableLong(reader, 4),
+                NullableLong(reader, 5), NullableLong(reader, 6), reader.GetInt64(7)));
         }
         return timings;
     }

@@ -95,7 +95,7 @@ internal sealed class DispatchScenario : IBenchScenario
         var polled = count / (watched.SeenAt - clockStart).TotalSeconds;
         output.WriteLine($"{complete.Count:N0} of {count:N0} complete, {watched.Failed:N0} failed, in {elapsed.TotalSeconds:0.00} s from due " +
                          $"to the last commit: {perSecond:N0} tasks/s (seen complete by polling after {(watched.SeenAt - clockStart).TotalSeconds:0.00} s: {polled:N0}/s)");
-        PrintBreakdown(output, complete, start);
+        PrintBreakdown(output, complete, start, engine.BatchSize);
         if (cpu is { } used && complete.Count > 0)
         {
             // Two cores give at most 2 s of CPU per second: near that, the rate is what the CPU cost per task allows.
@@ -132,12 +132,10 @@ internal sealed class DispatchScenario : IBenchScenario
     }
 
     /// <summary>Where the time went, from the engine's own timestamps (Unix ms, relative to when the tasks became due).</summary>
-    private static void PrintBreakdown(TextWriter output, IReadOnlyList<TaskTiming> complete, long start)
+    private static void PrintBreakdown(TextWriter output, IReadOnlyList<TaskTiming> complete, long start, int batchSize)
     {
         if (complete.Count == 0) return;
-        LatencyStats Of(Func<TaskTiming, long?> value) =>
-            new(complete.Select(value).Where(v => v.HasValue).Select(v => (double)v!.Value));
-        string Span(LatencyStats s) => $"p50 {LatencyStats.Ms(s.P50)}, p95 {LatencyStats.Ms(s.P95)}, max {LatencyStats.Ms(s.Max)}";
+        LatencyStats Of(Func<TaskTiming, long?> value) => TimingBreakdown.Of(complete, value);
 
         output.WriteLine("  after due (time at which the engine had done it for 50% / 100% of the tasks):");
         var claimed = Of(t => t.Claimed - start);
@@ -146,21 +144,13 @@ internal sealed class DispatchScenario : IBenchScenario
         output.WriteLine($"    claimed {LatencyStats.Ms(claimed.P50)} / {LatencyStats.Ms(claimed.Max)}; " +
                          $"started {LatencyStats.Ms(started.P50)} / {LatencyStats.Ms(started.Max)}; completed {LatencyStats.Ms(done.P50)} / {LatencyStats.Ms(done.Max)}");
         output.WriteLine("  per task:");
-        output.WriteLine($"    claim -> in progress (claim round, Hangfire enqueue and pickup, batch start): {Span(Of(t => t.ExecutionStart - t.Claimed))}");
-        output.WriteLine($"    in progress -> invocation ended (HTTP to the local runtime): {Span(Of(t => t.ExecutionEnd - t.ExecutionStart))}");
-        output.WriteLine($"    invocation ended -> outcome committed (OutcomeWriter): {Span(Of(t => t.StatusChanged - t.ExecutionEnd))}");
+        TimingBreakdown.PrintPerTask(output, complete);
 
         var cycle = complete.Where(t => t.Claimed.HasValue).Select(t => (double)(t.StatusChanged - t.Claimed!.Value)).DefaultIfEmpty(double.NaN).Average();
         output.WriteLine($"    claim -> outcome committed, mean {cycle:0.0} ms: with at most N tasks claimed at once, the rate cannot exceed N / that");
-        var claims = complete.GroupBy(t => t.ClaimedBy).Select(g => (double)g.Count()).ToList();
-        var sizes = new LatencyStats(claims);
-        output.WriteLine($"  claims: {claims.Count:N0} (each is at least one Hangfire job), tasks per claim p50 {sizes.P50:0}, mean {claims.Average():0.0}, max {sizes.Max:0}");
+        TimingBreakdown.PrintClaims(output, TimingBreakdown.Claims(complete, batchSize), batchSize);
 
-        // The most tasks between 'in progress' and 'committed' at any instant: how much of MaxConcurrency was used.
-        var edges = complete.SelectMany(t => new[] { (At: t.ExecutionStart ?? t.StatusChanged, Step: 1), (At: t.StatusChanged, Step: -1) })
-            .OrderBy(e => e.At).ThenBy(e => e.Step);
-        int running = 0, most = 0;
-        foreach (var (_, step) in edges) most = Math.Max(most, running += step);
+        var most = TimingBreakdown.MostInProgress(complete);
         var tenth = complete.Count / 10;
         var ordered = complete.Select(t => t.StatusChanged).Order().ToList();
         var steady = ordered.Count >= 20 ? (ordered.Count - 2 * tenth) / Math.Max(0.001, (ordered[^(tenth + 1)] - ordered[tenth]) / 1000.0) : double.NaN;

@@ -10,6 +10,7 @@ internal static class ScenarioRegistry
         new DispatchScenario(),
         new LagScenario(),
         new LiveScenario(),
+        new FlowScenario(),
     ];
 
     public static IBenchScenario? Find(string name) =>

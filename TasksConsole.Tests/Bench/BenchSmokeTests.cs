@@ -83,12 +83,32 @@ public sealed class BenchSmokeTests(ITestOutputHelper log)
         Assert.Contains("server peak working set", output);
     }
 
+    [Fact]
+    public async Task Flow_RunsTinySweep_AndRunsEveryDueTask()
+    {
+        var output = await RunAsync(0, "flow", "--duration", "1", "--clients", "2", "--due-share", "0,100");
+
+        Assert.Single(Regex.Matches(output, @"^SUMMARY flow: 2 clients, 1 s per share; 0% due [\d,]+ creates/s .*; 100% due ", RegexOptions.Multiline));
+        Assert.Equal(2, Regex.Matches(output, @"POST /tasks/v1/: [1-9][\d,]*/s .*; 0 errors").Count);
+        var due = Regex.Match(output, @"due tasks: ([\d,]+) of ([\d,]+) complete, 0 failed");
+        Assert.True(due.Success, "the 100% share reports its due tasks");
+        Assert.Equal(due.Groups[2].Value, due.Groups[1].Value);
+        Assert.NotEqual("0", due.Groups[1].Value);
+        // Lag cannot be negative: a task is never started before its start time.
+        Assert.Matches(@"start lag \(in progress - startTimestamp\) of the [1-9][\d,]* due tasks created in the window: p50 \d", output);
+        Assert.Matches(@"claims: [1-9]", output);
+        Assert.Matches(@"([\d,]+) of \1 jobs performed", output);
+        Assert.Equal(2, Regex.Matches(output, "server peak working set").Count);
+    }
+
     [Theory]
     [InlineData("nonsense")]
     [InlineData("list", "--n", "0")]
     [InlineData("create", "--bogus", "1")]
     [InlineData("lag", "--rate", "0")]
     [InlineData("live", "--set", "NoEqualsSign")]
+    [InlineData("flow", "--due-share", "101")]
+    [InlineData("flow", "--due-share", "10,x")]
     public async Task BadArguments_AreAUsageError(params string[] args)
     {
         var output = await RunAsync(2, args);
