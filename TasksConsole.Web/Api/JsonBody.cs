@@ -102,6 +102,14 @@ public static class JsonBody
         throw FieldFormat(name, "an ISO-8601 date-time string", value);
     }
 
+    /// <summary>A JSON object kept as it is (a task's <c>data</c>); null when absent or null.</summary>
+    public static JsonElement? OptionalObject(JsonElement body, string name)
+    {
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (value.ValueKind != JsonValueKind.Object) throw FieldFormat(name, "a JSON object", value);
+        return value;
+    }
+
     public static IReadOnlyList<string>? OptionalStringArray(JsonElement body, string name, int maxItems, int maxItemLength)
     {
         if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
