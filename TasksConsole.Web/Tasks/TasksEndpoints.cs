@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Rql;
@@ -19,7 +20,8 @@ public static class TasksEndpoints
             .RequirePermission(Permissions.ViewTasks)
             .WithSummary("List tasks")
             .WithDescription("The query string is RQL, e.g. `?eq(status,new)&in(tags,a,b)&sort(-priority,+startTimestamp)&limit(20,0)`. " +
-                             "Default limit 20, maximum 50 (larger limits are clamped and the effective value is echoed).");
+                             "Default limit 20, maximum 50 (larger limits are clamped and the effective value is echoed).")
+            .Produces<PagedResult<TaskResponse>>();
         tasks.MapPost("/", CreateTask)
             .RequirePermission(Permissions.CreateTasks)
             .WithSummary("Schedule a task");
@@ -34,7 +36,8 @@ public static class TasksEndpoints
         return app;
     }
 
-    private static async Task<IResult> FindTasks(HttpRequest request, TaskQueries queries, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<PagedResult<TaskResponse>>, Ok<PagedResult<JsonElement>>>> FindTasks(
+        HttpRequest request, TaskQueries queries, CancellationToken cancellationToken)
     {
         var query = RqlRequests.Parse(request);
         var page = await queries.FindAsync(query, cancellationToken);
