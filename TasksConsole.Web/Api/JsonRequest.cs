@@ -28,12 +28,8 @@ public interface IJsonRequest<TSelf> : IBindableFromHttpContext<TSelf>, IEndpoin
     static virtual bool AllowEmpty => false;
 
     static async ValueTask<TSelf?> IBindableFromHttpContext<TSelf>.BindAsync(HttpContext context, ParameterInfo parameter) =>
-        await ReadAsync(context.Request);
+        await JsonBody.ReadAsync<TSelf>(context.Request);
 
     static void IEndpointParameterMetadataProvider.PopulateMetadata(ParameterInfo parameter, EndpointBuilder builder) =>
         builder.Metadata.Add(new AcceptsMetadata(["application/json"], typeof(TSelf), isOptional: TSelf.AllowEmpty));
-
-    /// <summary>For handlers that must decide something before the body is read.</summary>
-    static async Task<TSelf> ReadAsync(HttpRequest request) =>
-        TSelf.Read(await JsonBody.ReadObjectAsync(request, TSelf.AllowEmpty, TSelf.MaxBytes));
 }

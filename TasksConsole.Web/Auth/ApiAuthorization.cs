@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Tasks;
@@ -40,7 +41,7 @@ public static class ApiAuthorization
         return builder;
     }
 
-    private static IResult? Refusal(HttpContext http, string permission)
+    private static JsonHttpResult<ErrorBody>? Refusal(HttpContext http, string permission)
     {
         if (http.User.Identity?.IsAuthenticated != true) return Unauthenticated(http);
         return http.User.HasPermission(permission)
@@ -49,7 +50,7 @@ public static class ApiAuthorization
     }
 
     /// <summary>The 401 for a caller without a valid token: 117/118 when one was presented, else 104.</summary>
-    public static IResult Unauthenticated(HttpContext http) =>
+    public static JsonHttpResult<ErrorBody> Unauthenticated(HttpContext http) =>
         http.Items[AuthErrorItem] is ErrorCode tokenError
             ? ApiErrors.Result(tokenError, tokenError == ErrorCode.AccessTokenExpired
                 ? "The access token has expired; refresh it."

@@ -239,3 +239,14 @@ public sealed record RetryPolicyRequest
         return delays;
     }
 }
+
+/// <summary>The body of <c>POST /tasks/v1/functions/{name}/execute</c>: optional, as is its <c>data</c>.</summary>
+public sealed record ExecuteFunctionRequest : IJsonRequest<ExecuteFunctionRequest>
+{
+    /// <summary>EXH 1.4.0 accepts <c>{}</c> and an empty body.</summary>
+    public static bool AllowEmpty => true;
+
+    public JsonElement? Data { get; init; }
+
+    public static ExecuteFunctionRequest Read(JsonElement body) => new() { Data = JsonBody.OptionalObject(body, "data") };
+}
