@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Web.Api;

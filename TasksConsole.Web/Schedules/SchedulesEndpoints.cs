@@ -4,7 +4,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Common;
-using TasksConsole.Core.Rql;
 using TasksConsole.Core.Schedules;
 using TasksConsole.Web.Api;
 using TasksConsole.Web.Auth;
