@@ -8,7 +8,8 @@ namespace TasksConsole.Web.Api;
 /// A request body record that reads itself from JSON with the <see cref="JsonBody"/> helpers. The record is the one
 /// description of the body: handlers take it as a parameter (bound by <c>BindAsync</c> before the handler runs) and
 /// the OpenAPI document shows it. Framework model binding is not used because it answers a malformed body with its
-/// own 400 instead of the EXH error code (and field name) the SDK expects.
+/// own 400 instead of the EXH error code (and field name) the SDK expects. Records declare their fields as init
+/// properties, <c>required</c> on those the body must have, so that the document marks exactly those as required.
 /// </summary>
 /// <remarks>
 /// Binding happens before endpoint filters run, so endpoints taking a body must check permissions before the

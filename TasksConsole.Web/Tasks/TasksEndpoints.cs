@@ -62,5 +62,4 @@ public static class TasksEndpoints
         var lines = await tasks.GetLogsAsync(taskId, query.Since, query.Limit, cancellationToken);
         return TypedResults.Ok(new LogLinesResponse(lines.Select(l => new LogLineResponse(l.Message, l.Timestamp)).ToList()));
     }
-
 }
