@@ -219,6 +219,22 @@ public sealed class TasksApiTests(TasksConsoleFactory factory) : IClassFixture<T
     }
 
     [Fact]
+    public async Task CallersWithoutThePermission_AreRefused_BeforeTheirBodyIsRead()
+    {
+        var viewer = await factory.CreateClientAsync(Role.Viewer);
+        var anonymous = factory.CreateClient();
+        StringContent NotJson() => new("{not json", Encoding.UTF8, "application/json");
+
+        var forbidden = await viewer.PostAsync("/tasks/v1/", NotJson());
+        var unauthenticated = await anonymous.PostAsync("/tasks/v1/", NotJson());
+
+        Assert.Equal(HttpStatusCode.Unauthorized, forbidden.StatusCode);
+        Assert.Equal(10, (await forbidden.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetInt32());
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
+        Assert.Equal(104, (await unauthenticated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetInt32());
+    }
+
+    [Fact]
     public async Task Anonymous_Calls_Get104()
     {
         var client = factory.CreateClient();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using TasksConsole.Core.Common;
 
 namespace TasksConsole.Web.Api;
@@ -7,7 +8,7 @@ public sealed record ErrorBody(int Code, string Name, string Message);
 
 public static class ApiErrors
 {
-    public static IResult Result(ErrorCode error, string message) =>
+    public static JsonHttpResult<ErrorBody> Result(ErrorCode error, string message) =>
         TypedResults.Json(new ErrorBody(error.Code, error.Name, message), ApiJson.Options, statusCode: error.HttpStatus);
 
     public static Task WriteAsync(HttpContext context, ErrorCode error, string message, int? statusCode = null)

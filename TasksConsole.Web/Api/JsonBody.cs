@@ -6,10 +6,18 @@ namespace TasksConsole.Web.Api;
 /// <summary>
 /// Reads request bodies by hand rather than by model binding, so that every way a body can be wrong (not JSON,
 /// too large, a field of the wrong type) gets the EXH error code the SDK expects instead of a framework 400/500.
+/// Each body's record (<see cref="IJsonRequest{TSelf}"/>) reads its fields with these helpers.
 /// </summary>
 public static class JsonBody
 {
     public const int DefaultMaxBytes = 1024 * 1024;
+
+    /// <summary>
+    /// The body read into its record. Handlers normally take the record as a parameter; this is for the few that
+    /// must decide something (who may call) before the body is read.
+    /// </summary>
+    public static async Task<T> ReadAsync<T>(HttpRequest request) where T : class, IJsonRequest<T> =>
+        T.Read(await ReadObjectAsync(request, T.AllowEmpty, T.MaxBytes));
 
     /// <summary>The body as a JSON object; an absent or empty body reads as <c>{}</c> when <paramref name="allowEmpty"/>.</summary>
     public static async Task<JsonElement> ReadObjectAsync(HttpRequest request, bool allowEmpty = false, int maxBytes = DefaultMaxBytes)
@@ -100,6 +108,14 @@ public static class JsonBody
             return instant;
         }
         throw FieldFormat(name, "an ISO-8601 date-time string", value);
+    }
+
+    /// <summary>A JSON object kept as it is (a task's <c>data</c>); null when absent or null.</summary>
+    public static JsonElement? OptionalObject(JsonElement body, string name)
+    {
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (value.ValueKind != JsonValueKind.Object) throw FieldFormat(name, "a JSON object", value);
+        return value;
     }
 
     public static IReadOnlyList<string>? OptionalStringArray(JsonElement body, string name, int maxItems, int maxItemLength)

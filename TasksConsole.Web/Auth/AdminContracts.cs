@@ -1,5 +1,7 @@
+using System.Text.Json;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Common;
+using TasksConsole.Web.Api;
 
 namespace TasksConsole.Web.Auth;
 
@@ -29,8 +31,25 @@ public sealed record CreatedApiTokenResponse(
     DateTimeOffset CreationTimestamp,
     DateTimeOffset? ExpiresTimestamp);
 
-/// <summary>Request body of <c>POST /admin/v1/tokens</c>; for the OpenAPI document (the body is read by hand).</summary>
-public sealed record CreateApiTokenRequest(string Name, string? UserId, DateTimeOffset? ExpiresTimestamp);
+/// <summary>Request body of <c>POST /admin/v1/tokens</c>; <c>userId</c> defaults to the caller.</summary>
+public sealed record CreateApiTokenRequest : IJsonRequest<CreateApiTokenRequest>
+{
+    public required string Name { get; init; }
+    public string? UserId { get; init; }
+    public DateTimeOffset? ExpiresTimestamp { get; init; }
+
+    public static CreateApiTokenRequest Read(JsonElement body) => new()
+    {
+        Name = JsonBody.RequiredString(body, "name", TokenService.MaxApiTokenNameLength),
+        UserId = CheckedUserId(JsonBody.OptionalString(body, "userId", 64)),
+        ExpiresTimestamp = JsonBody.OptionalInstant(body, "expiresTimestamp"),
+    };
+
+    private static string? CheckedUserId(string? userId) =>
+        userId is null || ObjectId.IsValid(userId)
+            ? userId
+            : throw new ServiceException(ErrorCode.IdFormat, "userId must be a 24-character hex id.");
+}
 
 public sealed record UserResponse(
     string Id,
@@ -46,10 +65,36 @@ public sealed record UserResponse(
 }
 
 /// <summary>Request body of <c>POST /admin/v1/users</c>; role is viewer, operator or admin.</summary>
-public sealed record CreateUserRequest(string Email, string Password, string Role);
+public sealed record CreateUserRequest : IJsonRequest<CreateUserRequest>
+{
+    public required string Email { get; init; }
+    public required string Password { get; init; }
+    public required string Role { get; init; }
+
+    public static CreateUserRequest Read(JsonElement body) => new()
+    {
+        Email = JsonBody.RequiredString(body, "email", UserService.MaxEmailLength),
+        Password = JsonBody.RequiredString(body, "password", UserService.MaxPasswordLength),
+        Role = RoleNames.Checked(JsonBody.RequiredString(body, "role", 32), "role"),
+    };
+}
 
 /// <summary>Request body of <c>PUT /admin/v1/users/{id}</c>; absent fields are left unchanged.</summary>
-public sealed record UpdateUserRequest(string? Role, bool? Disabled, string? Password);
+public sealed record UpdateUserRequest : IJsonRequest<UpdateUserRequest>
+{
+    public string? Role { get; init; }
+    public bool? Disabled { get; init; }
+    public string? Password { get; init; }
+
+    public static UpdateUserRequest Read(JsonElement body) => new()
+    {
+        Role = JsonBody.OptionalString(body, "role", 32) is { } role ? RoleNames.Checked(role, "role") : null,
+        Disabled = JsonBody.OptionalBoolean(body, "disabled"),
+        Password = JsonBody.OptionalString(body, "password", UserService.MaxPasswordLength),
+    };
+
+    public UserChanges ToChanges() => new(Role is null ? null : RoleNames.Parse(Role, "role"), Disabled, Password);
+}
 
 /// <summary>Roles on the wire are lower-case names, like the rest of the API's enums.</summary>
 public static class RoleNames
@@ -65,4 +110,7 @@ public static class RoleNames
         throw new ServiceException(ErrorCode.FieldFormat,
             $"Field '{field}' must be one of {string.Join(", ", Enum.GetValues<Role>().Select(Format))}.");
     }
+
+    /// <summary>The role's wire name, once <paramref name="value"/> is known to name one (in any case).</summary>
+    public static string Checked(string value, string field) => Format(Parse(value, field));
 }

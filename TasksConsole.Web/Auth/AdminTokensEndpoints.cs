@@ -25,7 +25,6 @@ public static class AdminTokensEndpoints
             .Produces<ErrorBody>(StatusCodes.Status401Unauthorized)
             .WithSummary("Create an API token")
             .WithDescription("Returns the token value once; only its hash is stored. userId defaults to the caller.")
-            .Accepts<CreateApiTokenRequest>("application/json")
             .Produces<ErrorBody>(StatusCodes.Status400BadRequest)
             .Produces<ErrorBody>(StatusCodes.Status404NotFound);
         tokens.MapDelete("/{id}", RevokeAsync)
@@ -45,15 +44,10 @@ public static class AdminTokensEndpoints
     }
 
     internal static async Task<Ok<CreatedApiTokenResponse>> CreateAsync(
-        HttpRequest request, ClaimsPrincipal caller, TokenService tokens, CancellationToken cancellationToken)
+        CreateApiTokenRequest request, ClaimsPrincipal caller, TokenService tokens, CancellationToken cancellationToken)
     {
-        var body = await JsonBody.ReadObjectAsync(request);
-        var name = JsonBody.RequiredString(body, "name", TokenService.MaxApiTokenNameLength);
-        var userId = JsonBody.OptionalString(body, "userId", 64) ?? caller.GetUserId()!;
-        if (!ObjectId.IsValid(userId)) throw new ServiceException(ErrorCode.IdFormat, "userId must be a 24-character hex id.");
-        var expires = JsonBody.OptionalInstant(body, "expiresTimestamp");
-
-        var created = await tokens.CreateApiTokenAsync(name, userId, expires, caller.GetUserId(), cancellationToken);
+        var userId = request.UserId ?? caller.GetUserId()!;
+        var created = await tokens.CreateApiTokenAsync(request.Name, userId, request.ExpiresTimestamp, caller.GetUserId(), cancellationToken);
         var info = created.Info;
         return TypedResults.Ok(new CreatedApiTokenResponse(info.Id, info.Name, info.UserId, created.Token, info.CreationTimestamp, info.ExpiresTimestamp));
     }

@@ -23,7 +23,6 @@ public static class AdminUsersEndpoints
             .Produces<ErrorBody>(StatusCodes.Status401Unauthorized)
             .WithSummary("Create a user")
             .WithDescription("role is viewer, operator or admin. A duplicate email answers code 17.")
-            .Accepts<CreateUserRequest>("application/json")
             .Produces<ErrorBody>(StatusCodes.Status400BadRequest);
         users.MapPut("/{id}", UpdateAsync)
             .WithName("UpdateUser")
@@ -32,7 +31,6 @@ public static class AdminUsersEndpoints
             .WithDescription(
                 "Absent fields stay as they are. Disabling or a new password ends the user's console sessions and " +
                 "revokes their OAuth tokens. The last enabled admin cannot be demoted or disabled (code 27).")
-            .Accepts<UpdateUserRequest>("application/json")
             .Produces<ErrorBody>(StatusCodes.Status400BadRequest)
             .Produces<ErrorBody>(StatusCodes.Status404NotFound);
         return app;
@@ -44,26 +42,16 @@ public static class AdminUsersEndpoints
         return TypedResults.Ok(new AdminList<UserResponse>(list.Select(UserResponse.From).ToList()));
     }
 
-    internal static async Task<Ok<UserResponse>> CreateAsync(HttpRequest request, UserService users, CancellationToken cancellationToken)
+    internal static async Task<Ok<UserResponse>> CreateAsync(CreateUserRequest request, UserService users, CancellationToken cancellationToken)
     {
-        var body = await JsonBody.ReadObjectAsync(request);
-        var email = JsonBody.RequiredString(body, "email", UserService.MaxEmailLength);
-        var password = JsonBody.RequiredString(body, "password", UserService.MaxPasswordLength);
-        var role = RoleNames.Parse(JsonBody.RequiredString(body, "role", 32), "role");
-        var user = await users.CreateAsync(email, password, role, cancellationToken);
+        var user = await users.CreateAsync(request.Email, request.Password, RoleNames.Parse(request.Role, "role"), cancellationToken);
         return TypedResults.Ok(UserResponse.From(user));
     }
 
-    internal static async Task<Ok<UserResponse>> UpdateAsync(string id, HttpRequest request, UserService users, CancellationToken cancellationToken)
+    internal static async Task<Ok<UserResponse>> UpdateAsync(string id, UpdateUserRequest request, UserService users, CancellationToken cancellationToken)
     {
         if (!ObjectId.IsValid(id)) throw new ServiceException(ErrorCode.IdFormat, "The user id must be a 24-character hex id.");
-        var body = await JsonBody.ReadObjectAsync(request);
-        var role = JsonBody.OptionalString(body, "role", 32) is { } roleName ? RoleNames.Parse(roleName, "role") : (Role?)null;
-        var changes = new UserChanges(
-            role,
-            JsonBody.OptionalBoolean(body, "disabled"),
-            JsonBody.OptionalString(body, "password", UserService.MaxPasswordLength));
-        var user = await users.UpdateAsync(id, changes, cancellationToken);
+        var user = await users.UpdateAsync(id, request.ToChanges(), cancellationToken);
         return TypedResults.Ok(UserResponse.From(user));
     }
 }

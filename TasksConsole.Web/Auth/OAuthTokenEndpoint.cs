@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -17,7 +18,18 @@ public sealed record TokenRequest(
     [property: JsonPropertyName("password")] string? Password,
     [property: JsonPropertyName("refresh_token")] string? RefreshToken,
     [property: JsonPropertyName("client_id")] string? ClientId,
-    [property: JsonPropertyName("client_secret")] string? ClientSecret);
+    [property: JsonPropertyName("client_secret")] string? ClientSecret) : IJsonRequest<TokenRequest>
+{
+    public static int MaxBytes => 16 * 1024;
+
+    public static TokenRequest Read(JsonElement body) => new(
+        JsonBody.OptionalString(body, "grant_type", 64),
+        JsonBody.OptionalString(body, "username", UserService.MaxEmailLength),
+        JsonBody.OptionalString(body, "password", UserService.MaxPasswordLength),
+        JsonBody.OptionalString(body, "refresh_token", OpaqueToken.MaxLength),
+        JsonBody.OptionalString(body, "client_id", OAuthTokenEndpoint.MaxClientIdLength),
+        JsonBody.OptionalString(body, "client_secret", 1024));
+}
 
 /// <summary>Snake_case, as OAuth2 and the SDK (which camelizes it) expect.</summary>
 public sealed record TokenResponse(
@@ -48,7 +60,7 @@ public sealed record OAuthErrorBody(
 public static class OAuthTokenEndpoint
 {
     public const string Path = "/auth/v2/oauth2/tokens";
-    private const int MaxClientIdLength = 256;
+    internal const int MaxClientIdLength = 256;
 
     public static IEndpointRouteBuilder MapOAuthTokenEndpoint(this IEndpointRouteBuilder app)
     {
@@ -198,6 +210,10 @@ public static class OAuthTokenEndpoint
         return (clientId, null);
     }
 
+    /// <summary>
+    /// Read here rather than bound as a parameter: the body may be a form, and a bad one is answered in the OAuth2
+    /// error shape, not the plain EXH one.
+    /// </summary>
     private static async Task<TokenRequest> ReadRequestAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.HasFormContentType)
@@ -218,14 +234,7 @@ public static class OAuthTokenEndpoint
         {
             throw new ServiceException(ErrorCode.BodyFormat, "Send the token request as application/json or application/x-www-form-urlencoded.");
         }
-        var body = await JsonBody.ReadObjectAsync(request, maxBytes: 16 * 1024);
-        return new TokenRequest(
-            JsonBody.OptionalString(body, "grant_type", 64),
-            JsonBody.OptionalString(body, "username", UserService.MaxEmailLength),
-            JsonBody.OptionalString(body, "password", UserService.MaxPasswordLength),
-            JsonBody.OptionalString(body, "refresh_token", OpaqueToken.MaxLength),
-            JsonBody.OptionalString(body, "client_id", MaxClientIdLength),
-            JsonBody.OptionalString(body, "client_secret", 1024));
+        return await JsonBody.ReadAsync<TokenRequest>(request);
     }
 
     /// <summary>

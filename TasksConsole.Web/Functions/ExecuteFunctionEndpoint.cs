@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Execution;
@@ -22,11 +23,12 @@ public static class ExecuteFunctionEndpoint
             .WithSummary("Execute a function directly and wait for its result")
             .WithDescription("Who may call it follows the function's executionOptions.permissionMode: public (anyone), " +
                              "allUsers (any signed-in caller) or permissionRequired (EXECUTE_TASK_FUNCTION). " +
-                             "Functions with a time limit above 30 s are refused. Not retried.");
+                             "Functions with a time limit above 30 s are refused. Not retried.")
+            .Accepts<ExecuteFunctionRequest>(isOptional: true, "application/json");
         return app;
     }
 
-    private static async Task<IResult> ExecuteAsync(
+    private static async Task<Results<Ok<JsonObject>, JsonHttpResult<ExecuteErrorBody>, JsonHttpResult<ErrorBody>>> ExecuteAsync(
         string name, HttpContext context, IFunctionCatalog functions, DirectExecutor executor, CancellationToken cancellationToken)
     {
         var function = await functions.FindAsync(name, cancellationToken)
@@ -42,16 +44,10 @@ public static class ExecuteFunctionEndpoint
                 $"Function '{name}' may run {function.TimeLimitSeconds} s; direct execution allows at most {ExecutionErrorCodes.MaxDirectExecutionSeconds} s.");
         }
 
-        var body = await JsonBody.ReadObjectAsync(context.Request, allowEmpty: true);
-        string? data = null;
-        if (body.TryGetProperty("data", out var dataElement) && dataElement.ValueKind != JsonValueKind.Null)
-        {
-            if (dataElement.ValueKind != JsonValueKind.Object) throw JsonBody.FieldFormat("data", "a JSON object", dataElement);
-            data = dataElement.GetRawText();
-        }
-
-        var caller = new Caller(context.User.GetUserId(), context.User.GetApplicationId());
-        var execution = await executor.ExecuteAsync(function, data, caller, cancellationToken);
+        // Read here rather than bound as a parameter: who may call depends on the function, and a caller who may
+        // not gets its 401 or 403 before the body is looked at.
+        var request = await JsonBody.ReadAsync<ExecuteFunctionRequest>(context.Request);
+        var execution = await executor.ExecuteAsync(function, request.Data?.GetRawText(), context.User.GetCaller(), cancellationToken);
         var outcome = execution.Outcome;
         if (!outcome.Succeeded)
         {
@@ -62,10 +58,10 @@ public static class ExecuteFunctionEndpoint
 
         var response = JsonSerializer.SerializeToNode(TaskResponse.From(execution.Task), ApiJson.Options)!.AsObject();
         response["result"] = JsonNode.Parse(outcome.ResultJson ?? "null");
-        return TypedResults.Json(response, ApiJson.Options);
+        return TypedResults.Ok(response);
     }
 
-    private static IResult? Authorize(HttpContext context, FunctionRecord function)
+    private static JsonHttpResult<ErrorBody>? Authorize(HttpContext context, FunctionRecord function)
     {
         var user = context.User;
         var authenticated = user.Identity?.IsAuthenticated == true;

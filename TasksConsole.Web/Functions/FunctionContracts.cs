@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Functions;
 using TasksConsole.Web.Api;
@@ -69,87 +70,114 @@ public sealed record FunctionSummaryResponse(
         new(function.Name, function.Description, function.Enabled, function.CreationTimestamp, function.UpdateTimestamp);
 }
 
-/// <summary>The create and update body, for the OpenAPI document (the handlers read the JSON themselves to report EXH error codes).</summary>
-public sealed record FunctionRequest(
-    string Name,
-    string? Description,
-    string? Code,
-    string? EntryPoint,
-    string? Runtime,
-    int? TimeLimit,
-    int? MemoryLimit,
-    Dictionary<string, EnvironmentVariableDto>? EnvironmentVariables,
-    ExecutionOptionsDto? ExecutionOptions,
-    RetryPolicyRequest? RetryPolicy,
-    string? LambdaFunctionName,
-    string? Qualifier,
-    int? ConcurrencyLimit);
-
-public sealed record EnvironmentVariableDto(string Value);
-
-public sealed record RetryPolicyRequest(bool Enabled, IReadOnlyList<string>? ErrorsToRetry, IReadOnlyList<int>? RetryDelays);
-
-/// <summary>Reads a create or update body onto a <see cref="FunctionDefinition"/>.</summary>
-internal static class FunctionBody
+/// <summary>
+/// The body of <c>POST /tasks/v1/functions/</c> and <c>PUT /tasks/v1/functions/{name}</c>: EXH <c>FunctionCreation</c>
+/// plus <c>lambdaFunctionName</c>, <c>qualifier</c>, <c>concurrencyLimit</c> and <c>retryPolicy.retryDelays</c>.
+/// <c>name</c> is required on create. Unknown fields are ignored (EXH).
+/// </summary>
+public sealed record FunctionRequest : IJsonRequest<FunctionRequest>
 {
+    /// <summary>A body may carry the function's zip as base64; EXH's gateway takes 10 MB.</summary>
+    public static int MaxBytes => 10 * 1024 * 1024;
+
+    public string? Name { get; init; }
+    public string? Description { get; init; }
+    public string? Code { get; init; }
+    public string? EntryPoint { get; init; }
+    public string? Runtime { get; init; }
+    public int? TimeLimit { get; init; }
+    public int? MemoryLimit { get; init; }
+    public IReadOnlyDictionary<string, EnvironmentVariableDto>? EnvironmentVariables { get; init; }
+    public ExecutionOptionsDto? ExecutionOptions { get; init; }
+    public RetryPolicyRequest? RetryPolicy { get; init; }
+    public string? LambdaFunctionName { get; init; }
+    public string? Qualifier { get; init; }
+    public int? ConcurrencyLimit { get; init; }
+
     /// <summary>
-    /// Applies the fields present in <paramref name="body"/>; absent fields keep their value and unknown fields
-    /// are ignored (EXH). A field given as null returns to its default. <c>executionOptions</c> and
-    /// <c>retryPolicy</c> are replaced as a whole when given.
+    /// The fields the body named, null or not. An update changes only those, so an absent field and a null one
+    /// (which returns the field to its default) differ; not part of the wire shape.
     /// </summary>
-    public static FunctionDefinition Apply(FunctionDefinition definition, JsonElement body)
+    [JsonIgnore]
+    public IReadOnlySet<string> Given { get; init; } = new HashSet<string>();
+
+    public static FunctionRequest Read(JsonElement body)
     {
         // Long enough to reach the service, which reports a bad name as INVALID_FUNCTION_NAME rather than a format error.
         const int lenient = 64 * 1024;
 
+        // Initialisers run in the order written: the first wrong field is the one reported.
+        return new FunctionRequest
+        {
+            Name = JsonBody.OptionalString(body, "name", lenient),
+            Description = JsonBody.OptionalString(body, "description", lenient),
+            LambdaFunctionName = JsonBody.OptionalString(body, "lambdaFunctionName", lenient),
+            Qualifier = JsonBody.OptionalString(body, "qualifier", lenient),
+            Code = JsonBody.OptionalString(body, "code", int.MaxValue),
+            EntryPoint = JsonBody.OptionalString(body, "entryPoint", lenient),
+            Runtime = JsonBody.OptionalString(body, "runtime", lenient),
+            TimeLimit = (int?)JsonBody.OptionalInteger(body, "timeLimit", FunctionDefaults.MinTimeLimitSeconds, FunctionDefaults.MaxTimeLimitSeconds),
+            MemoryLimit = (int?)JsonBody.OptionalInteger(body, "memoryLimit", FunctionDefaults.MinMemoryLimitMb, FunctionDefaults.MaxMemoryLimitMb),
+            EnvironmentVariables = ReadEnvironment(body),
+            ExecutionOptions = ReadExecutionOptions(body),
+            RetryPolicy = RetryPolicyRequest.Read(body),
+            ConcurrencyLimit = (int?)JsonBody.OptionalInteger(body, "concurrencyLimit", 1, FunctionDefaults.MaxConcurrencyLimit),
+            Given = body.EnumerateObject().Select(property => property.Name).ToHashSet(StringComparer.Ordinal),
+        };
+    }
+
+    /// <summary>
+    /// The definition with the given fields applied; the others keep their value. A field given as null returns to
+    /// its default; <c>executionOptions</c> and <c>retryPolicy</c> are replaced as a whole.
+    /// </summary>
+    public FunctionDefinition ApplyTo(FunctionDefinition definition)
+    {
         // A null name is no name: required on create (MISSING_REQUIRED_FIELDS), left alone on update.
-        if (JsonBody.OptionalString(body, "name", lenient) is { } name) definition = definition with { Name = name };
-        if (Has(body, "description")) definition = definition with { Description = JsonBody.OptionalString(body, "description", lenient) };
-        if (Has(body, "lambdaFunctionName")) definition = definition with { LambdaFunctionName = JsonBody.OptionalString(body, "lambdaFunctionName", lenient) };
-        if (Has(body, "qualifier")) definition = definition with { Qualifier = JsonBody.OptionalString(body, "qualifier", lenient) };
-        if (Has(body, "code")) definition = definition with { Code = JsonBody.OptionalString(body, "code", int.MaxValue) };
-        if (Has(body, "entryPoint")) definition = definition with { EntryPoint = JsonBody.OptionalString(body, "entryPoint", lenient) };
-        if (Has(body, "runtime")) definition = definition with { Runtime = JsonBody.OptionalString(body, "runtime", lenient) };
-        if (Has(body, "timeLimit"))
+        if (Name is not null) definition = definition with { Name = Name };
+        if (Given.Contains("description")) definition = definition with { Description = Description };
+        if (Given.Contains("lambdaFunctionName")) definition = definition with { LambdaFunctionName = LambdaFunctionName };
+        if (Given.Contains("qualifier")) definition = definition with { Qualifier = Qualifier };
+        if (Given.Contains("code")) definition = definition with { Code = Code };
+        if (Given.Contains("entryPoint")) definition = definition with { EntryPoint = EntryPoint };
+        if (Given.Contains("runtime")) definition = definition with { Runtime = Runtime };
+        if (Given.Contains("timeLimit")) definition = definition with { TimeLimitSeconds = TimeLimit ?? FunctionDefaults.TimeLimitSeconds };
+        if (Given.Contains("memoryLimit")) definition = definition with { MemoryLimitMb = MemoryLimit ?? FunctionDefaults.MemoryLimitMb };
+        if (Given.Contains("environmentVariables"))
         {
             definition = definition with
             {
-                TimeLimitSeconds = (int?)JsonBody.OptionalInteger(body, "timeLimit", FunctionDefaults.MinTimeLimitSeconds, FunctionDefaults.MaxTimeLimitSeconds)
-                    ?? FunctionDefaults.TimeLimitSeconds,
+                EnvironmentVariables = EnvironmentVariables?.ToDictionary(variable => variable.Key, variable => variable.Value.Value, StringComparer.Ordinal),
             };
         }
-        if (Has(body, "memoryLimit"))
+        if (Given.Contains("executionOptions"))
         {
             definition = definition with
             {
-                MemoryLimitMb = (int?)JsonBody.OptionalInteger(body, "memoryLimit", FunctionDefaults.MinMemoryLimitMb, FunctionDefaults.MaxMemoryLimitMb)
-                    ?? FunctionDefaults.MemoryLimitMb,
+                PermissionMode = ExecutionOptions?.PermissionMode ?? FunctionPermissionModes.PermissionRequired,
+                DefaultPriority = ExecutionOptions?.DefaultPriority ?? 0,
             };
         }
-        if (Has(body, "environmentVariables")) definition = definition with { EnvironmentVariables = ReadEnvironment(body) };
-        if (Has(body, "executionOptions")) definition = ApplyExecutionOptions(definition, body);
-        if (Has(body, "retryPolicy")) definition = ApplyRetryPolicy(definition, body);
-        if (Has(body, "concurrencyLimit"))
+        if (Given.Contains("retryPolicy"))
         {
             definition = definition with
             {
-                ConcurrencyLimit = (int?)JsonBody.OptionalInteger(body, "concurrencyLimit", 1, FunctionDefaults.MaxConcurrencyLimit),
+                RetryEnabled = RetryPolicy?.Enabled ?? false,
+                ErrorsToRetry = RetryPolicy?.ErrorsToRetry ?? [],
+                RetryDelaysSeconds = RetryPolicy?.RetryDelays ?? FunctionDefaults.RetryDelaysSeconds,
             };
         }
+        if (Given.Contains("concurrencyLimit")) definition = definition with { ConcurrencyLimit = ConcurrencyLimit };
         return definition;
     }
 
-    private static bool Has(JsonElement body, string name) => body.TryGetProperty(name, out _);
-
-    private static IReadOnlyDictionary<string, string>? ReadEnvironment(JsonElement body)
+    private static Dictionary<string, EnvironmentVariableDto>? ReadEnvironment(JsonElement body)
     {
-        var value = body.GetProperty("environmentVariables");
-        if (value.ValueKind == JsonValueKind.Null) return null;
+        if (!body.TryGetProperty("environmentVariables", out var value) || value.ValueKind == JsonValueKind.Null) return null;
         if (value.ValueKind != JsonValueKind.Object)
         {
             throw JsonBody.FieldFormat("environmentVariables", "an object of {\"NAME\": {\"value\": \"...\"}}", value);
         }
-        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        var variables = new Dictionary<string, EnvironmentVariableDto>(StringComparer.Ordinal);
         foreach (var variable in value.EnumerateObject())
         {
             if (variable.Value.ValueKind != JsonValueKind.Object
@@ -159,41 +187,39 @@ internal static class FunctionBody
                 throw new ServiceException(ErrorCode.FieldFormat,
                     $"Environment variable '{variable.Name}' must be an object {{\"value\": \"...\"}} with a string value.");
             }
-            variables[variable.Name] = text.GetString()!;
+            variables[variable.Name] = new EnvironmentVariableDto(text.GetString()!);
         }
         return variables;
     }
 
-    private static FunctionDefinition ApplyExecutionOptions(FunctionDefinition definition, JsonElement body)
+    private static ExecutionOptionsDto? ReadExecutionOptions(JsonElement body)
     {
-        var options = body.GetProperty("executionOptions");
-        if (options.ValueKind == JsonValueKind.Null)
-        {
-            return definition with { PermissionMode = FunctionPermissionModes.PermissionRequired, DefaultPriority = 0 };
-        }
+        if (!body.TryGetProperty("executionOptions", out var options) || options.ValueKind == JsonValueKind.Null) return null;
         if (options.ValueKind != JsonValueKind.Object) throw JsonBody.FieldFormat("executionOptions", "an object", options);
-        return definition with
-        {
-            PermissionMode = JsonBody.OptionalString(options, "permissionMode") ?? FunctionPermissionModes.PermissionRequired,
-            DefaultPriority = JsonBody.OptionalInteger(options, "defaultPriority") ?? 0,
-        };
+        return new ExecutionOptionsDto(JsonBody.OptionalString(options, "permissionMode"), JsonBody.OptionalInteger(options, "defaultPriority"));
     }
+}
 
-    private static FunctionDefinition ApplyRetryPolicy(FunctionDefinition definition, JsonElement body)
+public sealed record EnvironmentVariableDto(string Value);
+
+/// <summary>A function's retry policy as given; <c>enabled</c> is required when the policy is.</summary>
+public sealed record RetryPolicyRequest
+{
+    public required bool Enabled { get; init; }
+    public IReadOnlyList<string>? ErrorsToRetry { get; init; }
+    public IReadOnlyList<int>? RetryDelays { get; init; }
+
+    /// <summary>The <c>retryPolicy</c> field of a function body; null when absent or null.</summary>
+    public static RetryPolicyRequest? Read(JsonElement body)
     {
-        var policy = body.GetProperty("retryPolicy");
-        if (policy.ValueKind == JsonValueKind.Null)
-        {
-            return definition with { RetryEnabled = false, ErrorsToRetry = [], RetryDelaysSeconds = FunctionDefaults.RetryDelaysSeconds };
-        }
+        if (!body.TryGetProperty("retryPolicy", out var policy) || policy.ValueKind == JsonValueKind.Null) return null;
         if (policy.ValueKind != JsonValueKind.Object) throw JsonBody.FieldFormat("retryPolicy", "an object", policy);
-        var enabled = JsonBody.OptionalBoolean(policy, "enabled")
-            ?? throw new ServiceException(ErrorCode.MissingRequiredFields, "Field 'retryPolicy.enabled' is required.");
-        return definition with
+        return new RetryPolicyRequest
         {
-            RetryEnabled = enabled,
-            ErrorsToRetry = JsonBody.OptionalStringArray(policy, "errorsToRetry", FunctionDefaults.MaxErrorsToRetry, FunctionDefaults.MaxErrorNameLength) ?? [],
-            RetryDelaysSeconds = ReadDelays(policy) ?? FunctionDefaults.RetryDelaysSeconds,
+            Enabled = JsonBody.OptionalBoolean(policy, "enabled")
+                ?? throw new ServiceException(ErrorCode.MissingRequiredFields, "Field 'retryPolicy.enabled' is required."),
+            ErrorsToRetry = JsonBody.OptionalStringArray(policy, "errorsToRetry", FunctionDefaults.MaxErrorsToRetry, FunctionDefaults.MaxErrorNameLength),
+            RetryDelays = ReadDelays(policy),
         };
     }
 
@@ -212,4 +238,15 @@ internal static class FunctionBody
         }
         return delays;
     }
+}
+
+/// <summary>The body of <c>POST /tasks/v1/functions/{name}/execute</c>: optional, as is its <c>data</c>.</summary>
+public sealed record ExecuteFunctionRequest : IJsonRequest<ExecuteFunctionRequest>
+{
+    /// <summary>EXH 1.4.0 accepts <c>{}</c> and an empty body.</summary>
+    public static bool AllowEmpty => true;
+
+    public JsonElement? Data { get; init; }
+
+    public static ExecuteFunctionRequest Read(JsonElement body) => new() { Data = JsonBody.OptionalObject(body, "data") };
 }

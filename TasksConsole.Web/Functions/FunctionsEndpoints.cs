@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Functions;
 using TasksConsole.Web.Api;
@@ -11,9 +12,6 @@ namespace TasksConsole.Web.Functions;
 /// </summary>
 public static class FunctionsEndpoints
 {
-    /// <summary>A body may carry the function's zip as base64; EXH's gateway takes 10 MB.</summary>
-    public const int MaxBodyBytes = 10 * 1024 * 1024;
-
     public static WebApplication MapFunctionsEndpoints(this WebApplication app)
     {
         var functions = app.MapGroup("/tasks/v1/functions").WithTags("Functions");
@@ -22,82 +20,72 @@ public static class FunctionsEndpoints
             .RequirePermission(Permissions.ViewTaskFunctions)
             .WithSummary("List functions")
             .WithDescription("Every function in one page (RQL is ignored, as on EXH). Items are name, description, enabled and timestamps; " +
-                             "GET /functions/{name} has the details.")
-            .Produces<PagedResult<FunctionSummaryResponse>>();
+                             "GET /functions/{name} has the details.");
         functions.MapPost("/", CreateFunction)
             .RequirePermission(Permissions.CreateTaskFunction)
             .WithSummary("Register a function")
             .WithDescription("`code`, `entryPoint` and `runtime` are optional: TasksConsole invokes an existing Lambda function " +
-                             "(`lambdaFunctionName`, default the name) and does not deploy code. `code` is stored but never returned.")
-            .Accepts<FunctionRequest>("application/json")
-            .Produces<FunctionDetailsResponse>();
+                             "(`lambdaFunctionName`, default the name) and does not deploy code. `code` is stored but never returned.");
         functions.MapGet("/{name}", GetFunction)
             .RequirePermission(Permissions.ViewTaskFunctionDetails)
-            .WithSummary("A function's details")
-            .Produces<FunctionDetailsResponse>();
+            .WithSummary("A function's details");
         functions.MapPut("/{name}", UpdateFunction)
             .RequirePermission(Permissions.UpdateTaskFunction)
             .WithSummary("Update a function")
             .WithDescription("Partial: only the given fields change, unknown fields are ignored, null resets a field to its default. " +
-                             "`executionOptions` and `retryPolicy` are replaced as a whole. The name cannot change.")
-            .Accepts<FunctionRequest>("application/json")
-            .Produces<AffectedRecordsResponse>();
+                             "`executionOptions` and `retryPolicy` are replaced as a whole. The name cannot change.");
         functions.MapDelete("/{name}", DeleteFunction)
             .RequirePermission(Permissions.DeleteTaskFunction)
             .WithSummary("Delete a function")
-            .WithDescription("Its tasks and their logs are kept.")
-            .Produces<AffectedRecordsResponse>();
+            .WithDescription("Its tasks and their logs are kept.");
         functions.MapMethods("/{name}/enable", [HttpMethods.Post, HttpMethods.Get], EnableFunction)
             .RequirePermission(Permissions.UpdateTaskFunction)
             .WithSummary("Enable a function")
-            .WithDescription("POST (SDK) or GET (EXH changelog 1.2.0). affectedRecords is 0 when it was already enabled.")
-            .Produces<AffectedRecordsResponse>();
+            .WithDescription("POST (SDK) or GET (EXH changelog 1.2.0). affectedRecords is 0 when it was already enabled.");
         functions.MapMethods("/{name}/disable", [HttpMethods.Post, HttpMethods.Get], DisableFunction)
             .RequirePermission(Permissions.UpdateTaskFunction)
             .WithSummary("Disable a function")
-            .WithDescription("Its tasks are no longer run. affectedRecords is 0 when it was already disabled.")
-            .Produces<AffectedRecordsResponse>();
+            .WithDescription("Its tasks are no longer run. affectedRecords is 0 when it was already disabled.");
         app.MapExecuteFunctionEndpoint();
         return app;
     }
 
-    private static async Task<IResult> ListFunctions(FunctionService functions, CancellationToken cancellationToken)
+    private static async Task<Ok<PagedResult<FunctionSummaryResponse>>> ListFunctions(FunctionService functions, CancellationToken cancellationToken)
     {
         var all = await functions.ListAsync(cancellationToken);
         var data = all.Select(FunctionSummaryResponse.From).ToList();
-        return TypedResults.Json(new PagedResult<FunctionSummaryResponse>(new PageInfo(data.Count, 0, data.Count), data), ApiJson.Options);
+        return TypedResults.Ok(new PagedResult<FunctionSummaryResponse>(new PageInfo(data.Count, 0, data.Count), data));
     }
 
-    private static async Task<IResult> CreateFunction(HttpRequest request, FunctionService functions, CancellationToken cancellationToken)
+    private static async Task<Ok<FunctionDetailsResponse>> CreateFunction(
+        FunctionRequest request, FunctionService functions, CancellationToken cancellationToken)
     {
-        var body = await JsonBody.ReadObjectAsync(request, maxBytes: MaxBodyBytes);
-        var definition = FunctionBody.Apply(new FunctionDefinition { Name = "" }, body);
-        var function = await functions.CreateAsync(definition, cancellationToken);
-        return TypedResults.Json(FunctionDetailsResponse.From(function), ApiJson.Options);
+        var function = await functions.CreateAsync(request.ApplyTo(new FunctionDefinition { Name = "" }), cancellationToken);
+        return TypedResults.Ok(FunctionDetailsResponse.From(function));
     }
 
-    private static async Task<IResult> GetFunction(string name, FunctionService functions, CancellationToken cancellationToken)
+    private static async Task<Ok<FunctionDetailsResponse>> GetFunction(string name, FunctionService functions, CancellationToken cancellationToken)
     {
         var function = await functions.GetAsync(name, cancellationToken);
-        return TypedResults.Json(FunctionDetailsResponse.From(function), ApiJson.Options);
+        return TypedResults.Ok(FunctionDetailsResponse.From(function));
     }
 
-    private static async Task<IResult> UpdateFunction(string name, HttpRequest request, FunctionService functions, CancellationToken cancellationToken)
+    private static async Task<Ok<AffectedRecordsResponse>> UpdateFunction(
+        string name, FunctionRequest request, FunctionService functions, CancellationToken cancellationToken)
     {
-        var body = await JsonBody.ReadObjectAsync(request, maxBytes: MaxBodyBytes);
-        var affected = await functions.UpdateAsync(name, current => FunctionBody.Apply(current, body), cancellationToken);
-        return TypedResults.Json(new AffectedRecordsResponse(affected), ApiJson.Options);
+        var affected = await functions.UpdateAsync(name, request.ApplyTo, cancellationToken);
+        return TypedResults.Ok(new AffectedRecordsResponse(affected));
     }
 
-    private static async Task<IResult> DeleteFunction(string name, FunctionService functions, CancellationToken cancellationToken)
+    private static async Task<Ok<AffectedRecordsResponse>> DeleteFunction(string name, FunctionService functions, CancellationToken cancellationToken)
     {
         var affected = await functions.DeleteAsync(name, cancellationToken);
-        return TypedResults.Json(new AffectedRecordsResponse(affected), ApiJson.Options);
+        return TypedResults.Ok(new AffectedRecordsResponse(affected));
     }
 
-    private static async Task<IResult> EnableFunction(string name, FunctionService functions, CancellationToken cancellationToken) =>
-        TypedResults.Json(new AffectedRecordsResponse(await functions.SetEnabledAsync(name, true, cancellationToken)), ApiJson.Options);
+    private static async Task<Ok<AffectedRecordsResponse>> EnableFunction(string name, FunctionService functions, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new AffectedRecordsResponse(await functions.SetEnabledAsync(name, true, cancellationToken)));
 
-    private static async Task<IResult> DisableFunction(string name, FunctionService functions, CancellationToken cancellationToken) =>
-        TypedResults.Json(new AffectedRecordsResponse(await functions.SetEnabledAsync(name, false, cancellationToken)), ApiJson.Options);
+    private static async Task<Ok<AffectedRecordsResponse>> DisableFunction(string name, FunctionService functions, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new AffectedRecordsResponse(await functions.SetEnabledAsync(name, false, cancellationToken)));
 }

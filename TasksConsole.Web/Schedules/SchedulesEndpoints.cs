@@ -1,13 +1,12 @@
 using System.Globalization;
+using System.Security.Claims;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Common;
-using TasksConsole.Core.Rql;
 using TasksConsole.Core.Schedules;
-using TasksConsole.Core.Tasks;
 using TasksConsole.Web.Api;
 using TasksConsole.Web.Auth;
-using TasksConsole.Web.Tasks;
 
 namespace TasksConsole.Web.Schedules;
 
@@ -32,68 +31,52 @@ public static class SchedulesEndpoints
             .WithSummary("Create a schedule")
             .WithDescription("Runs `functionName` every `interval` seconds from `startTimestamp` (default now), or beyond EXH on a " +
                              "`cron` expression (5 fields, or 6 with seconds) in `timeZone` (IANA id, default UTC). Each firing " +
-                             "creates one ordinary task with the schedule's data, priority and tags.")
-            .Accepts<CreateScheduleRequest>("application/json")
-            .Produces<ScheduleResponse>();
+                             "creates one ordinary task with the schedule's data, priority and tags.");
         schedules.MapDelete("/{scheduleId}", DeleteSchedule)
             .RequirePermission(Permissions.DeleteTaskSchedule)
             .WithSummary("Delete a schedule")
-            .WithDescription("Tasks it already created are kept.")
-            .Produces<AffectedRecordsResponse>();
+            .WithDescription("Tasks it already created are kept.");
         schedules.MapPost("/{scheduleId}/pause", PauseSchedule)
             .RequirePermission(Permissions.UpdateTaskSchedule)
             .WithSummary("Pause a schedule (beyond EXH)")
-            .WithDescription("affectedRecords is 0 when it was already paused.")
-            .Produces<AffectedRecordsResponse>();
+            .WithDescription("affectedRecords is 0 when it was already paused.");
         schedules.MapPost("/{scheduleId}/resume", ResumeSchedule)
             .RequirePermission(Permissions.UpdateTaskSchedule)
             .WithSummary("Resume a paused schedule (beyond EXH)")
             .WithDescription("It fires again from its next slot after now; slots missed while paused are skipped. " +
-                             "affectedRecords is 0 when it was not paused.")
-            .Produces<AffectedRecordsResponse>();
+                             "affectedRecords is 0 when it was not paused.");
         schedules.MapGet("/{scheduleId}/preview", PreviewSchedule)
             .RequirePermission(Permissions.ViewTaskSchedules)
             .WithSummary("The next firing instants of a schedule (beyond EXH)")
-            .WithDescription($"`?count=N`, 1 to {ScheduleLimits.MaxPreviewCount}, default {ScheduleLimits.DefaultPreviewCount}.")
-            .Produces<SchedulePreviewResponse>();
+            .WithDescription($"`?count=N`, 1 to {ScheduleLimits.MaxPreviewCount}, default {ScheduleLimits.DefaultPreviewCount}.");
         return app;
     }
 
-    private static async Task<IResult> FindSchedules(HttpRequest request, ScheduleService schedules, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<PagedResult<ScheduleResponse>>, Ok<PagedResult<JsonElement>>>> FindSchedules(
+        HttpRequest request, ScheduleService schedules, CancellationToken cancellationToken)
     {
         var query = RqlRequests.Parse(request);
         var page = await schedules.FindAsync(query, cancellationToken);
         return RqlRequests.PageResult(query, page.Schedules.Select(ScheduleResponse.From).ToList(), page.Total, page.Offset, page.Limit);
     }
 
-    private static async Task<IResult> CreateSchedule(HttpContext context, ScheduleService schedules, CancellationToken cancellationToken)
+    private static async Task<Ok<ScheduleResponse>> CreateSchedule(
+        CreateScheduleRequest request, ClaimsPrincipal user, ScheduleService schedules, CancellationToken cancellationToken)
     {
-        var body = await JsonBody.ReadObjectAsync(context.Request);
-        var input = new NewSchedule(
-            FunctionName: JsonBody.RequiredString(body, "functionName", maxLength: 1024),
-            IntervalSeconds: JsonBody.OptionalInteger(body, "interval"),
-            Cron: JsonBody.OptionalString(body, "cron", ScheduleLimits.MaxCronLength),
-            TimeZone: JsonBody.OptionalString(body, "timeZone", ScheduleLimits.MaxTimeZoneLength),
-            DataJson: ReadData(body),
-            Priority: JsonBody.OptionalInteger(body, "priority"),
-            StartTimestamp: JsonBody.OptionalInstant(body, "startTimestamp"),
-            Tags: JsonBody.OptionalStringArray(body, "tags", TaskLimits.MaxTags, TaskLimits.MaxTagLength),
-            Paused: JsonBody.OptionalBoolean(body, "paused") ?? false);
-        var caller = new Caller(context.User.GetUserId(), context.User.GetApplicationId());
-        var schedule = await schedules.CreateAsync(input, caller, cancellationToken);
-        return TypedResults.Json(ScheduleResponse.From(schedule), ApiJson.Options);
+        var schedule = await schedules.CreateAsync(request.ToNewSchedule(), user.GetCaller(), cancellationToken);
+        return TypedResults.Ok(ScheduleResponse.From(schedule));
     }
 
-    private static async Task<IResult> DeleteSchedule(string scheduleId, ScheduleService schedules, CancellationToken cancellationToken) =>
-        TypedResults.Json(new AffectedRecordsResponse(await schedules.DeleteAsync(scheduleId, cancellationToken)), ApiJson.Options);
+    private static async Task<Ok<AffectedRecordsResponse>> DeleteSchedule(string scheduleId, ScheduleService schedules, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new AffectedRecordsResponse(await schedules.DeleteAsync(scheduleId, cancellationToken)));
 
-    private static async Task<IResult> PauseSchedule(string scheduleId, ScheduleService schedules, CancellationToken cancellationToken) =>
-        TypedResults.Json(new AffectedRecordsResponse(await schedules.PauseAsync(scheduleId, cancellationToken)), ApiJson.Options);
+    private static async Task<Ok<AffectedRecordsResponse>> PauseSchedule(string scheduleId, ScheduleService schedules, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new AffectedRecordsResponse(await schedules.PauseAsync(scheduleId, cancellationToken)));
 
-    private static async Task<IResult> ResumeSchedule(string scheduleId, ScheduleService schedules, CancellationToken cancellationToken) =>
-        TypedResults.Json(new AffectedRecordsResponse(await schedules.ResumeAsync(scheduleId, cancellationToken)), ApiJson.Options);
+    private static async Task<Ok<AffectedRecordsResponse>> ResumeSchedule(string scheduleId, ScheduleService schedules, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new AffectedRecordsResponse(await schedules.ResumeAsync(scheduleId, cancellationToken)));
 
-    private static async Task<IResult> PreviewSchedule(
+    private static async Task<Ok<SchedulePreviewResponse>> PreviewSchedule(
         string scheduleId, HttpRequest request, ScheduleService schedules, CancellationToken cancellationToken)
     {
         var count = ScheduleLimits.DefaultPreviewCount;
@@ -103,13 +86,6 @@ public static class SchedulesEndpoints
             throw new ServiceException(ErrorCode.FieldFormat, $"'count' must be a whole number from 1 to {ScheduleLimits.MaxPreviewCount}.");
         }
         var instants = await schedules.PreviewAsync(scheduleId, count, cancellationToken);
-        return TypedResults.Json(new SchedulePreviewResponse(instants), ApiJson.Options);
-    }
-
-    private static string? ReadData(JsonElement body)
-    {
-        if (!body.TryGetProperty("data", out var data) || data.ValueKind == JsonValueKind.Null) return null;
-        if (data.ValueKind != JsonValueKind.Object) throw JsonBody.FieldFormat("data", "a JSON object", data);
-        return data.GetRawText();
+        return TypedResults.Ok(new SchedulePreviewResponse(instants));
     }
 }

@@ -1,7 +1,29 @@
+using System.Text.Json;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Web.Api;
 
 namespace TasksConsole.Web.Tasks;
+
+/// <summary>The body of <c>POST /tasks/v1/</c>: EXH <c>TaskCreation</c>. Only <c>functionName</c> is required.</summary>
+public sealed record CreateTaskRequest : IJsonRequest<CreateTaskRequest>
+{
+    public required string FunctionName { get; init; }
+    public JsonElement? Data { get; init; }
+    public long? Priority { get; init; }
+    public DateTimeOffset? StartTimestamp { get; init; }
+    public IReadOnlyList<string>? Tags { get; init; }
+
+    public static CreateTaskRequest Read(JsonElement body) => new()
+    {
+        FunctionName = JsonBody.RequiredString(body, "functionName", maxLength: 1024),
+        Data = JsonBody.OptionalObject(body, "data"),
+        Priority = JsonBody.OptionalInteger(body, "priority"),
+        StartTimestamp = JsonBody.OptionalInstant(body, "startTimestamp"),
+        Tags = JsonBody.OptionalStringArray(body, "tags", TaskLimits.MaxTags, TaskLimits.MaxTagLength),
+    };
+
+    public NewTask ToNewTask() => new(FunctionName, Data?.GetRawText(), Priority, StartTimestamp, Tags);
+}
 
 /// <summary>A task as the EXH API returns it; absent optional fields are omitted from the JSON.</summary>
 public sealed record TaskResponse(
