@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.Options;
 using TasksConsole.Core.Data;
@@ -18,12 +19,16 @@ public static class HangfireSetup
         services.AddSingleton<ITaskBatchQueue, HangfireTaskBatchQueue>();
         services.AddTransient<TaskExecutionJob>();
         services.AddTransient<ZombieCleanupJob>();
-        services.AddHangfire((provider, configuration) => UseStorage(
-            configuration
-                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-                .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings(),
-            provider));
+        // Hangfire's defaults for these two are its process-wide statics (JobStorage.Current, JobActivator.Current),
+        // read when first resolved: two hosts in one process (the tests, the bench) would run each other's jobs with
+        // each other's services. Registered first, this host's own instances win over those defaults.
+        services.AddSingleton(CreateStorage);
+        services.AddSingleton<JobActivator>(provider => new AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire((provider, configuration) => configuration
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseStorage(provider.GetRequiredService<JobStorage>()));
         services.AddHangfireServer((provider, server) =>
         {
             var options = provider.GetRequiredService<IOptions<ExecutionOptions>>().Value;
@@ -36,10 +41,10 @@ public static class HangfireSetup
     }
 
     /// <summary>The job storage, the one place that knows it: SQLite in the data directory, beside the tasks database.</summary>
-    private static void UseStorage(IGlobalConfiguration configuration, IServiceProvider provider)
+    private static JobStorage CreateStorage(IServiceProvider provider)
     {
         var options = provider.GetRequiredService<IOptions<ExecutionOptions>>().Value;
-        configuration.UseSQLiteStorage(
+        return new SQLiteStorage(
             Path.Combine(provider.GetRequiredService<DataDirectory>().Path, "hangfire.db"),
             new SQLiteStorageOptions { QueuePollInterval = options.QueuePollInterval });
     }
