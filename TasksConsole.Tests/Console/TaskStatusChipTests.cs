@@ -1,6 +1,6 @@
 using Bunit;
 using TasksConsole.Core.Tasks;
-using TasksConsole.Web.Tasks;
+using TasksConsole.Web.Components.Shared;
 
 namespace TasksConsole.Tests.Console;
 
