@@ -1,7 +1,7 @@
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Common;
 
-namespace TasksConsole.Web.Auth;
+namespace TasksConsole.Web.Admin;
 
 public sealed record AdminList<T>(IReadOnlyList<T> Data);
 
