@@ -5,9 +5,10 @@ using TasksConsole.Core.Auth;
 using TasksConsole.Core.Rql;
 using TasksConsole.Core.Schedules;
 using TasksConsole.Core.Tasks;
+using TasksConsole.Tests.Infrastructure;
 using TasksConsole.Web.Schedules;
 
-namespace TasksConsole.Tests.Console;
+namespace TasksConsole.Tests.Schedules;
 
 public sealed class SchedulesTests : StoreConsoleTestContext
 {
