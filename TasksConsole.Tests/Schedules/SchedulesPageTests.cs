@@ -10,7 +10,7 @@ using TasksConsole.Web.Schedules;
 
 namespace TasksConsole.Tests.Schedules;
 
-public sealed class SchedulesTests : StoreConsoleTestContext
+public sealed class SchedulesPageTests : StoreConsoleTestContext
 {
     [Fact(Timeout = 30_000)]
     public async Task TheCreateDialog_ShowsOnlyTheChosenKindsFields_AndSendsOnlyThatKind()
