@@ -16,22 +16,14 @@ namespace TasksConsole.Web.Tasks;
 /// export and scheduling. The page wires the grid, the URL and the live feed to <see cref="TaskListViewModel"/>
 /// (the list's state and logic) and <see cref="TaskCancelActions"/> (the cancel flows).
 /// </summary>
-public partial class TasksPage : IDisposable
+public partial class TasksPage(
+    TaskQueries queries, TaskService tasks, CircuitTaskChanges changes, NavigationManager navigation,
+    IDialogService dialogs, ISnackbar snackbar, BrowserTimeZone timeZone, TimeProvider clock) : IDisposable
 {
-    [Inject] private TaskQueries Queries { get; set; } = default!;
-    [Inject] private TaskService Tasks { get; set; } = default!;
-    [Inject] private CircuitTaskChanges Changes { get; set; } = default!;
-    [Inject] private NavigationManager Navigation { get; set; } = default!;
-    [Inject] private IDialogService Dialogs { get; set; } = default!;
-    [Inject] private ISnackbar Snackbar { get; set; } = default!;
-    [Inject] private BrowserTimeZone TimeZone { get; set; } = default!;
-    [Inject] private TimeProvider Clock { get; set; } = default!;
-
     [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
 
-    // Made before the first render, once the services are injected.
-    private TaskListViewModel _list = null!;
-    private TaskCancelActions _cancel = null!;
+    private readonly TaskListViewModel _list = new(queries, clock);
+    private readonly TaskCancelActions _cancel = new(tasks, dialogs, snackbar);
 
     private MudDataGrid<TaskRecord>? _grid;
     private int _pageSize = TaskListViewModel.PageSizes[0];
@@ -46,12 +38,10 @@ public partial class TasksPage : IDisposable
 
     protected override async Task OnInitializedAsync()
     {
-        _list = new TaskListViewModel(Queries, Clock);
-        _cancel = new TaskCancelActions(Tasks, Dialogs, Snackbar);
-        _list.SetFilter(FilterFromUri(Navigation.Uri));
-        Navigation.LocationChanged += OnLocationChanged;
-        _subscription = Changes.Subscribe(OnChangesAsync);
-        _zone = TimeZone.Current;
+        _list.SetFilter(FilterFromUri(navigation.Uri));
+        navigation.LocationChanged += OnLocationChanged;
+        _subscription = changes.Subscribe(OnChangesAsync);
+        _zone = timeZone.Current;
 
         if (AuthenticationState is not null) _user = (await AuthenticationState).User;
         _canCancel = _user.HasPermission(Permissions.CancelTasks);
@@ -63,7 +53,7 @@ public partial class TasksPage : IDisposable
         if (!firstRender) return;
         // Relative times ("3 min ago") drift; a re-render twice a minute keeps them honest without a timer per cell.
         _clockTick = new Timer(_ => _ = InvokeAsync(StateHasChanged), null, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
-        var zone = await TimeZone.GetAsync();
+        var zone = await timeZone.GetAsync();
         if (zone != _zone && !_closed.IsCancellationRequested)
         {
             _zone = zone;
@@ -95,14 +85,14 @@ public partial class TasksPage : IDisposable
         if (filter.Equals(_list.Filter)) return;
         _list.SetFilter(filter);
         var query = filter.ToQueryString();
-        Navigation.NavigateTo(query.Length > 0 ? $"/tasks?{query}" : "/tasks", new NavigationOptions { ReplaceHistoryEntry = true });
+        navigation.NavigateTo(query.Length > 0 ? $"/tasks?{query}" : "/tasks", new NavigationOptions { ReplaceHistoryEntry = true });
         await ReloadFromFirstPageAsync();
     }
 
     private void OnLocationChanged(object? sender, LocationChangedEventArgs args)
     {
         // Back/forward, or a link to /tasks?… while the page is open. Our own NavigateTo lands here too and is a no-op.
-        if (!Navigation.ToBaseRelativePath(args.Location).Split('?', '#')[0].Equals("tasks", StringComparison.Ordinal)) return;
+        if (!navigation.ToBaseRelativePath(args.Location).Split('?', '#')[0].Equals("tasks", StringComparison.Ordinal)) return;
         var filter = FilterFromUri(args.Location);
         if (filter.Equals(_list.Filter)) return;
         _ = InvokeAsync(async () =>
@@ -151,9 +141,9 @@ public partial class TasksPage : IDisposable
     private Task AddTagFilterAsync(string tag) =>
         _list.Filter.AllTags.Contains(tag) ? Task.CompletedTask : ApplyFilterAsync(_list.Filter with { AllTags = [.. _list.Filter.AllTags, tag] });
 
-    private async Task ScheduleAsync() => await ScheduleTaskDialog.ShowAsync(Dialogs);
+    private async Task ScheduleAsync() => await ScheduleTaskDialog.ShowAsync(dialogs);
 
-    private async Task CloneAsync(TaskRecord task) => await ScheduleTaskDialog.ShowAsync(Dialogs, task);
+    private async Task CloneAsync(TaskRecord task) => await ScheduleTaskDialog.ShowAsync(dialogs, task);
 
     private Task CancelOneAsync(TaskRecord task) => _cancel.CancelOneAsync(_user, task);
 
@@ -168,7 +158,7 @@ public partial class TasksPage : IDisposable
     {
         _closed.Cancel();
         _closed.Dispose();
-        Navigation.LocationChanged -= OnLocationChanged;
+        navigation.LocationChanged -= OnLocationChanged;
         _subscription?.Dispose();
         _clockTick?.Dispose();
         GC.SuppressFinalize(this);
