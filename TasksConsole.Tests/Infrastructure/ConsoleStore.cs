@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using TasksConsole.Core.Data;
 using TasksConsole.Core.Events;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Web.Live;

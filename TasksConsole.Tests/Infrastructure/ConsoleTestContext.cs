@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Bunit;
 using Bunit.TestDoubles;
-using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
 using TasksConsole.Core.Auth;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Web.Live;
