@@ -7,7 +7,7 @@ using TasksConsole.Web.Auth;
 
 namespace TasksConsole.Web.Admin;
 
-public partial class UsersPage
+public partial class UsersPage(UserService users, IDialogService dialogs, ISnackbar snackbar)
 {
     private readonly HashSet<string> _busy = [];
     private IReadOnlyList<UserInfo> _users = [];
@@ -18,15 +18,6 @@ public partial class UsersPage
 
     [CascadingParameter]
     private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
-
-    [Inject]
-    private UserService Users { get; set; } = default!;
-
-    [Inject]
-    private IDialogService Dialogs { get; set; } = default!;
-
-    [Inject]
-    private ISnackbar Snackbar { get; set; } = default!;
 
     protected override async Task OnInitializedAsync()
     {
@@ -41,7 +32,7 @@ public partial class UsersPage
         _loading = true;
         try
         {
-            _users = await Users.ListAsync();
+            _users = await users.ListAsync();
         }
         finally
         {
@@ -60,11 +51,11 @@ public partial class UsersPage
     private async Task CreateAsync()
     {
         if (!await AllowedAsync()) return;
-        var dialog = await Dialogs.ShowAsync<CreateUserDialog>("Create user",
+        var dialog = await dialogs.ShowAsync<CreateUserDialog>("Create user",
             new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true });
         if (await dialog.Result is { Canceled: false, Data: UserInfo created })
         {
-            Snackbar.Add($"{created.Email} can now sign in as {created.Role.ToString().ToLowerInvariant()}.", Severity.Success);
+            snackbar.Add($"{created.Email} can now sign in as {created.Role.ToString().ToLowerInvariant()}.", Severity.Success);
             await LoadAsync();
         }
     }
@@ -73,7 +64,7 @@ public partial class UsersPage
     {
         if (user.Id == _currentUserId && !role.Grants(Permissions.ManageUsers))
         {
-            var confirmed = await Dialogs.ShowMessageBoxAsync(
+            var confirmed = await dialogs.ShowMessageBoxAsync(
                 "Change your own role?",
                 $"As {role.ToString().ToLowerInvariant()} you can no longer manage users, including changing this back.",
                 yesText: "Change my role", cancelText: "Cancel");
@@ -91,7 +82,7 @@ public partial class UsersPage
     {
         if (!enabled)
         {
-            var confirmed = await Dialogs.ShowMessageBoxAsync(
+            var confirmed = await dialogs.ShowMessageBoxAsync(
                 $"Disable {user.Email}?",
                 "Their console sessions end and their tokens stop working until they are enabled again.",
                 yesText: "Disable", cancelText: "Cancel");
@@ -107,8 +98,8 @@ public partial class UsersPage
         _busy.Add(user.Id);
         try
         {
-            await Users.UpdateAsync(user.Id, changes);
-            Snackbar.Add(done, Severity.Success);
+            await users.UpdateAsync(user.Id, changes);
+            snackbar.Add(done, Severity.Success);
         }
         catch (ServiceException ex)
         {
@@ -127,11 +118,11 @@ public partial class UsersPage
     {
         if (!await AllowedAsync()) return;
         var parameters = new DialogParameters<ResetPasswordDialog> { { d => d.User, user } };
-        var dialog = await Dialogs.ShowAsync<ResetPasswordDialog>("Reset password", parameters,
+        var dialog = await dialogs.ShowAsync<ResetPasswordDialog>("Reset password", parameters,
             new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true });
         if (await dialog.Result is { Canceled: false })
         {
-            Snackbar.Add($"The password of {user.Email} is reset; their sessions have ended.", Severity.Success);
+            snackbar.Add($"The password of {user.Email} is reset; their sessions have ended.", Severity.Success);
         }
     }
 }

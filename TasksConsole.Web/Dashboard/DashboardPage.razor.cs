@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Web.Live;
@@ -10,7 +9,8 @@ namespace TasksConsole.Web.Dashboard;
 /// Queue health at a glance. Live without polling: change batches ask for a refresh, which runs at most every
 /// <see cref="RefreshInterval"/>; with no changes the page sends no queries at all.
 /// </summary>
-public sealed partial class DashboardPage : IDisposable
+public sealed partial class DashboardPage(
+    TaskStatistics statistics, CircuitTaskChanges changes, TimeProvider clock) : IDisposable
 {
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(2);
 
@@ -40,18 +40,14 @@ public sealed partial class DashboardPage : IDisposable
     private IDisposable? _subscription;
     private RefreshThrottle? _throttle;
 
-    [Inject] private TaskStatistics Statistics { get; set; } = default!;
-    [Inject] private CircuitTaskChanges Changes { get; set; } = default!;
-    [Inject] private TimeProvider Clock { get; set; } = default!;
-
     protected override async Task OnInitializedAsync()
     {
         _throttle = new RefreshThrottle(RefreshInterval, () => InvokeAsync(async () =>
         {
             await RefreshAsync();
             StateHasChanged();
-        }), Clock);
-        _subscription = Changes.Subscribe(_ =>
+        }), clock);
+        _subscription = changes.Subscribe(_ =>
         {
             _throttle.Request();
             return Task.CompletedTask;
@@ -63,7 +59,7 @@ public sealed partial class DashboardPage : IDisposable
     {
         try
         {
-            var stats = await Statistics.GetDashboardAsync(_disposed.Token);
+            var stats = await statistics.GetDashboardAsync(_disposed.Token);
             _stats = stats;
             _series = BuildSeries(stats.Throughput);
             _error = null;

@@ -12,7 +12,8 @@ namespace TasksConsole.Web.Events;
 /// however fast failures come) and are highlighted there; on a later page they are counted instead, so the rows
 /// a reader is looking at do not shift under them.
 /// </summary>
-public sealed partial class EventsPage : IDisposable
+public sealed partial class EventsPage(
+    TaskEventQueries events, CircuitTaskChanges changes, TimeProvider clock) : IDisposable
 {
     public static readonly TimeSpan LiveRefreshInterval = TimeSpan.FromSeconds(1);
 
@@ -33,15 +34,11 @@ public sealed partial class EventsPage : IDisposable
     [SupplyParameterFromQuery(Name = "fn")]
     public string? FunctionFilter { get; set; }
 
-    [Inject] private TaskEventQueries Events { get; set; } = default!;
-    [Inject] private CircuitTaskChanges Changes { get; set; } = default!;
-    [Inject] private TimeProvider Clock { get; set; } = default!;
-
     protected override void OnInitialized()
     {
         _filter = FunctionFilter;
-        _throttle = new RefreshThrottle(LiveRefreshInterval, () => InvokeAsync(ShowArrivalsAsync), Clock);
-        _subscription = Changes.Subscribe(OnChangesAsync);
+        _throttle = new RefreshThrottle(LiveRefreshInterval, () => InvokeAsync(ShowArrivalsAsync), clock);
+        _subscription = changes.Subscribe(OnChangesAsync);
     }
 
     private async Task<GridData<TaskFailedEventRecord>> LoadAsync(GridState<TaskFailedEventRecord> state, CancellationToken cancellationToken)
@@ -50,7 +47,7 @@ public sealed partial class EventsPage : IDisposable
         try
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
-            var page = await Events.FindFailedAsync(_filter, state.Page * state.PageSize, state.PageSize, linked.Token);
+            var page = await events.FindFailedAsync(_filter, state.Page * state.PageSize, state.PageSize, linked.Token);
             _currentPage = state.Page;
             if (state.Page == 0) _unseen = 0;
             _error = null;

@@ -11,7 +11,9 @@ using TasksConsole.Web.Components.Shared;
 
 namespace TasksConsole.Web.Functions;
 
-public partial class FunctionDetailPage
+public partial class FunctionDetailPage(
+    FunctionService functions, FunctionStatistics statistics, TaskQueries tasks, IDialogService dialogs,
+    ISnackbar snackbar, NavigationManager navigation)
 {
     public const int RecentTaskCount = 20;
 
@@ -36,24 +38,6 @@ public partial class FunctionDetailPage
     [CascadingParameter]
     private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
-    [Inject]
-    private FunctionService Functions { get; set; } = default!;
-
-    [Inject]
-    private FunctionStatistics Statistics { get; set; } = default!;
-
-    [Inject]
-    private TaskQueries Tasks { get; set; } = default!;
-
-    [Inject]
-    private IDialogService Dialogs { get; set; } = default!;
-
-    [Inject]
-    private ISnackbar Snackbar { get; set; } = default!;
-
-    [Inject]
-    private NavigationManager Navigation { get; set; } = default!;
-
     protected override async Task OnParametersSetAsync()
     {
         var user = (await AuthenticationState).User;
@@ -68,16 +52,16 @@ public partial class FunctionDetailPage
         _loading = true;
         try
         {
-            _function = await Functions.FindAsync(Name);
+            _function = await functions.FindAsync(Name);
             _error = null;
             if (_function is null) return;
 
             _environment = FunctionEnvironment.Parse(_function.EnvironmentVariablesJson) ?? new Dictionary<string, string>();
             ResetForm();
-            _stats = (await Statistics.GetAsync(FunctionStatistics.DefaultWindow, _function.Name)).GetValueOrDefault(_function.Name)
+            _stats = (await statistics.GetAsync(FunctionStatistics.DefaultWindow, _function.Name)).GetValueOrDefault(_function.Name)
                 ?? FunctionStats.Empty(_function.Name);
             // Registered names are letters, digits, '-' and '_' (nothing RQL would decode); "string:" keeps "123" a string.
-            var recent = await Tasks.FindAsync(RqlParser.Parse($"eq(functionName,string:{_function.Name})&sort(-creationTimestamp)&limit({RecentTaskCount})"));
+            var recent = await tasks.FindAsync(RqlParser.Parse($"eq(functionName,string:{_function.Name})&sort(-creationTimestamp)&limit({RecentTaskCount})"));
             _tasks = recent.Tasks;
             _taskTotal = recent.Total;
         }
@@ -103,7 +87,7 @@ public partial class FunctionDetailPage
     private async Task<bool> AllowedAsync(string permission, string action)
     {
         if ((await AuthenticationState).User.HasPermission(permission)) return true;
-        Snackbar.Add($"{action} needs the {permission} permission.", Severity.Error);
+        snackbar.Add($"{action} needs the {permission} permission.", Severity.Error);
         return false;
     }
 
@@ -115,8 +99,8 @@ public partial class FunctionDetailPage
         _busy = true;
         try
         {
-            await Functions.UpdateAsync(_function.Name, current => _model.ApplyTo(current));
-            Snackbar.Add($"{_function.Name} is saved.", Severity.Success);
+            await functions.UpdateAsync(_function.Name, current => _model.ApplyTo(current));
+            snackbar.Add($"{_function.Name} is saved.", Severity.Success);
             await LoadAsync();
         }
         catch (ServiceException ex)
@@ -137,14 +121,14 @@ public partial class FunctionDetailPage
         _busy = true;
         try
         {
-            await Functions.SetEnabledAsync(_function.Name, enable);
-            Snackbar.Add(enable ? $"{_function.Name} is enabled." : $"{_function.Name} is disabled: its tasks fail when they are due.",
+            await functions.SetEnabledAsync(_function.Name, enable);
+            snackbar.Add(enable ? $"{_function.Name} is enabled." : $"{_function.Name} is disabled: its tasks fail when they are due.",
                 enable ? Severity.Success : Severity.Warning);
             await LoadAsync();
         }
         catch (ServiceException ex)
         {
-            Snackbar.Add(ex.Message, Severity.Error);
+            snackbar.Add(ex.Message, Severity.Error);
         }
         finally
         {
@@ -155,7 +139,7 @@ public partial class FunctionDetailPage
     private async Task DeleteAsync()
     {
         if (_function is null || !await AllowedAsync(Permissions.DeleteTaskFunction, "Deleting a function")) return;
-        var confirmed = await Dialogs.ShowMessageBoxAsync(
+        var confirmed = await dialogs.ShowMessageBoxAsync(
             $"Delete {_function.Name}?",
             "The function leaves the registry. Its tasks are kept, with their logs; tasks still waiting for it, and " +
             "schedules naming it, fail when they are due until a function of that name is registered again.",
@@ -165,13 +149,13 @@ public partial class FunctionDetailPage
         _busy = true;
         try
         {
-            await Functions.DeleteAsync(_function.Name);
-            Snackbar.Add($"{_function.Name} is deleted; its tasks are kept.", Severity.Success);
-            Navigation.NavigateTo("/functions");
+            await functions.DeleteAsync(_function.Name);
+            snackbar.Add($"{_function.Name} is deleted; its tasks are kept.", Severity.Success);
+            navigation.NavigateTo("/functions");
         }
         catch (ServiceException ex)
         {
-            Snackbar.Add(ex.Message, Severity.Error);
+            snackbar.Add(ex.Message, Severity.Error);
             await LoadAsync();
         }
         finally

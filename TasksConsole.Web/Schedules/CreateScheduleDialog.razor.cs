@@ -45,7 +45,7 @@ public static class ScheduleFields
 /// with its next firings previewed as the timing is typed. The cron expression and time zone are checked with
 /// <see cref="ScheduleCalculator"/> so each error lands on its own field; the preview is the service's own.
 /// </summary>
-public partial class CreateScheduleDialog
+public partial class CreateScheduleDialog(ScheduleService schedules, FunctionService functions, TimeProvider clock)
 {
     public const int PreviewCount = 5;
 
@@ -77,18 +77,12 @@ public partial class CreateScheduleDialog
     [CascadingParameter]
     private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
-    [Inject]
-    private ScheduleService Schedules { get; set; } = default!;
-
-    [Inject]
-    private FunctionService Functions { get; set; } = default!;
-
-    [Inject]
-    private TimeProvider Clock { get; set; } = default!;
-
     /// <summary>Preselects the function (e.g. when opened from a function's page).</summary>
     [Parameter]
     public string? FunctionName { get; set; }
+
+    /// <summary>The markup cannot see the constructor's parameters.</summary>
+    private DateTimeOffset Now => clock.GetUtcNow();
 
     private bool HasTimingError => ScheduleFields.Timing.Any(_fieldErrors.ContainsKey);
 
@@ -110,7 +104,7 @@ public partial class CreateScheduleDialog
         _functionName = FunctionName;
         try
         {
-            _functionNames = (await Functions.ListAsync()).Select(f => f.Name).ToList();
+            _functionNames = (await functions.ListAsync()).Select(f => f.Name).ToList();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -165,7 +159,7 @@ public partial class CreateScheduleDialog
 
         try
         {
-            _preview = Schedules.Preview(Draft(start, forPreview: true), PreviewCount);
+            _preview = schedules.Preview(Draft(start, forPreview: true), PreviewCount);
             if (_preview.Count == 0) _previewHint = "This schedule would never fire.";
         }
         catch (ServiceException ex)
@@ -244,7 +238,7 @@ public partial class CreateScheduleDialog
         _saving = true;
         try
         {
-            var schedule = await Schedules.CreateAsync(Draft(start, forPreview: false), new Caller(user.GetUserId(), null));
+            var schedule = await schedules.CreateAsync(Draft(start, forPreview: false), new Caller(user.GetUserId(), null));
             Dialog.Close(DialogResult.Ok(schedule.Id));
         }
         catch (ServiceException ex)

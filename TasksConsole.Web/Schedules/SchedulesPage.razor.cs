@@ -9,7 +9,7 @@ using TasksConsole.Web.Auth;
 
 namespace TasksConsole.Web.Schedules;
 
-public partial class SchedulesPage
+public partial class SchedulesPage(ScheduleService schedules, IDialogService dialogs, ISnackbar snackbar)
 {
     private readonly HashSet<string> _busy = [];
     private MudTable<ScheduleRecord>? _table;
@@ -20,15 +20,6 @@ public partial class SchedulesPage
 
     [CascadingParameter]
     private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
-
-    [Inject]
-    private ScheduleService Schedules { get; set; } = default!;
-
-    [Inject]
-    private IDialogService Dialogs { get; set; } = default!;
-
-    [Inject]
-    private ISnackbar Snackbar { get; set; } = default!;
 
     protected override async Task OnInitializedAsync()
     {
@@ -46,7 +37,7 @@ public partial class SchedulesPage
         {
             // A paused schedule's stored next firing is stale, so active ones lead, in the order they fire.
             var rql = $"sort(+paused,+nextTimestamp,+id)&limit({state.PageSize},{state.Page * state.PageSize})";
-            var page = await Schedules.FindAsync(RqlParser.Parse(rql), cancellationToken);
+            var page = await schedules.FindAsync(RqlParser.Parse(rql), cancellationToken);
             _error = null;
             return new TableData<ScheduleRecord> { Items = page.Schedules, TotalItems = (int)Math.Min(page.Total ?? 0, int.MaxValue) };
         }
@@ -67,18 +58,18 @@ public partial class SchedulesPage
     {
         // Buttons are hidden without the permission; this covers a role changed while the page was open.
         if ((await AuthenticationState).User.HasPermission(permission)) return true;
-        Snackbar.Add($"{action} needs the {permission} permission.", Severity.Error);
+        snackbar.Add($"{action} needs the {permission} permission.", Severity.Error);
         return false;
     }
 
     private async Task CreateAsync()
     {
         if (!await AllowedAsync(Permissions.CreateTaskSchedule, "Creating a schedule")) return;
-        var dialog = await Dialogs.ShowAsync<CreateScheduleDialog>("Create schedule",
+        var dialog = await dialogs.ShowAsync<CreateScheduleDialog>("Create schedule",
             new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true, CloseOnEscapeKey = true });
         if (await dialog.Result is { Canceled: false })
         {
-            Snackbar.Add("The schedule is created.", Severity.Success);
+            snackbar.Add("The schedule is created.", Severity.Success);
             await ReloadAsync();
         }
     }
@@ -87,27 +78,27 @@ public partial class SchedulesPage
     {
         if (!await AllowedAsync(Permissions.ViewTaskSchedules, "Previewing a schedule")) return;
         var parameters = new DialogParameters<SchedulePreviewDialog> { { d => d.Schedule, schedule } };
-        await Dialogs.ShowAsync<SchedulePreviewDialog>("Next firings", parameters,
+        await dialogs.ShowAsync<SchedulePreviewDialog>("Next firings", parameters,
             new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true });
     }
 
     private Task PauseAsync(ScheduleRecord schedule) =>
-        ChangeAsync(schedule, Permissions.UpdateTaskSchedule, "Pausing a schedule", () => Schedules.PauseAsync(schedule.Id),
+        ChangeAsync(schedule, Permissions.UpdateTaskSchedule, "Pausing a schedule", () => schedules.PauseAsync(schedule.Id),
             $"Paused {ScheduleText.Describe(schedule)}.");
 
     private Task ResumeAsync(ScheduleRecord schedule) =>
-        ChangeAsync(schedule, Permissions.UpdateTaskSchedule, "Resuming a schedule", () => Schedules.ResumeAsync(schedule.Id),
+        ChangeAsync(schedule, Permissions.UpdateTaskSchedule, "Resuming a schedule", () => schedules.ResumeAsync(schedule.Id),
             $"Resumed {ScheduleText.Describe(schedule)}; the slots missed while paused are skipped.");
 
     private async Task DeleteAsync(ScheduleRecord schedule)
     {
         if (!await AllowedAsync(Permissions.DeleteTaskSchedule, "Deleting a schedule")) return;
-        var confirmed = await Dialogs.ShowMessageBoxAsync(
+        var confirmed = await dialogs.ShowMessageBoxAsync(
             "Delete this schedule?",
             $"This stops {ScheduleText.Describe(schedule)}. The tasks it already created are kept.",
             yesText: "Delete", cancelText: "Cancel");
         if (confirmed != true) return;
-        await ChangeAsync(schedule, Permissions.DeleteTaskSchedule, "Deleting a schedule", () => Schedules.DeleteAsync(schedule.Id),
+        await ChangeAsync(schedule, Permissions.DeleteTaskSchedule, "Deleting a schedule", () => schedules.DeleteAsync(schedule.Id),
             $"Deleted {ScheduleText.Describe(schedule)}.");
     }
 
@@ -118,11 +109,11 @@ public partial class SchedulesPage
         try
         {
             await change();
-            Snackbar.Add(done, Severity.Success);
+            snackbar.Add(done, Severity.Success);
         }
         catch (ServiceException ex)
         {
-            Snackbar.Add(ex.Message, Severity.Error);
+            snackbar.Add(ex.Message, Severity.Error);
         }
         finally
         {

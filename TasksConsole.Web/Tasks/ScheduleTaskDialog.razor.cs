@@ -12,14 +12,9 @@ using TasksConsole.Web.Components.Shared;
 
 namespace TasksConsole.Web.Tasks;
 
-public partial class ScheduleTaskDialog
+public partial class ScheduleTaskDialog(
+    TaskService tasks, IFunctionCatalog catalog, ISnackbar snackbar, BrowserTimeZone timeZone, TimeProvider clock)
 {
-    [Inject] private TaskService Tasks { get; set; } = default!;
-    [Inject] private IFunctionCatalog Catalog { get; set; } = default!;
-    [Inject] private ISnackbar Snackbar { get; set; } = default!;
-    [Inject] private BrowserTimeZone TimeZone { get; set; } = default!;
-    [Inject] private TimeProvider Clock { get; set; } = default!;
-
     [CascadingParameter] private IMudDialogInstance MudDialog { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
 
@@ -65,14 +60,14 @@ public partial class ScheduleTaskDialog
             _priority = template.Priority;
             _tags = [.. template.Tags];
         }
-        _zone = TimeZone.Current;
-        _functions = await Catalog.GetAllAsync();
+        _zone = timeZone.Current;
+        _functions = await catalog.GetAllAsync();
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (!firstRender) return;
-        var zone = await TimeZone.GetAsync();
+        var zone = await timeZone.GetAsync();
         if (zone != _zone)
         {
             _zone = zone;
@@ -100,6 +95,9 @@ public partial class ScheduleTaskDialog
     private string PriorityHint => SelectedFunction is { } function
         ? $"Higher runs first. Empty: the function's default ({function.DefaultPriority})."
         : "Higher runs first. Empty: the function's default priority.";
+
+    /// <summary>The markup cannot see the constructor's parameters.</summary>
+    private DateTimeOffset Now => clock.GetUtcNow();
 
     private string StartInUtc => StartInstant() is { } start && _zone != TimeZoneInfo.Utc
         ? $" Stored as {start.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC."
@@ -159,8 +157,8 @@ public partial class ScheduleTaskDialog
                 Priority: _priority,
                 StartTimestamp: _startNow ? null : StartInstant(),
                 Tags: _tags);
-            var task = await Tasks.CreateAsync(input, new Caller(user.GetUserId(), null));
-            Snackbar.Add(ScheduledMessage(task), Severity.Success);
+            var task = await tasks.CreateAsync(input, new Caller(user.GetUserId(), null));
+            snackbar.Add(ScheduledMessage(task), Severity.Success);
             MudDialog.Close(DialogResult.Ok(task));
         }
         catch (ServiceException ex)

@@ -14,7 +14,9 @@ namespace TasksConsole.Web.Tasks;
 /// One task in full, with its retry chain and logs. It stays live: a change to any attempt of the chain, or a new
 /// attempt appearing at its end, reloads the page's data.
 /// </summary>
-public sealed partial class TaskDetailPage : IDisposable
+public sealed partial class TaskDetailPage(
+    TaskService tasks, RetryChainQueries chains, CircuitTaskChanges changes, IDialogService dialogs,
+    ISnackbar snackbar, TimeProvider clock) : IDisposable
 {
     /// <summary>Lambda log tails are at most 4 KB, so this only cuts logs written by something else.</summary>
     public const int LogLimit = LogQuery.DefaultLimit;
@@ -39,18 +41,11 @@ public sealed partial class TaskDetailPage : IDisposable
     [CascadingParameter]
     private Task<AuthenticationState>? AuthenticationState { get; set; }
 
-    [Inject] private TaskService Tasks { get; set; } = default!;
-    [Inject] private RetryChainQueries Chains { get; set; } = default!;
-    [Inject] private CircuitTaskChanges Changes { get; set; } = default!;
-    [Inject] private IDialogService Dialogs { get; set; } = default!;
-    [Inject] private ISnackbar Snackbar { get; set; } = default!;
-    [Inject] private TimeProvider Clock { get; set; } = default!;
-
     private bool IsWellFormed => ObjectId.IsValid(Id);
 
     protected override async Task OnInitializedAsync()
     {
-        _subscription = Changes.Subscribe(OnChangesAsync);
+        _subscription = changes.Subscribe(OnChangesAsync);
         _canViewLogs = await HasPermissionAsync(Permissions.ViewTaskLogs);
     }
 
@@ -72,13 +67,13 @@ public sealed partial class TaskDetailPage : IDisposable
         var id = Id;
         try
         {
-            var task = await Tasks.FindByIdAsync(id, _disposed.Token);
+            var task = await tasks.FindByIdAsync(id, _disposed.Token);
             IReadOnlyList<RetryAttempt> chain = [];
             IReadOnlyList<TaskLogLine> logs = [];
             if (task is not null)
             {
-                chain = await Chains.LoadAsync(task, _disposed.Token);
-                if (_canViewLogs) logs = await Tasks.GetLogsAsync(task.Id, since: null, LogLimit, _disposed.Token);
+                chain = await chains.LoadAsync(task, _disposed.Token);
+                if (_canViewLogs) logs = await tasks.GetLogsAsync(task.Id, since: null, LogLimit, _disposed.Token);
             }
             // A newer load started while this one waited: its answer wins.
             if (version != _loadVersion) return;
@@ -116,7 +111,7 @@ public sealed partial class TaskDetailPage : IDisposable
     private async Task CancelAsync()
     {
         if (_task is not { } task || !await HasPermissionAsync(Permissions.CancelTasks)) return;
-        var confirmed = await Dialogs.ShowMessageBoxAsync(new MessageBoxOptions
+        var confirmed = await dialogs.ShowMessageBoxAsync(new MessageBoxOptions
         {
             Title = "Cancel this task?",
             Message = $"Task {task.Id} ({task.FunctionName}) will not run. A task that has already started cannot be canceled.",
@@ -128,13 +123,13 @@ public sealed partial class TaskDetailPage : IDisposable
         _canceling = true;
         try
         {
-            if (await Tasks.TryCancelAsync(task.Id, _disposed.Token))
+            if (await tasks.TryCancelAsync(task.Id, _disposed.Token))
             {
-                Snackbar.Add("Task canceled.", Severity.Success);
+                snackbar.Add("Task canceled.", Severity.Success);
             }
             else
             {
-                Snackbar.Add("The task was not canceled: it has already started or finished.", Severity.Warning);
+                snackbar.Add("The task was not canceled: it has already started or finished.", Severity.Warning);
             }
             await LoadAsync();
         }
@@ -150,7 +145,7 @@ public sealed partial class TaskDetailPage : IDisposable
     private string DurationText(TaskRecord task) => (task.ExecutionStartTimestamp, task.ExecutionEndTimestamp) switch
     {
         ({ } start, { } end) => TimeText.Duration(end - start),
-        ({ } start, null) when task.Status == TaskState.InProgress => $"running for {TimeText.Duration(Clock.GetUtcNow() - start)}",
+        ({ } start, null) when task.Status == TaskState.InProgress => $"running for {TimeText.Duration(clock.GetUtcNow() - start)}",
         _ => "—",
     };
 

@@ -5,11 +5,12 @@ using TasksConsole.Core.Auth;
 using TasksConsole.Core.Rql;
 using TasksConsole.Core.Schedules;
 using TasksConsole.Core.Tasks;
+using TasksConsole.Tests.Infrastructure;
 using TasksConsole.Web.Schedules;
 
-namespace TasksConsole.Tests.Console;
+namespace TasksConsole.Tests.Schedules;
 
-public sealed class SchedulesTests : StoreConsoleTestContext
+public sealed class SchedulesPageTests : StoreConsoleTestContext
 {
     [Fact(Timeout = 30_000)]
     public async Task TheCreateDialog_ShowsOnlyTheChosenKindsFields_AndSendsOnlyThatKind()

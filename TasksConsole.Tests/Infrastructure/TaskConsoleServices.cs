@@ -2,11 +2,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Tasks;
-using TasksConsole.Tests.Infrastructure;
 using TasksConsole.Web.Components.Shared;
 using TasksConsole.Web.Live;
 
-namespace TasksConsole.Tests.Console;
+namespace TasksConsole.Tests.Infrastructure;
 
 /// <summary>The real task services over a test database, as the console pages get them in the app.</summary>
 internal static class TaskConsoleServices

@@ -1,8 +1,8 @@
 using TasksConsole.Core.Tasks;
 using TasksConsole.Tests.Infrastructure;
-using static TasksConsole.Tests.Console.ConsoleStore;
+using static TasksConsole.Tests.Infrastructure.ConsoleStore;
 
-namespace TasksConsole.Tests.Console;
+namespace TasksConsole.Tests.Tasks;
 
 public sealed class RetryChainQueriesTests
 {

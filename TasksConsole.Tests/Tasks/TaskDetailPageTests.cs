@@ -4,9 +4,9 @@ using TasksConsole.Core.Auth;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Tests.Infrastructure;
 using TasksConsole.Web.Tasks;
-using static TasksConsole.Tests.Console.ConsoleStore;
+using static TasksConsole.Tests.Infrastructure.ConsoleStore;
 
-namespace TasksConsole.Tests.Console;
+namespace TasksConsole.Tests.Tasks;
 
 public sealed class TaskDetailPageTests : ConsoleTestContext
 {

@@ -3,7 +3,7 @@ using TasksConsole.Core.Auth;
 using TasksConsole.Core.Common;
 using TasksConsole.Web.Api;
 
-namespace TasksConsole.Web.Auth;
+namespace TasksConsole.Web.Admin;
 
 public sealed record AdminList<T>(IReadOnlyList<T> Data);
 

@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace TasksConsole.Web.Tasks;
+namespace TasksConsole.Web.Components.Shared;
 
 public static class JsonText
 {

@@ -2,10 +2,11 @@ using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using TasksConsole.Core.Tasks;
+using TasksConsole.Tests.Infrastructure;
 using TasksConsole.Web.Tasks;
-using static TasksConsole.Tests.Console.ConsoleStore;
+using static TasksConsole.Tests.Infrastructure.ConsoleStore;
 
-namespace TasksConsole.Tests.Console;
+namespace TasksConsole.Tests.Tasks;
 
 public sealed class RetryChainViewTests : ConsoleTestContext
 {

@@ -2,9 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using TasksConsole.Core.Auth;
+using TasksConsole.Tests.Auth;
 using TasksConsole.Tests.Infrastructure;
 
-namespace TasksConsole.Tests.Auth;
+namespace TasksConsole.Tests.Admin;
 
 public class AdminUsersTests(TasksConsoleFactory factory) : IClassFixture<TasksConsoleFactory>
 {

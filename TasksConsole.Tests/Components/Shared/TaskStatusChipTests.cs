@@ -1,8 +1,9 @@
 using Bunit;
 using TasksConsole.Core.Tasks;
-using TasksConsole.Web.Tasks;
+using TasksConsole.Tests.Infrastructure;
+using TasksConsole.Web.Components.Shared;
 
-namespace TasksConsole.Tests.Console;
+namespace TasksConsole.Tests.Components.Shared;
 
 public sealed class TaskStatusChipTests : ConsoleTestContext
 {

@@ -6,9 +6,9 @@ using TasksConsole.Core.Events;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Tests.Infrastructure;
 using TasksConsole.Web.Events;
-using static TasksConsole.Tests.Console.ConsoleStore;
+using static TasksConsole.Tests.Infrastructure.ConsoleStore;
 
-namespace TasksConsole.Tests.Console;
+namespace TasksConsole.Tests.Events;
 
 public sealed class EventsPageTests : ConsoleTestContext
 {

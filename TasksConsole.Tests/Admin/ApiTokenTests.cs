@@ -3,9 +3,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using TasksConsole.Core.Auth;
+using TasksConsole.Tests.Auth;
 using TasksConsole.Tests.Infrastructure;
 
-namespace TasksConsole.Tests.Auth;
+namespace TasksConsole.Tests.Admin;
 
 public class ApiTokenTests(TasksConsoleFactory factory) : IClassFixture<TasksConsoleFactory>
 {

@@ -7,7 +7,7 @@ using TasksConsole.Core.Tasks;
 using TasksConsole.Tests.Infrastructure;
 using TasksConsole.Web.Tasks;
 
-namespace TasksConsole.Tests.Console;
+namespace TasksConsole.Tests.Tasks;
 
 public sealed class TasksPageTests : ConsoleTestContext
 {

@@ -7,7 +7,7 @@ using TasksConsole.Tests.Infrastructure;
 using TasksConsole.Web.Components.Shared;
 using TasksConsole.Web.Tasks;
 
-namespace TasksConsole.Tests.Console;
+namespace TasksConsole.Tests.Tasks;
 
 public sealed class ScheduleTaskDialogTests : ConsoleTestContext
 {

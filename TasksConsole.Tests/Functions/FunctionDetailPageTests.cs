@@ -3,9 +3,10 @@ using Microsoft.AspNetCore.Components;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Tasks;
+using TasksConsole.Tests.Infrastructure;
 using TasksConsole.Web.Functions;
 
-namespace TasksConsole.Tests.Console;
+namespace TasksConsole.Tests.Functions;
 
 public sealed class FunctionDetailPageTests : StoreConsoleTestContext
 {

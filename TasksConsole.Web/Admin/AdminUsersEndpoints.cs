@@ -2,8 +2,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Common;
 using TasksConsole.Web.Api;
+using TasksConsole.Web.Auth;
 
-namespace TasksConsole.Web.Auth;
+namespace TasksConsole.Web.Admin;
 
 /// <summary>Console users and their roles.</summary>
 public static class AdminUsersEndpoints

@@ -4,9 +4,10 @@ using TasksConsole.Core.Auth;
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Tasks;
+using TasksConsole.Tests.Infrastructure;
 using TasksConsole.Web.Functions;
 
-namespace TasksConsole.Tests.Console;
+namespace TasksConsole.Tests.Functions;
 
 public sealed class FunctionsPageTests : StoreConsoleTestContext
 {

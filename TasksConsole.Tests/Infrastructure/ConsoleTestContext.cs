@@ -1,13 +1,12 @@
 using System.Security.Claims;
 using Bunit;
 using Bunit.TestDoubles;
-using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
 using TasksConsole.Core.Auth;
 using TasksConsole.Web.Auth;
 
-namespace TasksConsole.Tests.Console;
+namespace TasksConsole.Tests.Infrastructure;
 
 /// <summary>
 /// bUnit with what every console component needs: MudBlazor services and loose JS interop (MudBlazor calls JS

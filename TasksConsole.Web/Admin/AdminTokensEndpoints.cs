@@ -2,9 +2,10 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TasksConsole.Core.Auth;
 using TasksConsole.Web.Api;
+using TasksConsole.Web.Auth;
 using TasksConsole.Core.Common;
 
-namespace TasksConsole.Web.Auth;
+namespace TasksConsole.Web.Admin;
 
 /// <summary>Long-lived API tokens for automation: created by admins, shown once, revocable.</summary>
 public static class AdminTokensEndpoints

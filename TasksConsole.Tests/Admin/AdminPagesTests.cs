@@ -1,9 +1,10 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using TasksConsole.Core.Auth;
+using TasksConsole.Tests.Infrastructure;
 using TasksConsole.Web.Admin;
 
-namespace TasksConsole.Tests.Console;
+namespace TasksConsole.Tests.Admin;
 
 public sealed class AdminPagesTests : StoreConsoleTestContext
 {

@@ -3,7 +3,7 @@ using TasksConsole.Core.Tasks;
 using TasksConsole.Tests.Rql;
 using TasksConsole.Web.Tasks;
 
-namespace TasksConsole.Tests.Console;
+namespace TasksConsole.Tests.Tasks;
 
 public sealed class TaskFilterTests
 {

@@ -3,9 +3,9 @@ using TasksConsole.Core.Auth;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Tests.Infrastructure;
 using TasksConsole.Web.Dashboard;
-using static TasksConsole.Tests.Console.ConsoleStore;
+using static TasksConsole.Tests.Infrastructure.ConsoleStore;
 
-namespace TasksConsole.Tests.Console;
+namespace TasksConsole.Tests.Dashboard;
 
 public sealed class DashboardPageTests : ConsoleTestContext
 {

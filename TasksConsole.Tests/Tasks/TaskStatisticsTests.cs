@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Time.Testing;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Tests.Infrastructure;
-using static TasksConsole.Tests.Console.ConsoleStore;
+using static TasksConsole.Tests.Infrastructure.ConsoleStore;
 
-namespace TasksConsole.Tests.Console;
+namespace TasksConsole.Tests.Tasks;
 
 public sealed class TaskStatisticsTests : IAsyncLifetime
 {

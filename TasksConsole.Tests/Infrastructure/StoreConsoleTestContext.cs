@@ -10,10 +10,9 @@ using TasksConsole.Core.Events;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Schedules;
 using TasksConsole.Core.Tasks;
-using TasksConsole.Tests.Infrastructure;
 using TasksConsole.Web.Auth;
 
-namespace TasksConsole.Tests.Console;
+namespace TasksConsole.Tests.Infrastructure;
 
 /// <summary>
 /// A console test over the real Core services and a migrated <see cref="TestDatabase"/>, with a fake clock, so a

@@ -1,12 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using TasksConsole.Core.Data;
 using TasksConsole.Core.Events;
 using TasksConsole.Core.Tasks;
-using TasksConsole.Tests.Infrastructure;
 using TasksConsole.Web.Live;
 
-namespace TasksConsole.Tests.Console;
+namespace TasksConsole.Tests.Infrastructure;
 
 /// <summary>The real store behind console pages under test, and terse builders for the rows they show.</summary>
 internal static class ConsoleStore
