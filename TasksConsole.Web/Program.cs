@@ -1,3 +1,4 @@
+using TasksConsole.Web.Admin;
 using TasksConsole.Web.Api;
 using TasksConsole.Web.Auth;
 using TasksConsole.Web.Components;
@@ -33,6 +34,7 @@ app.UseTasksConsoleAuth();
 app.UseConsoleUiAssets();
 
 app.MapAuthEndpoints();
+app.MapAdminEndpoints();
 app.MapTasksEndpoints();
 app.MapFunctionsEndpoints();
 app.MapSchedulesEndpoints();

@@ -2,13 +2,11 @@ namespace TasksConsole.Web.Auth;
 
 public static class AuthEndpoints
 {
-    /// <summary>The OAuth2 token endpoint, console sign-in and sign-out, and the admin API for tokens and users.</summary>
+    /// <summary>The OAuth2 token endpoint, console sign-in and sign-out.</summary>
     public static WebApplication MapAuthEndpoints(this WebApplication app)
     {
         app.MapOAuthTokenEndpoint();
         app.MapAccountEndpoints();
-        app.MapAdminTokensEndpoints();
-        app.MapAdminUsersEndpoints();
         return app;
     }
 }
