@@ -110,7 +110,7 @@ public sealed class OutcomeWriter(
             {
                 task.Status = TaskState.Complete;
                 task.ResultJson = outcome.ResultJson;
-                published.Add(Change(task, now));
+                published.Add(TaskChange.StatusChanged(task, now));
                 continue;
             }
 
@@ -122,8 +122,8 @@ public sealed class OutcomeWriter(
                 db.Tasks.Add(retry);
                 task.Status = TaskState.Retried;
                 task.RetriedByTaskId = retry.Id;
-                published.Add(Change(task, now));
-                published.Add(new TaskChange(TaskChangeKind.Created, retry.Id, retry.FunctionName, retry.Status, retry.Tags, now) { StartTimestamp = retry.StartTimestamp });
+                published.Add(TaskChange.StatusChanged(task, now));
+                published.Add(TaskChange.Created(retry, now));
             }
             else
             {
@@ -139,7 +139,7 @@ public sealed class OutcomeWriter(
                     CreationTimestamp = now,
                 };
                 db.TaskFailedEvents.Add(failure);
-                published.Add(Change(task, now) with { Failure = failure });
+                published.Add(TaskChange.Failed(task, failure, now));
             }
         }
 
@@ -188,9 +188,6 @@ public sealed class OutcomeWriter(
             db.TaskLogLines.Add(new TaskLogLine { TaskId = task.Id, Timestamp = current, Message = message + "\n" });
         }
     }
-
-    private static TaskChange Change(TaskRecord task, DateTimeOffset at) =>
-        new(TaskChangeKind.StatusChanged, task.Id, task.FunctionName, task.Status, task.Tags, at);
 
     private sealed record PendingOutcome(string TaskId, TaskOutcome Outcome, TaskCompletionSource Committed);
 }

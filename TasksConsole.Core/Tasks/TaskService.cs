@@ -74,10 +74,7 @@ public sealed class TaskService(
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        changes.Publish(new TaskChange(TaskChangeKind.Created, task.Id, task.FunctionName, task.Status, task.Tags, task.CreationTimestamp)
-        {
-            StartTimestamp = task.StartTimestamp,
-        });
+        changes.Publish(TaskChange.Created(task, task.CreationTimestamp));
         return task;
     }
 
@@ -165,7 +162,7 @@ public sealed class TaskService(
             .Where(t => t.Id == taskId)
             .Select(t => new { t.FunctionName, t.Tags })
             .SingleAsync(cancellationToken);
-        changes.Publish(new TaskChange(TaskChangeKind.StatusChanged, taskId, task.FunctionName, TaskState.Canceled, task.Tags, now));
+        changes.Publish(TaskChange.Canceled(taskId, task.FunctionName, task.Tags, now));
         return true;
     }
 
@@ -230,7 +227,7 @@ public sealed class TaskService(
                         .ToListAsync(CancellationToken.None)).ToHashSet(StringComparer.Ordinal);
                 changes.Publish(chunk
                     .Where(t => won is null || won.Contains(t.Id))
-                    .Select(t => new TaskChange(TaskChangeKind.StatusChanged, t.Id, t.FunctionName, TaskState.Canceled, t.Tags, now))
+                    .Select(t => TaskChange.Canceled(t.Id, t.FunctionName, t.Tags, now))
                     .ToList());
                 canceled += updated;
             }
