@@ -118,7 +118,7 @@ public sealed class OutcomeWriter(
             var function = await functions.FindAsync(task.FunctionName);
             if (RetryPolicy.NextRetryDelay(function, task, outcome) is { } delay)
             {
-                var retry = BuildRetry(task, now, now + delay);
+                var retry = TaskRecord.RetryOf(task, ObjectId.NewId(clock), now, now + delay);
                 db.Tasks.Add(retry);
                 task.Status = TaskState.Retried;
                 task.RetriedByTaskId = retry.Id;
@@ -145,29 +145,6 @@ public sealed class OutcomeWriter(
 
         await db.SaveChangesAsync();
         return published;
-    }
-
-    /// <summary>The next attempt: the same call, later, remembering every attempt before it.</summary>
-    private TaskRecord BuildRetry(TaskRecord failed, DateTimeOffset now, DateTimeOffset start)
-    {
-        var retry = new TaskRecord
-        {
-            Id = ObjectId.NewId(clock),
-            FunctionName = failed.FunctionName,
-            DataJson = failed.DataJson,
-            Priority = failed.Priority,
-            StartTimestamp = start,
-            Status = TaskState.New,
-            CreationTimestamp = now,
-            UpdateTimestamp = now,
-            StatusChangedTimestamp = now,
-            CreatedByUserId = failed.CreatedByUserId,
-            CreatedByApplicationId = failed.CreatedByApplicationId,
-            ScheduleId = failed.ScheduleId,
-            RetryForTaskIds = [.. failed.RetryForTaskIds, failed.Id],
-        };
-        retry.SetTags(failed.Tags);
-        return retry;
     }
 
     /// <summary>
