@@ -18,7 +18,7 @@ public partial class ApiTokensPage
     private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
     [Inject]
-    private TokenService Tokens { get; set; } = default!;
+    private ApiTokenService Tokens { get; set; } = default!;
 
     [Inject]
     private IDialogService Dialogs { get; set; } = default!;
@@ -40,7 +40,7 @@ public partial class ApiTokensPage
         _loading = true;
         try
         {
-            _tokens = await Tokens.ListApiTokensAsync();
+            _tokens = await Tokens.ListAsync();
         }
         finally
         {
@@ -90,7 +90,7 @@ public partial class ApiTokensPage
         if (confirmed != true) return;
         try
         {
-            await Tokens.RevokeApiTokenAsync(token.Id);
+            await Tokens.RevokeAsync(token.Id);
             Snackbar.Add($"The token {token.Name} is revoked.", Severity.Success);
         }
         catch (ServiceException ex)
