@@ -25,7 +25,9 @@ public static class AuthSetup
             .ValidateOnStart();
         services.TryAddSingleton<AuthRevision>();
         services.TryAddSingleton<UserService>();
-        services.TryAddSingleton<TokenService>();
+        services.TryAddSingleton<OAuthTokenService>();
+        services.TryAddSingleton<ApiTokenService>();
+        services.TryAddSingleton<BearerTokenValidator>();
         services.TryAddSingleton<FailedSignInLimiter>();
         services.TryAddSingleton<SignInService>();
         return builder;

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace TasksConsole.Core.Auth;
 
 public sealed class UserRecord
@@ -33,6 +35,23 @@ public enum TokenKind
 /// </summary>
 public sealed class IssuedToken
 {
+    /// <summary>A new token for <paramref name="secret"/>, of which only the hash is kept.</summary>
+    [SetsRequiredMembers]
+    public IssuedToken(string id, TokenKind kind, string secret, string userId, DateTimeOffset creationTimestamp, DateTimeOffset? expiresTimestamp)
+    {
+        Id = id;
+        Kind = kind;
+        TokenHash = OpaqueToken.Hash(secret);
+        UserId = userId;
+        CreationTimestamp = creationTimestamp;
+        ExpiresTimestamp = expiresTimestamp;
+    }
+
+    /// <summary>For EF Core, which fills a row it reads property by property.</summary>
+    private IssuedToken()
+    {
+    }
+
     public required string Id { get; set; }
     public TokenKind Kind { get; set; }
     public required string TokenHash { get; set; }

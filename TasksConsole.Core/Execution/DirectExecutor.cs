@@ -38,7 +38,7 @@ public sealed class DirectExecutor(
             db.Tasks.Add(task);
             await db.SaveChangesAsync(cancellationToken);
         }
-        changes.Publish(new TaskChange(TaskChangeKind.Created, task.Id, task.FunctionName, task.Status, task.Tags, now) { StartTimestamp = task.StartTimestamp });
+        changes.Publish(TaskChange.Created(task, now));
 
         var outcome = await invoker.InvokeAsync(task, function, CancellationToken.None) with { Retryable = false };
         await outcomes.RecordAsync(task.Id, outcome);

@@ -110,7 +110,7 @@ public sealed class OutcomeWriter(
             {
                 task.Status = TaskState.Complete;
                 task.ResultJson = outcome.ResultJson;
-                published.Add(Change(task, now));
+                published.Add(TaskChange.StatusChanged(task, now));
                 continue;
             }
 
@@ -118,12 +118,12 @@ public sealed class OutcomeWriter(
             var function = await functions.FindAsync(task.FunctionName);
             if (RetryPolicy.NextRetryDelay(function, task, outcome) is { } delay)
             {
-                var retry = BuildRetry(task, now, now + delay);
+                var retry = TaskRecord.RetryOf(task, ObjectId.NewId(clock), now, now + delay);
                 db.Tasks.Add(retry);
                 task.Status = TaskState.Retried;
                 task.RetriedByTaskId = retry.Id;
-                published.Add(Change(task, now));
-                published.Add(new TaskChange(TaskChangeKind.Created, retry.Id, retry.FunctionName, retry.Status, retry.Tags, now) { StartTimestamp = retry.StartTimestamp });
+                published.Add(TaskChange.StatusChanged(task, now));
+                published.Add(TaskChange.Created(retry, now));
             }
             else
             {
@@ -139,35 +139,12 @@ public sealed class OutcomeWriter(
                     CreationTimestamp = now,
                 };
                 db.TaskFailedEvents.Add(failure);
-                published.Add(Change(task, now) with { Failure = failure });
+                published.Add(TaskChange.Failed(task, failure, now));
             }
         }
 
         await db.SaveChangesAsync();
         return published;
-    }
-
-    /// <summary>The next attempt: the same call, later, remembering every attempt before it.</summary>
-    private TaskRecord BuildRetry(TaskRecord failed, DateTimeOffset now, DateTimeOffset start)
-    {
-        var retry = new TaskRecord
-        {
-            Id = ObjectId.NewId(clock),
-            FunctionName = failed.FunctionName,
-            DataJson = failed.DataJson,
-            Priority = failed.Priority,
-            StartTimestamp = start,
-            Status = TaskState.New,
-            CreationTimestamp = now,
-            UpdateTimestamp = now,
-            StatusChangedTimestamp = now,
-            CreatedByUserId = failed.CreatedByUserId,
-            CreatedByApplicationId = failed.CreatedByApplicationId,
-            ScheduleId = failed.ScheduleId,
-            RetryForTaskIds = [.. failed.RetryForTaskIds, failed.Id],
-        };
-        retry.SetTags(failed.Tags);
-        return retry;
     }
 
     /// <summary>
@@ -188,9 +165,6 @@ public sealed class OutcomeWriter(
             db.TaskLogLines.Add(new TaskLogLine { TaskId = task.Id, Timestamp = current, Message = message + "\n" });
         }
     }
-
-    private static TaskChange Change(TaskRecord task, DateTimeOffset at) =>
-        new(TaskChangeKind.StatusChanged, task.Id, task.FunctionName, task.Status, task.Tags, at);
 
     private sealed record PendingOutcome(string TaskId, TaskOutcome Outcome, TaskCompletionSource Committed);
 }

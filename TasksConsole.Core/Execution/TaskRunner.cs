@@ -76,7 +76,7 @@ public sealed class TaskRunner(
             task.Status = TaskState.InProgress;
             task.StatusChangedTimestamp = task.UpdateTimestamp = now;
             task.ExecutionStartTimestamp = now;
-            changes.Publish(new TaskChange(TaskChangeKind.StatusChanged, task.Id, task.FunctionName, task.Status, task.Tags, now));
+            changes.Publish(TaskChange.StatusChanged(task, now));
             invocations.Add(RunAsync(claimToken, task, catalog.GetValueOrDefault(task.FunctionName), cancellationToken));
         }
         return invocations;

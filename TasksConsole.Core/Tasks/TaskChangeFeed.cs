@@ -13,17 +13,45 @@ public enum TaskChangeKind
 /// change is a final failure: the task_failed event that was persisted with it. <see cref="StartTimestamp"/> is set
 /// on creations, so that the dispatcher is woken only for a task due before it would look anyway.
 /// </summary>
-public sealed record TaskChange(
-    TaskChangeKind Kind,
-    string TaskId,
-    string FunctionName,
-    TaskState Status,
-    IReadOnlyList<string> Tags,
-    DateTimeOffset Timestamp)
+/// <remarks>Made only by the named constructors below, so that a new column is filled in one place.</remarks>
+public sealed record TaskChange
 {
-    public TaskFailedEventRecord? Failure { get; init; }
+    private TaskChange(TaskChangeKind kind, string taskId, string functionName, TaskState status, IReadOnlyList<string> tags, DateTimeOffset timestamp)
+    {
+        Kind = kind;
+        TaskId = taskId;
+        FunctionName = functionName;
+        Status = status;
+        Tags = tags;
+        Timestamp = timestamp;
+    }
 
-    public DateTimeOffset? StartTimestamp { get; init; }
+    public TaskChangeKind Kind { get; }
+    public string TaskId { get; }
+    public string FunctionName { get; }
+    public TaskState Status { get; }
+    public IReadOnlyList<string> Tags { get; }
+    public DateTimeOffset Timestamp { get; }
+
+    public TaskFailedEventRecord? Failure { get; private init; }
+
+    public DateTimeOffset? StartTimestamp { get; private init; }
+
+    /// <summary>A task was inserted (in whatever status it starts in).</summary>
+    public static TaskChange Created(TaskRecord task, DateTimeOffset at) =>
+        new(TaskChangeKind.Created, task.Id, task.FunctionName, task.Status, task.Tags, at) { StartTimestamp = task.StartTimestamp };
+
+    /// <summary>A task moved to the status it now holds.</summary>
+    public static TaskChange StatusChanged(TaskRecord task, DateTimeOffset at) =>
+        new(TaskChangeKind.StatusChanged, task.Id, task.FunctionName, task.Status, task.Tags, at);
+
+    /// <summary>A task failed for good, and <paramref name="failure"/> was persisted with it.</summary>
+    public static TaskChange Failed(TaskRecord task, TaskFailedEventRecord failure, DateTimeOffset at) =>
+        new(TaskChangeKind.StatusChanged, task.Id, task.FunctionName, TaskState.Failed, task.Tags, at) { Failure = failure };
+
+    /// <summary>A task was canceled by an UPDATE that did not load it: the caller read back the columns a change carries.</summary>
+    public static TaskChange Canceled(string taskId, string functionName, IReadOnlyList<string> tags, DateTimeOffset at) =>
+        new(TaskChangeKind.StatusChanged, taskId, functionName, TaskState.Canceled, tags, at);
 }
 
 /// <summary>

@@ -1,6 +1,12 @@
+using TasksConsole.Core.Common;
+
 namespace TasksConsole.Core.Tasks;
 
 /// <summary>A planned invocation of a function: one row per attempt (a retry is a new row linked to the chain).</summary>
+/// <remarks>
+/// Every task row is made by <see cref="New"/>, directly or through <see cref="RetryOf"/> and <see cref="CopyOf"/>,
+/// so a property a caller sets is added in one place, and the factories' tests say whether a retry and a copy keep it.
+/// </remarks>
 public sealed class TaskRecord
 {
     public required string Id { get; set; }
@@ -43,6 +49,50 @@ public sealed class TaskRecord
     /// <summary>The node that claimed the task for execution, and when; cleared when a dead node's claim is released.</summary>
     public string? ClaimedBy { get; set; }
     public DateTimeOffset? ClaimedTimestamp { get; set; }
+
+    /// <summary>
+    /// A new task as a caller asked for it, with defaults for what it left out (data <c>{}</c>, priority 0, start
+    /// <paramref name="now"/>). The input is not validated here; <see cref="TaskService.BuildTask"/> does that.
+    /// </summary>
+    public static TaskRecord New(string id, NewTask input, Caller caller, DateTimeOffset now)
+    {
+        var task = new TaskRecord
+        {
+            Id = id,
+            FunctionName = input.FunctionName,
+            DataJson = input.DataJson ?? "{}",
+            Priority = input.Priority ?? 0,
+            StartTimestamp = (input.StartTimestamp ?? now).ToStoredPrecision(),
+            Status = TaskState.New,
+            CreationTimestamp = now,
+            UpdateTimestamp = now,
+            StatusChangedTimestamp = now,
+            CreatedByUserId = caller.UserId,
+            CreatedByApplicationId = caller.ApplicationId,
+            ScheduleId = input.ScheduleId,
+        };
+        task.SetTags(input.Tags ?? []);
+        return task;
+    }
+
+    /// <summary>
+    /// The next attempt of <paramref name="failed"/>: the same call on behalf of the same caller and schedule, from
+    /// <paramref name="start"/>, remembering every attempt before it. Nothing of the failed run carries over.
+    /// </summary>
+    public static TaskRecord RetryOf(TaskRecord failed, string id, DateTimeOffset now, DateTimeOffset start)
+    {
+        var input = new NewTask(failed.FunctionName, failed.DataJson, failed.Priority, start, failed.Tags, failed.ScheduleId);
+        var retry = New(id, input, new Caller(failed.CreatedByUserId, failed.CreatedByApplicationId), now);
+        retry.RetryForTaskIds = [.. failed.RetryForTaskIds, failed.Id];
+        return retry;
+    }
+
+    /// <summary>
+    /// A fresh task that makes <paramref name="source"/>'s call again (a re-run): see <see cref="NewTask.CopyOf"/> for
+    /// what is copied. It is <paramref name="caller"/>'s own task, from <paramref name="start"/> (now when null).
+    /// </summary>
+    public static TaskRecord CopyOf(TaskRecord source, string id, Caller caller, DateTimeOffset now, DateTimeOffset? start) =>
+        New(id, NewTask.CopyOf(source, start), caller, now);
 
     public void SetTags(IEnumerable<string> tags)
     {

@@ -18,7 +18,16 @@ public sealed record NewTask(
     long? Priority = null,
     DateTimeOffset? StartTimestamp = null,
     IReadOnlyList<string>? Tags = null,
-    string? ScheduleId = null);
+    string? ScheduleId = null)
+{
+    /// <summary>
+    /// What <paramref name="source"/>'s caller set that makes it the same call again: function, data, priority and
+    /// tags, from <paramref name="start"/> (now when null). The console's Clone and re-runs start from it; the copy
+    /// is not part of a schedule, and whoever creates it becomes its creator.
+    /// </summary>
+    public static NewTask CopyOf(TaskRecord source, DateTimeOffset? start = null) =>
+        new(source.FunctionName, source.DataJson, source.Priority, start, source.Tags);
+}
 
 /// <summary>Who is acting: recorded as createdByUserId / createdByApplicationId.</summary>
 public sealed record Caller(string? UserId, string? ApplicationId)
@@ -74,10 +83,7 @@ public sealed class TaskService(
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        changes.Publish(new TaskChange(TaskChangeKind.Created, task.Id, task.FunctionName, task.Status, task.Tags, task.CreationTimestamp)
-        {
-            StartTimestamp = task.StartTimestamp,
-        });
+        changes.Publish(TaskChange.Created(task, task.CreationTimestamp));
         return task;
     }
 
@@ -115,24 +121,7 @@ public sealed class TaskService(
                 $"Each tag must be 1 to {TaskLimits.MaxTagLength} characters long.");
         }
 
-        var now = clock.GetStoredNow();
-        var task = new TaskRecord
-        {
-            Id = ObjectId.NewId(clock),
-            FunctionName = input.FunctionName,
-            DataJson = dataJson,
-            Priority = priority,
-            StartTimestamp = (input.StartTimestamp ?? now).ToStoredPrecision(),
-            Status = TaskState.New,
-            CreationTimestamp = now,
-            UpdateTimestamp = now,
-            StatusChangedTimestamp = now,
-            CreatedByUserId = caller.UserId,
-            CreatedByApplicationId = caller.ApplicationId,
-            ScheduleId = input.ScheduleId,
-        };
-        task.SetTags(tags);
-        return task;
+        return TaskRecord.New(ObjectId.NewId(clock), input, caller, clock.GetStoredNow());
     }
 
     /// <summary>Cancels a task that is still <c>new</c>; the guard in the UPDATE makes a racing dispatch lose cleanly.</summary>
@@ -165,7 +154,7 @@ public sealed class TaskService(
             .Where(t => t.Id == taskId)
             .Select(t => new { t.FunctionName, t.Tags })
             .SingleAsync(cancellationToken);
-        changes.Publish(new TaskChange(TaskChangeKind.StatusChanged, taskId, task.FunctionName, TaskState.Canceled, task.Tags, now));
+        changes.Publish(TaskChange.Canceled(taskId, task.FunctionName, task.Tags, now));
         return true;
     }
 
@@ -230,7 +219,7 @@ public sealed class TaskService(
                         .ToListAsync(CancellationToken.None)).ToHashSet(StringComparer.Ordinal);
                 changes.Publish(chunk
                     .Where(t => won is null || won.Contains(t.Id))
-                    .Select(t => new TaskChange(TaskChangeKind.StatusChanged, t.Id, t.FunctionName, TaskState.Canceled, t.Tags, now))
+                    .Select(t => TaskChange.Canceled(t.Id, t.FunctionName, t.Tags, now))
                     .ToList());
                 canceled += updated;
             }

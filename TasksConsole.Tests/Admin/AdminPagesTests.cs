@@ -114,7 +114,7 @@ public sealed class AdminPagesTests : StoreConsoleTestContext
         dialogs.WaitForAssertion(() => Assert.Contains("shown once", dialogs.Markup));
         var value = dialogs.Find(".token-value input").GetAttribute("value");
         Assert.False(string.IsNullOrEmpty(value));
-        var validation = await Get<TokenService>().ValidateAsync(value!);
+        var validation = await Get<BearerTokenValidator>().ValidateAsync(value!);
         Assert.Equal(TokenValidationStatus.Valid, validation.Status);
         Assert.Equal(robot.Id, validation.Principal!.UserId);
 
@@ -124,7 +124,7 @@ public sealed class AdminPagesTests : StoreConsoleTestContext
         page.WaitForAssertion(() => Assert.Contains("nightly export", page.Find("tbody").TextContent));
         Assert.DoesNotContain(value!, dialogs.Markup);
         Assert.DoesNotContain(value!, page.Markup);
-        var token = Assert.Single(await Get<TokenService>().ListApiTokensAsync());
+        var token = Assert.Single(await Get<ApiTokenService>().ListAsync());
         Assert.Equal(Now.AddDays(90), token.ExpiresTimestamp);
     }
 
@@ -133,7 +133,7 @@ public sealed class AdminPagesTests : StoreConsoleTestContext
     {
         await UseStoreAsync(Role.Admin);
         var robot = await Get<UserService>().CreateAsync("robot@test.local", "long enough password", Role.Operator);
-        var created = await Get<TokenService>().CreateApiTokenAsync("ci", robot.Id, null, null);
+        var created = await Get<ApiTokenService>().CreateAsync("ci", robot.Id, null, null);
         var dialogs = RenderProviders();
         var page = Render<ApiTokensPage>();
         page.WaitForAssertion(() => Assert.NotNull(page.Find("button[aria-label='Revoke the token ci']")));
@@ -144,6 +144,6 @@ public sealed class AdminPagesTests : StoreConsoleTestContext
         await revoking;
 
         page.WaitForAssertion(() => Assert.Contains("Revoked", page.Find("tbody").TextContent));
-        Assert.Equal(TokenValidationStatus.Revoked, (await Get<TokenService>().ValidateAsync(created.Token)).Status);
+        Assert.Equal(TokenValidationStatus.Revoked, (await Get<BearerTokenValidator>().ValidateAsync(created.Token)).Status);
     }
 }

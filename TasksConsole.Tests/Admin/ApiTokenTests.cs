@@ -102,17 +102,18 @@ public class ApiTokenTests(TasksConsoleFactory factory) : IClassFixture<TasksCon
     {
         await using var clocked = TasksConsoleFactory.WithFakeClock();
         var admin = await clocked.EnsureUserAsync(TasksConsoleFactory.AdminEmail, TasksConsoleFactory.AdminPassword, Role.Admin);
-        var tokens = clocked.Services.GetRequiredService<TokenService>();
-        var created = await tokens.CreateApiTokenAsync("probe", admin.Id, null, admin.Id);
+        var tokens = clocked.Services.GetRequiredService<ApiTokenService>();
+        var validator = clocked.Services.GetRequiredService<BearerTokenValidator>();
+        var created = await tokens.CreateAsync("probe", admin.Id, null, admin.Id);
         var start = clocked.Clock!.GetUtcNow();
 
-        await tokens.ValidateAsync(created.Token);
+        await validator.ValidateAsync(created.Token);
         clocked.Clock.Advance(TimeSpan.FromSeconds(30));
-        await tokens.ValidateAsync(created.Token);
-        var afterHalfAMinute = (await tokens.ListApiTokensAsync()).Single(t => t.Id == created.Info.Id).LastUsedTimestamp;
+        await validator.ValidateAsync(created.Token);
+        var afterHalfAMinute = (await tokens.ListAsync()).Single(t => t.Id == created.Info.Id).LastUsedTimestamp;
         clocked.Clock.Advance(TimeSpan.FromSeconds(31));
-        await tokens.ValidateAsync(created.Token);
-        var afterAMinute = (await tokens.ListApiTokensAsync()).Single(t => t.Id == created.Info.Id).LastUsedTimestamp;
+        await validator.ValidateAsync(created.Token);
+        var afterAMinute = (await tokens.ListAsync()).Single(t => t.Id == created.Info.Id).LastUsedTimestamp;
 
         Assert.Equal(start.ToUnixTimeMilliseconds(), afterHalfAMinute?.ToUnixTimeMilliseconds());
         Assert.Equal(start.AddSeconds(61).ToUnixTimeMilliseconds(), afterAMinute?.ToUnixTimeMilliseconds());

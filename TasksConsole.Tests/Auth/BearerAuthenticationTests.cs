@@ -81,7 +81,7 @@ public sealed class BearerAuthenticationTests : IAsyncLifetime
         using var victim = _factory.CreateBearerClient(second.AccessToken);
         Assert.Equal(HttpStatusCode.OK, (await victim.GetAsync("/admin/v1/users")).StatusCode);
 
-        _factory.Clock!.Advance(TokenService.ReuseGracePeriod + TimeSpan.FromSeconds(1));
+        _factory.Clock!.Advance(OAuthTokenService.ReuseGracePeriod + TimeSpan.FromSeconds(1));
         var replay = await anonymous.PostAsJsonAsync(TasksConsoleFactory.TokenPath, OAuthTokenEndpointTests.RefreshBody(first.RefreshToken));
         await AuthAssert.OAuthErrorAsync(replay, "invalid_grant", 119);
 

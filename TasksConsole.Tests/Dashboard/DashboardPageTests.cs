@@ -49,8 +49,9 @@ public sealed class DashboardPageTests : ConsoleTestContext
         var page = Render<DashboardPage>();
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll(".status-card")), Patience);
 
-        await database.SeedAsync(TaskRow(1, TaskState.New));
-        feed.Publish(new TaskChange(TaskChangeKind.Created, Id(1), "echo", TaskState.New, [], Now));
+        var task = TaskRow(1, TaskState.New);
+        await database.SeedAsync(task);
+        feed.Publish(TaskChange.Created(task, Now));
 
         page.WaitForAssertion(
             () => Assert.Equal("1", page.Find(".status-card[data-status=new] .status-card__count").TextContent.Trim()), Patience);

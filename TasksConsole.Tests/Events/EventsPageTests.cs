@@ -76,10 +76,7 @@ public sealed class EventsPageTests : ConsoleTestContext
         // What the outcome writer does on a final failure: persist the event, then publish it with the change.
         var failure = FailedEvent(2, "send-mail", Now);
         await database.SeedAsync(failure);
-        feed.Publish(new TaskChange(TaskChangeKind.StatusChanged, failure.TaskId, failure.FunctionName, TaskState.Failed, [], Now)
-        {
-            Failure = failure,
-        });
+        feed.Publish(TaskChange.Failed(TaskRow(2, TaskState.Failed, failure.FunctionName), failure, Now));
 
         page.WaitForAssertion(() =>
         {

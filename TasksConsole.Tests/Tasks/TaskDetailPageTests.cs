@@ -150,8 +150,8 @@ public sealed class TaskDetailPageTests : ConsoleTestContext
             await db.SaveChangesAsync();
         }
         var now = DateTimeOffset.UtcNow;
-        feed.Publish(new TaskChange(TaskChangeKind.StatusChanged, Id(1), "echo", TaskState.Retried, [], now));
-        feed.Publish(new TaskChange(TaskChangeKind.Created, Id(2), "echo", TaskState.New, [], now));
+        feed.Publish(TaskChange.StatusChanged(TaskRow(1, TaskState.Retried), now));
+        feed.Publish(TaskChange.Created(TaskRow(2, TaskState.New), now));
 
         page.WaitForAssertion(() =>
         {

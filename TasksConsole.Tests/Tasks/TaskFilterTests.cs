@@ -206,7 +206,9 @@ public sealed class TaskFilterTests
     [Fact]
     public void ACreatedTask_CouldMatch_OnlyWhenEveryConditionItCarriesHolds()
     {
-        var change = new TaskChange(TaskChangeKind.Created, "65a1f0c2e4b0a1b2c3d4e5f6", "echo", TaskState.New, ["a", "b"], NewYear);
+        var task = new TaskRecord { Id = "65a1f0c2e4b0a1b2c3d4e5f6", FunctionName = "echo", Status = TaskState.New };
+        task.SetTags(["a", "b"]);
+        var change = TaskChange.Created(task, NewYear);
 
         Assert.True(TaskFilter.Empty.CouldMatch(change));
         Assert.True(new TaskFilter { Statuses = [TaskState.New], FunctionName = "echo", AnyTags = ["z", "a"], AllTags = ["a", "b"] }.CouldMatch(change));

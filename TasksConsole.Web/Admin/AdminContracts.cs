@@ -40,7 +40,7 @@ public sealed record CreateApiTokenRequest : IJsonRequest<CreateApiTokenRequest>
 
     public static CreateApiTokenRequest Read(JsonElement body) => new()
     {
-        Name = JsonBody.RequiredString(body, "name", TokenService.MaxApiTokenNameLength),
+        Name = JsonBody.RequiredString(body, "name", ApiTokenService.MaxNameLength),
         UserId = CheckedUserId(JsonBody.OptionalString(body, "userId", 64)),
         ExpiresTimestamp = JsonBody.OptionalInstant(body, "expiresTimestamp"),
     };

@@ -38,25 +38,25 @@ public static class AdminTokensEndpoints
         return app;
     }
 
-    internal static async Task<Ok<AdminList<ApiTokenResponse>>> ListAsync(TokenService tokens, CancellationToken cancellationToken)
+    internal static async Task<Ok<AdminList<ApiTokenResponse>>> ListAsync(ApiTokenService tokens, CancellationToken cancellationToken)
     {
-        var list = await tokens.ListApiTokensAsync(cancellationToken);
+        var list = await tokens.ListAsync(cancellationToken);
         return TypedResults.Ok(new AdminList<ApiTokenResponse>(list.Select(ApiTokenResponse.From).ToList()));
     }
 
     internal static async Task<Ok<CreatedApiTokenResponse>> CreateAsync(
-        CreateApiTokenRequest request, ClaimsPrincipal caller, TokenService tokens, CancellationToken cancellationToken)
+        CreateApiTokenRequest request, ClaimsPrincipal caller, ApiTokenService tokens, CancellationToken cancellationToken)
     {
         var userId = request.UserId ?? caller.GetUserId()!;
-        var created = await tokens.CreateApiTokenAsync(request.Name, userId, request.ExpiresTimestamp, caller.GetUserId(), cancellationToken);
+        var created = await tokens.CreateAsync(request.Name, userId, request.ExpiresTimestamp, caller.GetUserId(), cancellationToken);
         var info = created.Info;
         return TypedResults.Ok(new CreatedApiTokenResponse(info.Id, info.Name, info.UserId, created.Token, info.CreationTimestamp, info.ExpiresTimestamp));
     }
 
-    internal static async Task<Ok<AffectedRecordsResponse>> RevokeAsync(string id, TokenService tokens, CancellationToken cancellationToken)
+    internal static async Task<Ok<AffectedRecordsResponse>> RevokeAsync(string id, ApiTokenService tokens, CancellationToken cancellationToken)
     {
         if (!ObjectId.IsValid(id)) throw new ServiceException(ErrorCode.IdFormat, "The token id must be a 24-character hex id.");
-        var affected = await tokens.RevokeApiTokenAsync(id, cancellationToken);
+        var affected = await tokens.RevokeAsync(id, cancellationToken);
         return TypedResults.Ok(new AffectedRecordsResponse(affected));
     }
 }

@@ -7,7 +7,7 @@ using TasksConsole.Web.Auth;
 
 namespace TasksConsole.Web.Admin;
 
-public partial class ApiTokensPage
+public partial class ApiTokensPage(ApiTokenService tokens, IDialogService dialogs, ISnackbar snackbar, TimeProvider clock)
 {
     private IReadOnlyList<ApiTokenInfo> _tokens = [];
     private bool _canManage;
@@ -16,18 +16,6 @@ public partial class ApiTokensPage
 
     [CascadingParameter]
     private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
-
-    [Inject]
-    private TokenService Tokens { get; set; } = default!;
-
-    [Inject]
-    private IDialogService Dialogs { get; set; } = default!;
-
-    [Inject]
-    private ISnackbar Snackbar { get; set; } = default!;
-
-    [Inject]
-    private TimeProvider Clock { get; set; } = default!;
 
     protected override async Task OnInitializedAsync()
     {
@@ -40,7 +28,7 @@ public partial class ApiTokensPage
         _loading = true;
         try
         {
-            _tokens = await Tokens.ListApiTokensAsync();
+            _tokens = await tokens.ListAsync();
         }
         finally
         {
@@ -51,7 +39,7 @@ public partial class ApiTokensPage
     private (string Label, Color Color) StateOf(ApiTokenInfo token) => token switch
     {
         { RevokedTimestamp: not null } => ("Revoked", Color.Error),
-        { ExpiresTimestamp: { } expires } when expires <= Clock.GetUtcNow() => ("Expired", Color.Default),
+        { ExpiresTimestamp: { } expires } when expires <= clock.GetUtcNow() => ("Expired", Color.Default),
         _ => ("Active", Color.Success),
     };
 
@@ -65,7 +53,7 @@ public partial class ApiTokensPage
     private async Task CreateAsync()
     {
         if (!await AllowedAsync()) return;
-        var dialog = await Dialogs.ShowAsync<CreateApiTokenDialog>("Create API token", new DialogOptions
+        var dialog = await dialogs.ShowAsync<CreateApiTokenDialog>("Create API token", new DialogOptions
         {
             MaxWidth = MaxWidth.Small,
             FullWidth = true,
@@ -75,7 +63,7 @@ public partial class ApiTokensPage
         });
         if (await dialog.Result is { Canceled: false, Data: ApiTokenInfo created })
         {
-            Snackbar.Add($"The token {created.Name} is active.", Severity.Success);
+            snackbar.Add($"The token {created.Name} is active.", Severity.Success);
             await LoadAsync();
         }
     }
@@ -83,15 +71,15 @@ public partial class ApiTokensPage
     private async Task RevokeAsync(ApiTokenInfo token)
     {
         if (!await AllowedAsync()) return;
-        var confirmed = await Dialogs.ShowMessageBoxAsync(
+        var confirmed = await dialogs.ShowMessageBoxAsync(
             $"Revoke {token.Name}?",
             "Requests with this token are refused from now on. This cannot be undone; automation using it needs a new token.",
             yesText: "Revoke", cancelText: "Cancel");
         if (confirmed != true) return;
         try
         {
-            await Tokens.RevokeApiTokenAsync(token.Id);
-            Snackbar.Add($"The token {token.Name} is revoked.", Severity.Success);
+            await tokens.RevokeAsync(token.Id);
+            snackbar.Add($"The token {token.Name} is revoked.", Severity.Success);
         }
         catch (ServiceException ex)
         {

@@ -19,7 +19,7 @@ public sealed class BearerTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    TokenService tokens,
+    BearerTokenValidator tokens,
     IMemoryCache cache,
     AuthRevision revision,
     TimeProvider clock)

@@ -6,7 +6,8 @@ namespace TasksConsole.Web.Auth;
 /// Every sign-in and refresh adds rows; this keeps the table from growing without bound. Expired tokens are kept
 /// a day so a late caller still hears "expired" (118, which makes the SDK refresh) instead of "unknown".
 /// </summary>
-internal sealed class ExpiredTokenCleanup(TokenService tokens, TimeProvider clock, ILogger<ExpiredTokenCleanup> logger) : BackgroundService
+internal sealed class ExpiredTokenCleanup(
+    OAuthTokenService oauthTokens, ApiTokenService apiTokens, TimeProvider clock, ILogger<ExpiredTokenCleanup> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
     private static readonly TimeSpan Retention = TimeSpan.FromDays(1);
@@ -18,7 +19,8 @@ internal sealed class ExpiredTokenCleanup(TokenService tokens, TimeProvider cloc
         {
             try
             {
-                var deleted = await tokens.PurgeExpiredAsync(Retention, stoppingToken);
+                var deleted = await oauthTokens.PurgeExpiredAsync(Retention, stoppingToken)
+                    + await apiTokens.PurgeExpiredAsync(Retention, stoppingToken);
                 if (deleted > 0) logger.LogInformation("Deleted {Count} expired tokens", deleted);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)

@@ -82,7 +82,7 @@ public static class OAuthTokenEndpoint
     internal static async Task<Results<Ok<TokenResponse>, JsonHttpResult<OAuthErrorBody>>> IssueTokensAsync(
         HttpContext http,
         SignInService signIn,
-        TokenService tokens,
+        OAuthTokenService tokens,
         IOptions<AuthOptions> options,
         CancellationToken cancellationToken)
     {
@@ -113,7 +113,7 @@ public static class OAuthTokenEndpoint
     }
 
     private static async Task<Results<Ok<TokenResponse>, JsonHttpResult<OAuthErrorBody>>> PasswordGrantAsync(
-        HttpContext http, TokenRequest request, string? clientId, SignInService signIn, TokenService tokens, CancellationToken cancellationToken)
+        HttpContext http, TokenRequest request, string? clientId, SignInService signIn, OAuthTokenService tokens, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(request.Username) || string.IsNullOrEmpty(request.Password))
         {
@@ -142,7 +142,7 @@ public static class OAuthTokenEndpoint
     }
 
     private static async Task<Results<Ok<TokenResponse>, JsonHttpResult<OAuthErrorBody>>> RefreshGrantAsync(
-        TokenRequest request, string? clientId, TokenService tokens, CancellationToken cancellationToken)
+        TokenRequest request, string? clientId, OAuthTokenService tokens, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(request.RefreshToken))
         {

@@ -55,10 +55,12 @@ public partial class ScheduleTaskDialog(
     {
         if (Template is { } template)
         {
-            _functionName = template.FunctionName;
-            _dataJson = TaskDataJson.ForEditing(template.DataJson);
-            _priority = template.Priority;
-            _tags = [.. template.Tags];
+            // The form starts from what a copy keeps; the start is the user's to pick again.
+            var copy = NewTask.CopyOf(template);
+            _functionName = copy.FunctionName;
+            _dataJson = TaskDataJson.ForEditing(copy.DataJson ?? "{}");
+            _priority = copy.Priority;
+            _tags = [.. copy.Tags ?? []];
         }
         _zone = timeZone.Current;
         _functions = await catalog.GetAllAsync();
