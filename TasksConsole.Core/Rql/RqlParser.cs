@@ -9,7 +9,7 @@ namespace TasksConsole.Core.Rql;
 /// </summary>
 /// <remarks>
 /// <para>Decoding follows the SDK's double encoding: the raw query string is percent-decoded once as a whole
-/// (with <see cref="Uri.UnescapeDataString"/>, so '+' stays a plus: <c>sort(+f)</c> depends on it), then
+/// (with <see cref="Uri.UnescapeDataString(string)"/>, so '+' stays a plus: <c>sort(+f)</c> depends on it), then
 /// tokenized, then each value token is decoded again. Field names and the arguments of <c>sort</c>, <c>select</c>
 /// and <c>limit</c> are not encoded by the SDK and are not decoded again.</para>
 /// <para><c>limit</c>, <c>sort</c>, <c>select</c> and <c>skipCount</c> are accepted at the top level or directly

@@ -1,5 +1,3 @@
-using System.Linq.Expressions;
-using Microsoft.EntityFrameworkCore;
 using TasksConsole.Core.Rql;
 
 namespace TasksConsole.Core.Schedules;

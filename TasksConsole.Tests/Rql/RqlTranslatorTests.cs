@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Rql;
 using TasksConsole.Core.Tasks;
-using static TasksConsole.Tests.Rql.RqlTaskStoreFixture;
 using static TasksConsole.Tests.Rql.RqlTestEncoding;
 
 namespace TasksConsole.Tests.Rql;

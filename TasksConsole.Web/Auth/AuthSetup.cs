@@ -7,7 +7,6 @@ using Microsoft.Extensions.Options;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Data;
-using TasksConsole.Web.Admin;
 using TasksConsole.Web.Api;
 
 namespace TasksConsole.Web.Auth;

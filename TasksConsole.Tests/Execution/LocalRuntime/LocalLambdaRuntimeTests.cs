@@ -8,7 +8,6 @@ using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Signing;
 using TasksConsole.Core.Execution.Lambda;
-using TasksConsole.Core.Execution.LocalRuntime;
 
 namespace TasksConsole.Tests.Execution.LocalRuntime;
 
