@@ -1,7 +1,7 @@
 using TasksConsole.Core.Execution;
 using TasksConsole.Core.Execution.LocalRuntime;
 using TasksConsole.Core.Functions;
-using TasksConsole.Web.Execution.Hangfire;
+using TasksConsole.Web.Execution.Jobs;
 using TasksConsole.Web.Execution.Lambda;
 using TasksConsole.Web.Execution.LocalRuntime;
 

@@ -2,7 +2,7 @@ using System.ComponentModel;
 using Hangfire;
 using TasksConsole.Core.Execution;
 
-namespace TasksConsole.Web.Execution.Hangfire;
+namespace TasksConsole.Web.Execution.Jobs;
 
 /// <summary>Hands claimed batches to Hangfire: its job storage is the durable queue between dispatching and running.</summary>
 public sealed class HangfireTaskBatchQueue(IBackgroundJobClient jobs) : ITaskBatchQueue

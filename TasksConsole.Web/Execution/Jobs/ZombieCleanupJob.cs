@@ -1,7 +1,7 @@
 using Hangfire;
 using TasksConsole.Core.Execution;
 
-namespace TasksConsole.Web.Execution.Hangfire;
+namespace TasksConsole.Web.Execution.Jobs;
 
 /// <summary>Hangfire recurring job around <see cref="ExecutionRecovery.CleanupAsync"/>, visible in the dashboard.</summary>
 public sealed class ZombieCleanupJob(ExecutionRecovery recovery)

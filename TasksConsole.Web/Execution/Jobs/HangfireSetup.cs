@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using TasksConsole.Core.Data;
 using TasksConsole.Core.Execution;
 
-namespace TasksConsole.Web.Execution.Hangfire;
+namespace TasksConsole.Web.Execution.Jobs;
 
 /// <summary>
 /// Hangfire carries claimed batches from the dispatcher to the workers and runs the periodic cleanup. It stays at
