@@ -36,6 +36,7 @@ public sealed class DirectExecutor(
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             db.Tasks.Add(task);
+            using var turn = await WriteGate.EnterAsync(db, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         }
         changes.Publish(TaskChange.Created(task, now));

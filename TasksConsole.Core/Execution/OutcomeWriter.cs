@@ -143,7 +143,7 @@ public sealed class OutcomeWriter(
             }
         }
 
-        await db.SaveChangesAsync();
+        using (await WriteGate.EnterAsync(db)) await db.SaveChangesAsync();
         return published;
     }
 

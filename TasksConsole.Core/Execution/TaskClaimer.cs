@@ -119,6 +119,7 @@ public sealed class TaskClaimer(IDbContextFactory<TasksDbContext> dbFactory)
         var claims = db.Tasks.Where(t => t.Status == TaskState.New && t.ClaimedBy != null);
         if (claimPrefix is not null) claims = claims.Where(t => t.ClaimedBy!.StartsWith(claimPrefix));
         if (claimedBefore is { } cutOff) claims = claims.Where(t => t.ClaimedTimestamp < cutOff);
+        using var turn = await WriteGate.EnterAsync(db, cancellationToken);
         return await claims.ExecuteUpdateAsync(set => set
             .SetProperty(t => t.ClaimedBy, (string?)null)
             .SetProperty(t => t.ClaimedTimestamp, (DateTimeOffset?)null), cancellationToken);
@@ -128,6 +129,7 @@ public sealed class TaskClaimer(IDbContextFactory<TasksDbContext> dbFactory)
     public async Task<int> ReleaseAsync(IReadOnlyList<string> ids, string claimToken, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        using var turn = await WriteGate.EnterAsync(db, cancellationToken);
         return await db.Tasks
             .Where(t => ids.Contains(t.Id) && t.Status == TaskState.New && t.ClaimedBy == claimToken)
             .ExecuteUpdateAsync(set => set
@@ -170,6 +172,7 @@ public sealed class TaskClaimer(IDbContextFactory<TasksDbContext> dbFactory)
         command.CommandText = $"UPDATE Tasks SET {set} WHERE {guard} AND Id IN ({idList}) RETURNING Id";
         foreach (var (name, value) in parameters) Parameter(command, name, value);
 
+        using var turn = await WriteGate.EnterAsync(db, cancellationToken);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken)) updated.Add(reader.GetString(0));
         return updated;

@@ -87,6 +87,7 @@ internal sealed class TaskInsertBatcher(IDbContextFactory<TasksDbContext> dbFact
         var rows = _rows ??= new RowInserters(db.Model);
         await db.Database.OpenConnectionAsync();
         var connection = (SqliteConnection)db.Database.GetDbConnection();
+        using var turn = await WriteGate.EnterAsync(db);
         await using var transaction = connection.BeginTransaction(deferred: false);
         using var insertTask = rows.Tasks.Prepare(connection, transaction);
         using var insertTag = rows.Tags.Prepare(connection, transaction);

@@ -40,12 +40,25 @@ public static class HangfireSetup
         return builder;
     }
 
-    /// <summary>The job storage, the one place that knows it: SQLite in the data directory, beside the tasks database.</summary>
+    /// <summary>
+    /// The job storage, the one place that knows it: SQLite in the data directory, beside the tasks database. The
+    /// storage opens its connections in WAL mode but leaves them at synchronous=FULL, an fsync per commit, and a job
+    /// makes several commits; NORMAL (as the tasks database runs) syncs at checkpoints only and, under WAL, still loses
+    /// nothing committed when the process dies. Its busy timeout is the library's own.
+    /// </summary>
     private static JobStorage CreateStorage(IServiceProvider provider)
     {
         var options = provider.GetRequiredService<IOptions<ExecutionOptions>>().Value;
+        var path = Path.Combine(provider.GetRequiredService<DataDirectory>().Path, "hangfire.db");
         return new SQLiteStorage(
-            Path.Combine(provider.GetRequiredService<DataDirectory>().Path, "hangfire.db"),
+            new SQLiteDbConnectionFactory(() =>
+            {
+                var connection = new SQLite.SQLiteConnection(path,
+                    SQLite.SQLiteOpenFlags.ReadWrite | SQLite.SQLiteOpenFlags.Create | SQLite.SQLiteOpenFlags.NoMutex,
+                    storeDateTimeAsTicks: true) { BusyTimeout = TimeSpan.FromSeconds(10) };
+                connection.ExecuteScalar<string>("PRAGMA synchronous=NORMAL");
+                return connection;
+            }),
             new SQLiteStorageOptions { QueuePollInterval = options.QueuePollInterval });
     }
 
