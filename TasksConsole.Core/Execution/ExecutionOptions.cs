@@ -24,10 +24,19 @@ public sealed class ExecutionOptions
     public TimeSpan LookAhead { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// While tasks are running and fewer than a batch of slots is free, how long the dispatcher lets freed slots
-    /// gather before claiming, so claims (and Hangfire jobs) carry many tasks rather than one.
+    /// The gathering window. While this node has tasks claimed or jobs queued, claim rounds are at least this far
+    /// apart, so that tasks arriving one by one (and slots freed one by one) gather into one claim and one Hangfire
+    /// job instead of a claim each. A due task waits at most this long for its round; an idle node claims at once.
     /// </summary>
     public TimeSpan ClaimGathering { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// Hangfire jobs this node keeps queued and not yet started. While that many wait for a worker, due tasks stay
+    /// unclaimed (still new, still cancelable, still in queue order) and the next claim takes all of them when a job
+    /// starts: a job carries many tasks however they arrive, and Hangfire's per-job cost stays off the task rate. A job
+    /// not started within <see cref="FallbackPoll"/> no longer counts (every worker busy, or the job lost).
+    /// </summary>
+    public int MaxQueuedJobs { get; set; } = 2;
 
     /// <summary>The dispatcher looks again at least this often, even without a wake-up (other nodes, clock jumps).</summary>
     public TimeSpan FallbackPoll { get; set; } = TimeSpan.FromSeconds(1);

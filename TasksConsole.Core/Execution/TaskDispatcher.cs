@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,7 +10,9 @@ namespace TasksConsole.Core.Execution;
 /// <summary>
 /// One per node. Claims due tasks in queue order into free capacity (global and per function), hands them to the
 /// batch queue (Hangfire, in the app), then sleeps until the next start time (less the look-ahead), a wake-up (a new
-/// task due sooner, freed capacity), or the fallback poll.
+/// task due sooner, freed capacity, a queued job started), or the fallback poll. While the node is busy, rounds are
+/// a gathering window apart and only a small budget of jobs waits in the queue, so tasks that arrive one by one
+/// still travel many to a claim and a job.
 /// </summary>
 public sealed class TaskDispatcher(
     TaskClaimer claimer,
@@ -25,6 +28,13 @@ public sealed class TaskDispatcher(
 {
     private readonly ExecutionOptions _options = executionOptions.Value;
 
+    // Claimed batches on their way into the batch queue: enqueuing (a few writes to Hangfire's storage) is not on
+    // the dispatcher's path.
+    private readonly Channel<(string ClaimToken, string[] TaskIds)> _handoffs =
+        Channel.CreateUnbounded<(string, string[])>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+
+    private DateTimeOffset _lastRound = DateTimeOffset.MinValue;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // A new task due before the next look wakes the dispatcher instead of waiting for that look.
@@ -33,15 +43,32 @@ public sealed class TaskDispatcher(
             if (change.Kind == TaskChangeKind.Created) signal.WakeForStart(change.StartTimestamp);
         });
         await Task.Yield();
-        await recovery.RecoverThisNodeAsync(stoppingToken);
+        var enqueuing = Task.Run(EnqueueHandoffsAsync, CancellationToken.None);
+        try
+        {
+            await recovery.RecoverThisNodeAsync(stoppingToken);
+            await DispatchLoopAsync(stoppingToken);
+        }
+        finally
+        {
+            _handoffs.Writer.TryComplete();
+            await enqueuing;
+        }
+    }
+
+    private async Task DispatchLoopAsync(CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var result = await DispatchOnceAsync(stoppingToken);
-                if (result.FilledCapacity && capacity.InFlight < _options.MaxConcurrency) continue;
-                await signal.WaitAsync(await NextWaitAsync(result, stoppingToken), clock, stoppingToken);
-                await GatherFreedSlotsAsync(stoppingToken);
+                if (MayClaim)
+                {
+                    await GatherAsync(stoppingToken);
+                    var result = await DispatchOnceAsync(stoppingToken);
+                    if (result.FilledCapacity && MayClaim) continue;
+                }
+                await signal.WaitAsync(await NextWaitAsync(stoppingToken), clock, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -57,11 +84,29 @@ public sealed class TaskDispatcher(
 
     public sealed record DispatchResult(int Claimed, bool FilledCapacity);
 
-    /// <summary>One round: claim what is due into the free capacity and enqueue it.</summary>
+    /// <summary>Free slots, and room in the job budget.</summary>
+    private bool MayClaim => capacity.InFlight < _options.MaxConcurrency && QueuedJobs < _options.MaxQueuedJobs;
+
+    private int QueuedJobs => capacity.QueuedJobs(_options.FallbackPoll);
+
+    /// <summary>
+    /// The gathering window: while the node has work out, a round starts no sooner than <see
+    /// cref="ExecutionOptions.ClaimGathering"/> after the one before it, so whatever arrived meanwhile goes in one claim.
+    /// A task waits for its round at most that long. An idle node does not wait: a lone new task is claimed at once.
+    /// </summary>
+    private async Task GatherAsync(CancellationToken cancellationToken)
+    {
+        var wait = _lastRound + _options.ClaimGathering - clock.GetUtcNow();
+        if (wait > TimeSpan.Zero && (capacity.InFlight > 0 || QueuedJobs > 0)) await Task.Delay(wait, clock, cancellationToken);
+        _lastRound = clock.GetUtcNow();
+    }
+
+    /// <summary>One round: claim what is due into the free capacity and hand it to the batch queue.</summary>
     public async Task<DispatchResult> DispatchOnceAsync(CancellationToken cancellationToken)
     {
         var free = _options.MaxConcurrency - capacity.InFlight;
         if (free <= 0) return new DispatchResult(0, FilledCapacity: true);
+        if (QueuedJobs >= _options.MaxQueuedJobs) return new DispatchResult(0, FilledCapacity: false);
 
         var catalog = await functions.GetAllAsync(cancellationToken);
         var inFlight = capacity.SnapshotPerFunction();
@@ -91,28 +136,48 @@ public sealed class TaskDispatcher(
         if (claimed.Count == 0) return new DispatchResult(0, FilledCapacity: false);
 
         capacity.Add(claimToken, claimed.Select(c => (c.Id, c.FunctionName)));
-        foreach (var batch in claimed.Chunk(_options.BatchSize))
-        {
-            queue.Enqueue(claimToken, batch.Select(c => c.Id).ToList());
-        }
+        // The ids go in queue order: the job starts tasks due at the same moment in that order.
+        var batches = claimed.Chunk(_options.BatchSize).Select(batch => batch.Select(c => c.Id).ToArray()).ToList();
+        capacity.JobsQueued(claimToken, batches.Count);
+        foreach (var batch in batches) _handoffs.Writer.TryWrite((claimToken, batch));
         return new DispatchResult(claimed.Count, FilledCapacity: candidates.Count == free);
     }
 
     /// <summary>
-    /// Under load, slots come back one task at a time and each wakes the dispatcher; claiming at once would make a
-    /// claim round (a query, an UPDATE and a Hangfire job) per task. A short pause while tasks are still running
-    /// lets a batch's worth of slots gather first. Idle nodes do not wait: a lone new task is claimed at once.
+    /// Hands claimed batches to the batch queue, in claim order. A batch the queue refuses is given back at once
+    /// (released in the database and in capacity), so its tasks are claimed again rather than after the claim timeout.
     /// </summary>
-    private async Task GatherFreedSlotsAsync(CancellationToken cancellationToken)
+    private async Task EnqueueHandoffsAsync()
     {
-        var free = _options.MaxConcurrency - capacity.InFlight;
-        if (capacity.InFlight == 0 || free >= _options.BatchSize || _options.ClaimGathering <= TimeSpan.Zero) return;
-        await Task.Delay(_options.ClaimGathering, clock, cancellationToken);
+        await foreach (var (claimToken, taskIds) in _handoffs.Reader.ReadAllAsync(CancellationToken.None))
+        {
+            try
+            {
+                queue.Enqueue(claimToken, taskIds);
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Queuing a job for {Count} claimed tasks failed; they are released", taskIds.Length);
+                capacity.JobLeftQueue(claimToken);
+                try
+                {
+                    await claimer.ReleaseAsync(taskIds, claimToken, CancellationToken.None);
+                }
+                catch (Exception releaseError)
+                {
+                    // The claim timeout releases them instead.
+                    logger.LogError(releaseError, "Releasing {Count} claimed tasks failed", taskIds.Length);
+                }
+                foreach (var taskId in taskIds) capacity.Release(claimToken, taskId);
+                signal.Wake();
+            }
+        }
     }
 
-    private async Task<TimeSpan> NextWaitAsync(DispatchResult result, CancellationToken cancellationToken)
+    private async Task<TimeSpan> NextWaitAsync(CancellationToken cancellationToken)
     {
-        if (capacity.InFlight >= _options.MaxConcurrency) return _options.FallbackPoll;
+        // Out of slots or of job budget: a finished task or a started job wakes the dispatcher.
+        if (!MayClaim) return _options.FallbackPoll;
         var now = clock.GetUtcNow();
         var next = await claimer.NextStartAfterAsync(now + _options.LookAhead, cancellationToken);
         if (next is null) return _options.FallbackPoll;

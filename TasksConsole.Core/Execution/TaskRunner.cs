@@ -9,8 +9,8 @@ namespace TasksConsole.Core.Execution;
 
 /// <summary>
 /// Runs one claimed batch: waits for each task's exact start time, moves the due ones to <c>inProgress</c> in one
-/// guarded UPDATE (a task canceled meanwhile stays canceled and is never invoked), invokes them concurrently, and
-/// hands each outcome to the <see cref="OutcomeWriter"/> as soon as it arrives.
+/// guarded UPDATE (a task canceled meanwhile stays canceled and is never invoked), invokes them concurrently in the
+/// claim's order (queue order), and hands each outcome to the <see cref="OutcomeWriter"/> as soon as it arrives.
 /// </summary>
 public sealed class TaskRunner(
     IDbContextFactory<TasksDbContext> dbFactory,
@@ -26,6 +26,9 @@ public sealed class TaskRunner(
 {
     public async Task RunBatchAsync(string claimToken, IReadOnlyList<string> taskIds, CancellationToken cancellationToken)
     {
+        // This job has left the queue: the dispatcher may hand out the next one, with everything due meanwhile.
+        if (capacity.JobLeftQueue(claimToken)) dispatch.Wake();
+
         List<TaskRecord> tasks;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
@@ -37,6 +40,8 @@ public sealed class TaskRunner(
         // Canceled since the claim, or a job from an earlier run whose claims were released: nothing to do.
         foreach (var gone in taskIds.Except(tasks.Select(t => t.Id))) Release(claimToken, gone);
 
+        var queueOrder = new Dictionary<string, int>(taskIds.Count, StringComparer.Ordinal);
+        for (var i = 0; i < taskIds.Count; i++) queueOrder.TryAdd(taskIds[i], i);
         var running = new List<Task>();
         while (tasks.Count > 0)
         {
@@ -46,6 +51,8 @@ public sealed class TaskRunner(
             var now = clock.GetUtcNow();
             var due = tasks.TakeWhile(t => t.StartTimestamp <= now).ToList();
             tasks.RemoveRange(0, due.Count);
+            // Tasks due together start in the claim's order, which is queue order: priority first.
+            due.Sort((a, b) => queueOrder[a.Id].CompareTo(queueOrder[b.Id]));
             running.AddRange(await StartAsync(claimToken, due, cancellationToken));
         }
         await Task.WhenAll(running);

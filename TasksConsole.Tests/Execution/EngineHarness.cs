@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -39,7 +40,8 @@ public sealed class EngineHarness : IAsyncDisposable
 
     /// <summary>Builds an engine; <paramref name="database"/> lets a second engine take over the first one's store (a restart).</summary>
     public static async Task<EngineHarness> CreateAsync(
-        Action<ExecutionOptions>? configure = null, TestDatabase? database = null, ScriptedLambda? lambda = null, bool startDispatcher = true)
+        Action<ExecutionOptions>? configure = null, TestDatabase? database = null, ScriptedLambda? lambda = null, bool startDispatcher = true,
+        TimeProvider? clock = null)
     {
         var ownsDatabase = database is null;
         database ??= await TestDatabase.CreateAsync();
@@ -57,7 +59,9 @@ public sealed class EngineHarness : IAsyncDisposable
         builder.Services
             .AddSingleton(database.Factory)
             .AddSingleton<ILambdaInvoker>(lambda)
-            .AddSingleton<ITaskBatchQueue, ThreadPoolBatchQueue>();
+            .AddSingleton<ThreadPoolBatchQueue>()
+            .AddSingleton<ITaskBatchQueue>(provider => provider.GetRequiredService<ThreadPoolBatchQueue>());
+        if (clock is not null) builder.Services.AddSingleton(clock);
         var services = builder.Services.BuildServiceProvider();
         var harness = new EngineHarness(services, database, lambda, ownsDatabase);
         await harness.StartAsync(services.GetRequiredService<OutcomeWriter>());
@@ -125,6 +129,19 @@ public sealed class EngineHarness : IAsyncDisposable
         _started.Clear();
     }
 
+    /// <summary>
+    /// Ends this node as a kill would leave it: jobs queued from now on are lost, the dispatcher and outcome writer
+    /// stop, and once the jobs already running have given up (their outcomes can no longer be recorded), nothing of
+    /// this node touches the store again.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        var queue = _services.GetRequiredService<ThreadPoolBatchQueue>();
+        queue.Kill();
+        await StopAsync();
+        await queue.RunningAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
@@ -134,7 +151,17 @@ public sealed class EngineHarness : IAsyncDisposable
 
     private sealed class ThreadPoolBatchQueue(TaskRunner runner) : ITaskBatchQueue
     {
-        public void Enqueue(string claimToken, IReadOnlyList<string> taskIds) =>
-            _ = Task.Run(() => runner.RunBatchAsync(claimToken, taskIds, CancellationToken.None));
+        private readonly ConcurrentQueue<Task> _running = new();
+        private volatile bool _killed;
+
+        public void Enqueue(string claimToken, IReadOnlyList<string> taskIds)
+        {
+            if (_killed) return;
+            _running.Enqueue(Task.Run(() => runner.RunBatchAsync(claimToken, taskIds, CancellationToken.None)));
+        }
+
+        public void Kill() => _killed = true;
+
+        public Task RunningAsync() => Task.WhenAll(_running);
     }
 }
