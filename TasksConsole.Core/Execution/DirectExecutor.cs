@@ -36,8 +36,7 @@ public sealed class DirectExecutor(
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             db.Tasks.Add(task);
-            using var turn = await WriteGate.EnterAsync(db, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
+            await WriteGate.RunAsync(db, () => db.SaveChangesAsync(cancellationToken), cancellationToken);
         }
         changes.Publish(TaskChange.Created(task, now));
 

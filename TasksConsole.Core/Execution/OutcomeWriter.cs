@@ -143,7 +143,7 @@ public sealed class OutcomeWriter(
             }
         }
 
-        using (await WriteGate.EnterAsync(db)) await db.SaveChangesAsync();
+        await WriteGate.RunAsync(db, () => db.SaveChangesAsync());
         return published;
     }
 

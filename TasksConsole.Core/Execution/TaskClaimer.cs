@@ -119,22 +119,20 @@ public sealed class TaskClaimer(IDbContextFactory<TasksDbContext> dbFactory)
         var claims = db.Tasks.Where(t => t.Status == TaskState.New && t.ClaimedBy != null);
         if (claimPrefix is not null) claims = claims.Where(t => t.ClaimedBy!.StartsWith(claimPrefix));
         if (claimedBefore is { } cutOff) claims = claims.Where(t => t.ClaimedTimestamp < cutOff);
-        using var turn = await WriteGate.EnterAsync(db, cancellationToken);
-        return await claims.ExecuteUpdateAsync(set => set
+        return await WriteGate.RunAsync(db, () => claims.ExecuteUpdateAsync(set => set
             .SetProperty(t => t.ClaimedBy, (string?)null)
-            .SetProperty(t => t.ClaimedTimestamp, (DateTimeOffset?)null), cancellationToken);
+            .SetProperty(t => t.ClaimedTimestamp, (DateTimeOffset?)null), cancellationToken), cancellationToken);
     }
 
     /// <summary>Gives specific claimed tasks back, if they are still new and still held by that claim.</summary>
     public async Task<int> ReleaseAsync(IReadOnlyList<string> ids, string claimToken, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        using var turn = await WriteGate.EnterAsync(db, cancellationToken);
-        return await db.Tasks
+        return await WriteGate.RunAsync(db, () => db.Tasks
             .Where(t => ids.Contains(t.Id) && t.Status == TaskState.New && t.ClaimedBy == claimToken)
             .ExecuteUpdateAsync(set => set
                 .SetProperty(t => t.ClaimedBy, (string?)null)
-                .SetProperty(t => t.ClaimedTimestamp, (DateTimeOffset?)null), cancellationToken);
+                .SetProperty(t => t.ClaimedTimestamp, (DateTimeOffset?)null), cancellationToken), cancellationToken);
     }
 
     /// <summary>Tasks a node left in progress: their outcome is unknown.</summary>
@@ -172,10 +170,12 @@ public sealed class TaskClaimer(IDbContextFactory<TasksDbContext> dbFactory)
         command.CommandText = $"UPDATE Tasks SET {set} WHERE {guard} AND Id IN ({idList}) RETURNING Id";
         foreach (var (name, value) in parameters) Parameter(command, name, value);
 
-        using var turn = await WriteGate.EnterAsync(db, cancellationToken);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) updated.Add(reader.GetString(0));
-        return updated;
+        return await WriteGate.RunAsync<IReadOnlySet<string>>(db, async () =>
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) updated.Add(reader.GetString(0));
+            return updated;
+        }, cancellationToken);
     }
 
     private static async Task<DbCommand> CommandAsync(TasksDbContext db, CancellationToken cancellationToken)

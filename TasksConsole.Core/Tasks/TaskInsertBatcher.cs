@@ -87,16 +87,18 @@ internal sealed class TaskInsertBatcher(IDbContextFactory<TasksDbContext> dbFact
         var rows = _rows ??= new RowInserters(db.Model);
         await db.Database.OpenConnectionAsync();
         var connection = (SqliteConnection)db.Database.GetDbConnection();
-        using var turn = await WriteGate.EnterAsync(db);
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        using var insertTask = rows.Tasks.Prepare(connection, transaction);
-        using var insertTag = rows.Tags.Prepare(connection, transaction);
-        foreach (var item in batch)
+        await WriteGate.RunAsync(db, async () =>
         {
-            rows.Tasks.Insert(insertTask, item.Task);
-            foreach (var tag in item.Task.TagIndex) rows.Tags.Insert(insertTag, tag);
-        }
-        await transaction.CommitAsync();
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            using var insertTask = rows.Tasks.Prepare(connection, transaction);
+            using var insertTag = rows.Tags.Prepare(connection, transaction);
+            foreach (var item in batch)
+            {
+                rows.Tasks.Insert(insertTask, item.Task);
+                foreach (var tag in item.Task.TagIndex) rows.Tags.Insert(insertTag, tag);
+            }
+            await transaction.CommitAsync();
+        });
     }
 
     private sealed class RowInserters(IModel model)
