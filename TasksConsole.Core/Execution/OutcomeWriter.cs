@@ -1,5 +1,7 @@
 using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TasksConsole.Core.Common;
@@ -95,6 +97,8 @@ public sealed class OutcomeWriter(
         var tasks = await db.Tasks.Where(t => ids.Contains(t.Id) && t.Status == TaskState.InProgress).ToDictionaryAsync(t => t.Id);
         var now = clock.GetStoredNow();
         var published = new List<TaskChange>();
+        var completed = new List<TaskRecord>();
+        var logLines = new List<TaskLogLine>();
 
         foreach (var item in batch)
         {
@@ -104,12 +108,13 @@ public sealed class OutcomeWriter(
             task.ExecutionEndTimestamp = outcome.FinishedAt.ToStoredPrecision();
             task.StatusChangedTimestamp = now;
             task.UpdateTimestamp = now;
-            AddLogLines(db, task, outcome);
+            AddLogLines(logLines, task, outcome);
 
             if (outcome.Succeeded)
             {
                 task.Status = TaskState.Complete;
                 task.ResultJson = outcome.ResultJson;
+                completed.Add(task);
                 published.Add(TaskChange.StatusChanged(task, now));
                 continue;
             }
@@ -143,8 +148,73 @@ public sealed class OutcomeWriter(
             }
         }
 
-        await WriteGate.RunAsync(db, () => db.SaveChangesAsync());
+        // Completions (the common case) and log lines go through prepared statements; EF's SaveChanges, whose batch
+        // preparation was most of this writer's CPU, keeps the rarer retries and failures. One transaction for all.
+        foreach (var task in completed) db.Entry(task).State = EntityState.Unchanged;
+        await WriteGate.RunAsync(db, async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var connection = (SqliteConnection)db.Database.GetDbConnection();
+            var sqliteTransaction = (SqliteTransaction)transaction.GetDbTransaction();
+            await CompleteAsync(connection, sqliteTransaction, completed);
+            await InsertLogLinesAsync(connection, sqliteTransaction, logLines);
+            await db.SaveChangesAsync();
+            await transaction.CommitAsync();
+        });
         return published;
+    }
+
+    /// <summary>
+    /// Moves completed tasks from <c>inProgress</c> to <c>complete</c>, guarded by the status as EF's concurrency token
+    /// would: a task finished elsewhere meanwhile fails the batch the same way, and it is then retried one by one.
+    /// </summary>
+    private static async Task CompleteAsync(SqliteConnection connection, SqliteTransaction transaction, List<TaskRecord> tasks)
+    {
+        if (tasks.Count == 0) return;
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            UPDATE Tasks SET Status = $complete, ResultJson = $result, ExecutionEndTimestamp = $end,
+                StatusChangedTimestamp = $changed, UpdateTimestamp = $updated
+            WHERE Id = $id AND Status = $inProgress
+            """;
+        command.Parameters.AddWithValue("$complete", TaskState.Complete.ToString());
+        command.Parameters.AddWithValue("$inProgress", TaskState.InProgress.ToString());
+        var id = command.Parameters.Add("$id", SqliteType.Text);
+        var result = command.Parameters.Add("$result", SqliteType.Text);
+        var end = command.Parameters.Add("$end", SqliteType.Integer);
+        var changed = command.Parameters.Add("$changed", SqliteType.Integer);
+        var updated = command.Parameters.Add("$updated", SqliteType.Integer);
+        foreach (var task in tasks)
+        {
+            id.Value = task.Id;
+            result.Value = (object?)task.ResultJson ?? DBNull.Value;
+            end.Value = (object?)task.ExecutionEndTimestamp?.ToUnixTimeMilliseconds() ?? DBNull.Value;
+            changed.Value = task.StatusChangedTimestamp.ToUnixTimeMilliseconds();
+            updated.Value = task.UpdateTimestamp.ToUnixTimeMilliseconds();
+            if (await command.ExecuteNonQueryAsync() != 1)
+            {
+                throw new DbUpdateConcurrencyException($"Task {task.Id} is no longer in progress.");
+            }
+        }
+    }
+
+    private static async Task InsertLogLinesAsync(SqliteConnection connection, SqliteTransaction transaction, List<TaskLogLine> lines)
+    {
+        if (lines.Count == 0) return;
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO TaskLogLines (TaskId, Timestamp, Message) VALUES ($task, $timestamp, $message)";
+        var task = command.Parameters.Add("$task", SqliteType.Text);
+        var timestamp = command.Parameters.Add("$timestamp", SqliteType.Integer);
+        var message = command.Parameters.Add("$message", SqliteType.Text);
+        foreach (var line in lines)
+        {
+            task.Value = line.TaskId;
+            timestamp.Value = line.Timestamp.ToUnixTimeMilliseconds();
+            message.Value = line.Message;
+            await command.ExecuteNonQueryAsync();
+        }
     }
 
     /// <summary>
@@ -152,7 +222,7 @@ public sealed class OutcomeWriter(
     /// (START, END, REPORT) have none and take the time of the line before them (START: the execution start), so
     /// ordering by time keeps the log's own order.
     /// </summary>
-    private static void AddLogLines(TasksDbContext db, TaskRecord task, TaskOutcome outcome)
+    private static void AddLogLines(List<TaskLogLine> into, TaskRecord task, TaskOutcome outcome)
     {
         if (string.IsNullOrEmpty(outcome.LogTail)) return;
         var current = (task.ExecutionStartTimestamp ?? outcome.FinishedAt).ToStoredPrecision();
@@ -162,7 +232,7 @@ public sealed class OutcomeWriter(
             if (message.Length == 0) continue;
             var tab = message.IndexOf('\t');
             if (tab > 0 && InstantParser.TryParse(message[..tab], out var stamped)) current = stamped.ToStoredPrecision();
-            db.TaskLogLines.Add(new TaskLogLine { TaskId = task.Id, Timestamp = current, Message = message + "\n" });
+            into.Add(new TaskLogLine { TaskId = task.Id, Timestamp = current, Message = message + "\n" });
         }
     }
 
