@@ -150,7 +150,9 @@ public sealed class OutcomeWriter(
 
         // Completions (the common case) and log lines go through prepared statements; EF's SaveChanges, whose batch
         // preparation was most of this writer's CPU, keeps the rarer retries and failures. One transaction for all.
-        foreach (var task in completed) db.Entry(task).State = EntityState.Unchanged;
+        // Detached, not Unchanged: EF would put a modified entity's original values back, and the published changes
+        // carry these very objects.
+        foreach (var task in completed) db.Entry(task).State = EntityState.Detached;
         await WriteGate.RunAsync(db, async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync();

@@ -27,6 +27,7 @@ public sealed class SteadyFlowTests
 
         var done = arrivals.Select(a => tasks.Single(t => t.Id == a.Id)).ToList();
         Assert.Single(done.Select(t => t.ClaimedBy).Distinct());
+        Assert.All(done, t => Assert.Equal(("{}", true), (t.ResultJson, t.ExecutionEndTimestamp >= t.ExecutionStartTimestamp)));
         Assert.All(done, t => Assert.True(t.ClaimedTimestamp - t.CreationTimestamp <= Window,
             $"claimed {(t.ClaimedTimestamp - t.CreationTimestamp)?.TotalMilliseconds} ms after its creation, past the window"));
     }
