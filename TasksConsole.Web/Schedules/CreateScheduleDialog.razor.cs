@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Web;
 using MudBlazor;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Common;
@@ -54,7 +55,12 @@ public partial class CreateScheduleDialog(ScheduleService schedules, FunctionSer
 
     private static readonly string[] StartFormats = ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ss.FFFFFFF"];
 
+    private const string FunctionMenu = "function";
+    private const string ZoneMenu = "timeZone";
+
     private readonly Dictionary<string, string> _fieldErrors = [];
+    private readonly HashSet<string> _openMenus = [];
+    private bool _escapeClosesMenu;
     private IReadOnlyList<string> _functionNames = [];
     private string? _functionName;
     private ScheduleKind _kind = ScheduleKind.Interval;
@@ -119,8 +125,42 @@ public partial class CreateScheduleDialog(ScheduleService schedules, FunctionSer
             ? _functionNames
             : _functionNames.Where(name => name.Contains(text.Trim(), StringComparison.OrdinalIgnoreCase)));
 
+    // Both lists search the text as typed (Strict): a typed value is also the field's value (CoerceValue), and a
+    // search that treated "text equals value" as "show everything" would never narrow, leaving Enter to pick the
+    // first entry of the whole list.
     private Task<IEnumerable<string>> SearchTimeZonesAsync(string? text, CancellationToken cancellationToken) =>
-        Task.FromResult(TimeZoneChoices.Search(text == _timeZone ? null : text));
+        Task.FromResult(TimeZoneChoices.Search(text));
+
+    /// <summary>
+    /// Escape closes an open drop-down first, and the dialog only when none is open. The dialog's own Escape handling
+    /// is off (see the page that opens it): it acts on key down, and a drop-down closes on key up, so it always saw
+    /// "no drop-down open" too late and closed the dialog with the input. Whether a drop-down was open is read on key
+    /// down, in the fields; key up on the dialog covers Escape pressed with the focus elsewhere in it (a button).
+    /// </summary>
+    private void MenuOpenChanged(string menu, bool open)
+    {
+        if (open) _openMenus.Add(menu);
+        else _openMenus.Remove(menu);
+    }
+
+    private void OnFieldKeyDown(KeyboardEventArgs args)
+    {
+        if (args.Key != "Escape") return;
+        _escapeClosesMenu = _openMenus.Count > 0;
+        if (!_escapeClosesMenu) Close();
+    }
+
+    private void OnDialogKeyUp(KeyboardEventArgs args)
+    {
+        if (args.Key != "Escape") return;
+        if (_escapeClosesMenu) _escapeClosesMenu = false;
+        else if (_openMenus.Count == 0) Close();
+    }
+
+    private void Close()
+    {
+        if (!_saving) Dialog.Cancel();
+    }
 
     private bool Has(string field) => _fieldErrors.ContainsKey(field);
 

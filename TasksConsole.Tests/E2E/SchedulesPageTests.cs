@@ -1,0 +1,89 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace TasksConsole.Tests.E2E;
+
+[Collection(E2ECollection.Name)]
+public sealed class SchedulesPageTests(BrowserFixture browser) : BrowserTest(browser)
+{
+    [Fact]
+    public async Task ACronScheduleInAZonePickedByTyping_IsCreatedWithTheKeyboardAlone()
+    {
+        var page = await Browser.NewSignedInPageAsync(path: "/schedules");
+        await TabToAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Create schedule" }));
+        await page.Keyboard.PressAsync("Enter");
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Create schedule" });
+        await Expect(dialog).ToBeVisibleAsync();
+
+        var function = dialog.GetByLabel("Function", new() { Exact = true });
+        await TabToAsync(page, function);
+        await page.Keyboard.TypeAsync("noop", new() { Delay = 40 });
+        await Expect(OpenOptions(page)).ToHaveTextAsync(["noop"]);
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(function).ToHaveValueAsync("noop");
+
+        await TabToAsync(page, dialog.GetByRole(AriaRole.Radio, new() { Name = "Every N seconds" }));
+        await page.Keyboard.PressAsync("ArrowDown");
+        await Expect(dialog.GetByRole(AriaRole.Radio, new() { Name = "On a cron expression" })).ToBeCheckedAsync();
+        await TabToAsync(page, dialog.GetByRole(AriaRole.Textbox, new() { Name = "Cron expression" }));
+        await page.Keyboard.TypeAsync("0 9 * * *");
+
+        // A region name on the way to a zone is an error at the field, not a dead page.
+        var zone = dialog.GetByLabel("Time zone", new() { Exact = true });
+        await TabToAsync(page, zone);
+        await page.Keyboard.PressAsync("ControlOrMeta+a");
+        await page.Keyboard.TypeAsync("Europe", new() { Delay = 60 });
+        await Expect(dialog.GetByText("must be an IANA time zone id")).ToBeVisibleAsync();
+
+        // The list narrows as the city is typed.
+        await page.Keyboard.PressAsync("ControlOrMeta+a");
+        await page.Keyboard.TypeAsync("Amsterdam", new() { Delay = 40 });
+        await Expect(OpenOptions(page)).ToHaveCountAsync(1);
+        await Expect(OpenOptions(page)).ToContainTextAsync(["Europe/Amsterdam"]);
+
+        // Escape in the drop-down closes only the drop-down: the dialog and what was typed stay.
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(OpenOptions(page)).ToHaveCountAsync(0);
+        await Expect(dialog).ToBeVisibleAsync();
+        await Expect(dialog.GetByRole(AriaRole.Textbox, new() { Name = "Cron expression" })).ToHaveValueAsync("0 9 * * *");
+
+        await page.Keyboard.PressAsync("ArrowDown");
+        await Expect(OpenOptions(page)).ToContainTextAsync(["Europe/Amsterdam"]);
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(zone).ToHaveValueAsync("Europe/Amsterdam");
+        await Expect(dialog.GetByText("must be an IANA time zone id")).ToHaveCountAsync(0);
+        await Expect(dialog.Locator("ol.firing-list li").First).ToContainTextAsync("09:00");
+
+        await TabToAsync(page, dialog.GetByRole(AriaRole.Checkbox, new() { Name = "Create it paused" }));
+        await page.Keyboard.PressAsync("Space");
+        await BrowserFixture.ScreenshotAsync(page, "schedules-create-dialog-keyboard");
+        await TabToAsync(page, dialog.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true }));
+        await page.Keyboard.PressAsync("Enter");
+
+        await Expect(dialog).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Europe/Amsterdam" }).First).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "schedules-keyboard-created");
+
+        // With no drop-down open, Escape closes the dialog.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create schedule" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(dialog).ToBeVisibleAsync();
+        await TabToAsync(page, dialog.GetByLabel("Interval (seconds)"));
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(dialog).ToHaveCountAsync(0);
+    }
+
+    /// <summary>The items of the drop-down that is open now.</summary>
+    private static ILocator OpenOptions(IPage page) => page.Locator(".mud-popover-open .mud-list-item");
+
+    /// <summary>Presses Tab until <paramref name="target"/> has the focus; fails if it never gets it.</summary>
+    private static async Task TabToAsync(IPage page, ILocator target, int maxPresses = 60)
+    {
+        for (var i = 0; i < maxPresses; i++)
+        {
+            if (await target.EvaluateAsync<bool>("element => element === document.activeElement")) return;
+            await page.Keyboard.PressAsync("Tab");
+        }
+        Assert.Fail($"{maxPresses} presses of Tab never reached {target}.");
+    }
+}
