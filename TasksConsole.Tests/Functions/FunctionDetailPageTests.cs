@@ -1,4 +1,5 @@
 using Bunit;
+using MudBlazor;
 using Microsoft.AspNetCore.Components;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Functions;
@@ -46,6 +47,23 @@ public sealed class FunctionDetailPageTests : StoreConsoleTestContext
         Assert.True(HasButton(page, "Disable"));
         Assert.True(HasButton(page, "Delete"));
         Assert.Equal("30", FieldInput(page, "Time limit (seconds)").GetAttribute("value"));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Disabling_SaysTheTasksWaitAndRunWhenEnabledAgain()
+    {
+        await UseStoreAsync(Role.Admin);
+        await RegisterAsync(Get<FunctionService>(), "resize");
+        RenderProviders();
+        var page = Render<FunctionDetailPage>(p => p.Add(x => x.Name, "resize"));
+        page.WaitForAssertion(() => Assert.True(HasButton(page, "Disable")));
+
+        await Button(page, "Disable").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.True(HasButton(page, "Enable")));
+        var message = Assert.Single(Get<ISnackbar>().ShownSnackbars).Message;
+        Assert.Equal("resize is disabled: its tasks wait, still new, and run when it is enabled again.", message);
+        Assert.DoesNotContain("fail", message);
     }
 
     [Fact(Timeout = 30_000)]

@@ -122,7 +122,7 @@ public partial class FunctionDetailPage(
         try
         {
             await functions.SetEnabledAsync(_function.Name, enable);
-            snackbar.Add(enable ? $"{_function.Name} is enabled." : $"{_function.Name} is disabled: its tasks fail when they are due.",
+            snackbar.Add(enable ? $"{_function.Name} is enabled." : FunctionText.Disabled(_function.Name),
                 enable ? Severity.Success : Severity.Warning);
             await LoadAsync();
         }
