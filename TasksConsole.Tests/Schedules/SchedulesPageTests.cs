@@ -1,5 +1,6 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
 using MudBlazor;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Rql;
@@ -170,6 +171,28 @@ public sealed class SchedulesPageTests : StoreConsoleTestContext
 
         var schedule = Assert.Single((await Get<ScheduleService>().FindAsync(RqlParser.Parse(""))).Schedules);
         Assert.Equal("Europe/Amsterdam", schedule.TimeZone);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task TheDataJson_IsCheckedAsItIsTyped_WithLineAndColumn_AndTagsAreChips()
+    {
+        await UseStoreAsync(Role.Admin);
+        var dialogs = await OpenCreateDialogAsync("report");
+
+        await FieldInput(dialogs, "Data (JSON object)").InputAsync(new ChangeEventArgs { Value = "{\n  \"a\": 1,,\n}" });
+
+        dialogs.WaitForAssertion(() => Assert.Contains("Not valid JSON at line 2, column", FieldControl(dialogs, "Data (JSON object)").TextContent));
+        Assert.True(Button(dialogs, "Create").HasAttribute("disabled"));
+
+        await FieldInput(dialogs, "Data (JSON object)").InputAsync(new ChangeEventArgs { Value = "{\"a\": 1}" });
+        await FieldInput(dialogs, "Tags").InputAsync(new ChangeEventArgs { Value = "nightly" });
+        await FieldInput(dialogs, "Tags").KeyDownAsync(new KeyboardEventArgs { Key = "Enter" });
+        dialogs.WaitForAssertion(() => Assert.Single(dialogs.FindAll("[role=list][aria-label=Tags] .mud-chip")));
+        await Button(dialogs, "Create").ClickAsync(new());
+
+        var schedule = Assert.Single((await Get<ScheduleService>().FindAsync(RqlParser.Parse(""))).Schedules);
+        Assert.Equal("""{"a": 1}""", schedule.DataJson);
+        Assert.Equal(["nightly"], schedule.Tags);
     }
 
     [Fact]

@@ -10,6 +10,7 @@ using TasksConsole.Core.Schedules;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Web.Auth;
 using TasksConsole.Web.Components.Shared;
+using TasksConsole.Web.Tasks;
 
 namespace TasksConsole.Web.Schedules;
 
@@ -71,7 +72,7 @@ public partial class CreateScheduleDialog(ScheduleService schedules, FunctionSer
     private bool _paused;
     private string? _data;
     private long? _priority;
-    private string? _tags;
+    private IReadOnlyList<string> _tags = [];
     private IReadOnlyList<DateTimeOffset> _preview = [];
     private string? _previewHint;
     private string? _error;
@@ -256,10 +257,21 @@ public partial class CreateScheduleDialog(ScheduleService schedules, FunctionSer
             Paused: _paused);
     }
 
-    private List<string>? Tags() =>
-        string.IsNullOrWhiteSpace(_tags)
-            ? null
-            : _tags.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
+    private List<string>? Tags() => _tags.Count == 0 ? null : [.. _tags];
+
+    /// <summary>Checked as it is typed, with the line and column of a mistake, as in the task dialog.</summary>
+    private void OnDataChanged(string? json)
+    {
+        _data = json;
+        Clear(ScheduleFields.Data);
+        if (TaskDataJson.Validate(json) is { } problem) _fieldErrors[ScheduleFields.Data] = problem;
+    }
+
+    private void OnTagsChanged(IReadOnlyList<string> tags)
+    {
+        _tags = tags;
+        Clear(ScheduleFields.Tags);
+    }
 
     private async Task CreateAsync()
     {
