@@ -1,4 +1,6 @@
+using System.Net.Http.Json;
 using Microsoft.Playwright;
+using TasksConsole.Core.Execution.LocalRuntime;
 using static Microsoft.Playwright.Assertions;
 
 namespace TasksConsole.Tests.E2E;
@@ -71,6 +73,59 @@ public sealed class SchedulesPageTests(BrowserFixture browser) : BrowserTest(bro
         await TabToAsync(page, dialog.GetByLabel("Interval (seconds)"));
         await page.Keyboard.PressAsync("Escape");
         await Expect(dialog).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task Schedules_OnAPhone_FitTheScreen_AndTheirActionsAndDialogAreWithinReach()
+    {
+        var tag = $"phone-{Guid.NewGuid():N}"[..14];
+        using (var admin = await Browser.CreateAdminClientAsync())
+        {
+            using var created = await admin.PostAsJsonAsync("tasks/v1/schedules",
+                new { functionName = "noop", cron = "30 6 * * 1-5", timeZone = "America/New_York", tags = new[] { tag }, paused = true });
+            created.EnsureSuccessStatusCode();
+        }
+        var page = await Browser.NewSignedInPageAsync(path: "/schedules");
+        await page.SetViewportSizeAsync(390, 844);
+        await BrowserFixture.GotoAsync(page, "/schedules");
+
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = tag });
+        await Expect(row).ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"),
+            "the page scrolls sideways at 390 px");
+        var resume = row.GetByRole(AriaRole.Button, new() { Name = "Resume the noop schedule", Exact = false });
+        await Expect(resume).ToBeVisibleAsync();
+        var box = await resume.BoundingBoxAsync();
+        Assert.True(box is not null && box.X >= 0 && box.X + box.Width <= 390, $"Resume is off-screen: {box?.X} + {box?.Width}");
+        await BrowserFixture.ScreenshotAsync(page, "schedules-phone");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create schedule" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Create schedule" });
+        await Expect(dialog).ToBeVisibleAsync();
+        var dialogBox = await dialog.BoundingBoxAsync();
+        Assert.True(dialogBox is not null && dialogBox.X >= 0 && dialogBox.X + dialogBox.Width <= 390, "the dialog is wider than the phone");
+        await Expect(dialog.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true })).ToBeInViewportAsync();
+        await BrowserFixture.ScreenshotAsync(page, "schedules-create-dialog-phone");
+    }
+
+    [Fact]
+    public async Task Events_At1440px_ShowWholeTaskIds_AndTimesOnOneLine()
+    {
+        var failing = await Browser.CreateTaskAsync(LocalDemoFunctions.Fail, new { errorName = "WideScreenFailure", message = new string('m', 400) });
+        var page = await Browser.NewSignedInPageAsync(path: "/events");
+        await page.SetViewportSizeAsync(1440, 900);
+        await BrowserFixture.GotoAsync(page, "/events");
+
+        var link = page.Locator($"a[href='/tasks/{failing.Id}']").First;
+        await Expect(link).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(link).ToHaveTextAsync(failing.Id);
+        // The grid scrolls or clips inside its container: the id must end within the container, not just the window.
+        Assert.True(await link.EvaluateAsync<bool>(
+                "a => a.getBoundingClientRect().right <= a.closest('.mud-table-container').getBoundingClientRect().right"),
+            "the task id is cut off");
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { Has = link });
+        Assert.Equal(1, await row.Locator("time").First.EvaluateAsync<int>("time => time.getClientRects().length"));
+        await BrowserFixture.ScreenshotAsync(page, "events-1440");
     }
 
     /// <summary>The items of the drop-down that is open now.</summary>
