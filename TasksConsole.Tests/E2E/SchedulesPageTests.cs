@@ -63,8 +63,17 @@ public sealed class SchedulesPageTests(BrowserFixture browser) : BrowserTest(bro
         await page.Keyboard.PressAsync("Enter");
 
         await Expect(dialog).ToHaveCountAsync(0);
-        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Europe/Amsterdam" }).First).ToBeVisibleAsync();
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Europe/Amsterdam" }).First;
+        await Expect(row).ToBeVisibleAsync();
         await BrowserFixture.ScreenshotAsync(page, "schedules-keyboard-created");
+
+        // Resume and pause it from the keyboard: the focus stays on the button, which turns into the other action.
+        var resume = row.GetByRole(AriaRole.Button, new() { Name = "Resume the noop schedule", Exact = false });
+        await TabToAsync(page, resume);
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator(":focus")).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex("^Pause the noop schedule"));
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator(":focus")).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex("^Resume the noop schedule"));
 
         // With no drop-down open, Escape closes the dialog.
         await page.GetByRole(AriaRole.Button, new() { Name = "Create schedule" }).FocusAsync();

@@ -133,10 +133,10 @@ public partial class CreateScheduleDialog(ScheduleService schedules, FunctionSer
         Task.FromResult(TimeZoneChoices.Search(text));
 
     /// <summary>
-    /// Escape closes an open drop-down first, and the dialog only when none is open. The dialog's own Escape handling
-    /// is off (see the page that opens it): it acts on key down, and a drop-down closes on key up, so it always saw
-    /// "no drop-down open" too late and closed the dialog with the input. Whether a drop-down was open is read on key
-    /// down, in the fields; key up on the dialog covers Escape pressed with the focus elsewhere in it (a button).
+    /// Escape closes an open drop-down first, and the dialog only when none is open. MudBlazor's own Escape handling
+    /// (turned off by the page that opens the dialog) closes the dialog on key down whatever has the focus, while a
+    /// drop-down closes on key up: one Escape lost the whole form. So whether a drop-down is open is read on key down,
+    /// in the fields; key up on the dialog covers Escape pressed with the focus elsewhere in it (a button).
     /// </summary>
     private void MenuOpenChanged(string menu, bool open)
     {
