@@ -56,6 +56,8 @@ public partial class CreateScheduleDialog(ScheduleService schedules, FunctionSer
 
     private static readonly string[] StartFormats = ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ss.FFFFFFF"];
 
+    private const string NoZoneMessage = "Not a time zone: pick one from the list (type a city, such as Amsterdam).";
+
     private const string FunctionMenu = "function";
     private const string ZoneMenu = "timeZone";
 
@@ -190,6 +192,8 @@ public partial class CreateScheduleDialog(ScheduleService schedules, FunctionSer
             }
             Check(ScheduleFields.Cron, () => ScheduleCalculator.ParseCron(_cron));
             Check(ScheduleFields.TimeZone, () => ScheduleCalculator.ResolveTimeZone(_timeZone));
+            // Said in the form's words: while a city is being typed the text is no zone yet, and the list has them.
+            if (Has(ScheduleFields.TimeZone)) _fieldErrors[ScheduleFields.TimeZone] = NoZoneMessage;
         }
         else if (_interval is null)
         {
