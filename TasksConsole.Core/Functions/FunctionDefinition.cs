@@ -100,113 +100,146 @@ public static partial class FunctionValidation
 
     public static void ValidateName(string? name)
     {
-        if (string.IsNullOrEmpty(name))
-        {
-            throw new ServiceException(ErrorCode.MissingRequiredFields, "Field 'name' is required.");
-        }
-        if (!TaskLimits.IsValidFunctionName(name))
-        {
-            throw new ServiceException(ErrorCode.InvalidFunctionName,
-                $"Invalid function name '{Shorten(name)}': use 1 to {TaskLimits.MaxFunctionNameLength} letters, digits, '-' or '_'.");
-        }
+        if (NameProblem(name) is { } problem) throw problem.ToException();
     }
 
+    /// <summary>Throws the first problem of <see cref="Problems"/>, as the API reports it.</summary>
     public static void Validate(FunctionDefinition definition)
     {
-        ValidateName(definition.Name);
-        MaxLength("description", definition.Description, FunctionDefaults.MaxDescriptionLength);
+        if (Problems(definition) is [var first, ..]) throw first.ToException();
+    }
+
+    /// <summary>
+    /// Every rule the definition breaks, in field order, so a form can show them all at once. Each names its field
+    /// by its API name (<c>timeLimit</c>, <c>retryPolicy.retryDelays</c>); a retry delay also carries its index.
+    /// </summary>
+    public static IReadOnlyList<FunctionProblem> Problems(FunctionDefinition definition)
+    {
+        var problems = new List<FunctionProblem>();
+        void Add(string field, string message, ErrorCode? code = null, int? index = null) =>
+            problems.Add(new FunctionProblem(field, message, code ?? ErrorCode.FieldFormat, index));
+
+        if (NameProblem(definition.Name) is { } name) problems.Add(name);
+        MaxLength(Add, "description", definition.Description, FunctionDefaults.MaxDescriptionLength);
 
         if (!string.IsNullOrEmpty(definition.LambdaFunctionName)
             && (definition.LambdaFunctionName.Length > FunctionDefaults.MaxLambdaFunctionNameLength
                 || !LambdaFunctionNamePattern().IsMatch(definition.LambdaFunctionName)))
         {
-            throw FieldFormat("Field 'lambdaFunctionName' must be a Lambda function name, 'name:alias' or a function ARN.");
+            Add("lambdaFunctionName", "Field 'lambdaFunctionName' must be a Lambda function name, 'name:alias' or a function ARN.");
         }
         if (!string.IsNullOrEmpty(definition.Qualifier)
             && (definition.Qualifier.Length > FunctionDefaults.MaxQualifierLength || !QualifierPattern().IsMatch(definition.Qualifier)))
         {
-            throw FieldFormat("Field 'qualifier' must be a Lambda version or alias (letters, digits, '$', '-', '_').");
+            Add("qualifier", "Field 'qualifier' must be a Lambda version or alias (letters, digits, '$', '-', '_').");
         }
 
         if (definition.Code is not null && (definition.Code.Length == 0 || !Base64.IsValid(definition.Code)))
         {
-            throw new ServiceException(ErrorCode.InvalidFunctionCode, "Field 'code' must be the base64 encoding of a zip file.");
+            Add("code", "Field 'code' must be the base64 encoding of a zip file.", ErrorCode.InvalidFunctionCode);
         }
-        NonEmpty("entryPoint", definition.EntryPoint, FunctionDefaults.MaxEntryPointLength);
-        NonEmpty("runtime", definition.Runtime, FunctionDefaults.MaxRuntimeLength);
+        NonEmpty(Add, "entryPoint", definition.EntryPoint, FunctionDefaults.MaxEntryPointLength);
+        NonEmpty(Add, "runtime", definition.Runtime, FunctionDefaults.MaxRuntimeLength);
 
-        Range("timeLimit", definition.TimeLimitSeconds, FunctionDefaults.MinTimeLimitSeconds, FunctionDefaults.MaxTimeLimitSeconds);
-        Range("memoryLimit", definition.MemoryLimitMb, FunctionDefaults.MinMemoryLimitMb, FunctionDefaults.MaxMemoryLimitMb);
-        ValidateEnvironment(definition.EnvironmentVariables);
+        Range(Add, "timeLimit", definition.TimeLimitSeconds, FunctionDefaults.MinTimeLimitSeconds, FunctionDefaults.MaxTimeLimitSeconds);
+        Range(Add, "memoryLimit", definition.MemoryLimitMb, FunctionDefaults.MinMemoryLimitMb, FunctionDefaults.MaxMemoryLimitMb);
+        if (EnvironmentProblem(definition.EnvironmentVariables) is { } environment) Add("environmentVariables", environment);
 
         if (!FunctionPermissionModes.IsValid(definition.PermissionMode))
         {
-            throw FieldFormat($"Field 'executionOptions.permissionMode' must be '{FunctionPermissionModes.PermissionRequired}', " +
-                              $"'{FunctionPermissionModes.AllUsers}' or '{FunctionPermissionModes.Public}'.");
+            Add("executionOptions.permissionMode",
+                $"Field 'executionOptions.permissionMode' must be '{FunctionPermissionModes.PermissionRequired}', " +
+                $"'{FunctionPermissionModes.AllUsers}' or '{FunctionPermissionModes.Public}'.");
         }
-        Range("executionOptions.defaultPriority", definition.DefaultPriority, TaskLimits.MinPriority, TaskLimits.MaxPriority);
+        Range(Add, "executionOptions.defaultPriority", definition.DefaultPriority, TaskLimits.MinPriority, TaskLimits.MaxPriority);
 
         if (definition.ErrorsToRetry.Count > FunctionDefaults.MaxErrorsToRetry)
         {
-            throw FieldFormat($"Field 'retryPolicy.errorsToRetry' may hold at most {FunctionDefaults.MaxErrorsToRetry} names.");
+            Add("retryPolicy.errorsToRetry", $"Field 'retryPolicy.errorsToRetry' may hold at most {FunctionDefaults.MaxErrorsToRetry} names.");
         }
-        if (definition.ErrorsToRetry.Any(e => e.Length is 0 or > FunctionDefaults.MaxErrorNameLength))
+        else if (definition.ErrorsToRetry.Any(e => e.Length is 0 or > FunctionDefaults.MaxErrorNameLength))
         {
-            throw FieldFormat($"Each entry of 'retryPolicy.errorsToRetry' must be 1 to {FunctionDefaults.MaxErrorNameLength} characters long.");
+            Add("retryPolicy.errorsToRetry",
+                $"Each entry of 'retryPolicy.errorsToRetry' must be 1 to {FunctionDefaults.MaxErrorNameLength} characters long.");
         }
         if (definition.RetryDelaysSeconds.Count is 0 or > FunctionDefaults.MaxRetries)
         {
-            throw FieldFormat($"Field 'retryPolicy.retryDelays' must hold 1 to {FunctionDefaults.MaxRetries} delays (one per retry).");
+            Add("retryPolicy.retryDelays", $"Field 'retryPolicy.retryDelays' must hold 1 to {FunctionDefaults.MaxRetries} delays (one per retry).");
         }
-        if (definition.RetryDelaysSeconds.Any(d => d is < 0 or > FunctionDefaults.MaxRetryDelaySeconds))
+        for (var i = 0; i < definition.RetryDelaysSeconds.Count; i++)
         {
-            throw FieldFormat($"Each entry of 'retryPolicy.retryDelays' must be 0 to {FunctionDefaults.MaxRetryDelaySeconds} seconds.");
+            if (definition.RetryDelaysSeconds[i] is < 0 or > FunctionDefaults.MaxRetryDelaySeconds)
+            {
+                Add("retryPolicy.retryDelays", $"Each entry of 'retryPolicy.retryDelays' must be 0 to {FunctionDefaults.MaxRetryDelaySeconds} seconds.", index: i);
+            }
         }
 
         if (definition.ConcurrencyLimit is { } limit)
         {
-            Range("concurrencyLimit", limit, 1, FunctionDefaults.MaxConcurrencyLimit);
+            Range(Add, "concurrencyLimit", limit, 1, FunctionDefaults.MaxConcurrencyLimit);
         }
+        return problems;
     }
 
-    private static void ValidateEnvironment(IReadOnlyDictionary<string, string>? variables)
+    private static FunctionProblem? NameProblem(string? name)
     {
-        if (variables is null) return;
+        if (string.IsNullOrEmpty(name))
+        {
+            return new FunctionProblem("name", "Field 'name' is required.", ErrorCode.MissingRequiredFields);
+        }
+        if (!TaskLimits.IsValidFunctionName(name))
+        {
+            return new FunctionProblem("name",
+                $"Invalid function name '{Shorten(name)}': use 1 to {TaskLimits.MaxFunctionNameLength} letters, digits, '-' or '_'.",
+                ErrorCode.InvalidFunctionName);
+        }
+        return null;
+    }
+
+    private static string? EnvironmentProblem(IReadOnlyDictionary<string, string>? variables)
+    {
+        if (variables is null) return null;
         var bytes = 0;
         foreach (var (name, value) in variables)
         {
             if (!EnvironmentNamePattern().IsMatch(name))
             {
-                throw FieldFormat($"Environment variable name '{Shorten(name)}' must start with a letter and hold only letters, digits and '_'.");
+                return $"Environment variable name '{Shorten(name)}' must start with a letter and hold only letters, digits and '_'.";
             }
             bytes += Encoding.UTF8.GetByteCount(name) + Encoding.UTF8.GetByteCount(value);
         }
-        if (bytes > FunctionDefaults.MaxEnvironmentBytes)
-        {
-            throw FieldFormat($"Field 'environmentVariables' holds more than {FunctionDefaults.MaxEnvironmentBytes / 1024} KB (names plus values).");
-        }
+        return bytes > FunctionDefaults.MaxEnvironmentBytes
+            ? $"Field 'environmentVariables' holds more than {FunctionDefaults.MaxEnvironmentBytes / 1024} KB (names plus values)."
+            : null;
     }
 
-    private static void MaxLength(string field, string? value, int max)
+    private delegate void Report(string field, string message, ErrorCode? code = null, int? index = null);
+
+    private static void MaxLength(Report add, string field, string? value, int max)
     {
-        if (value is not null && value.Length > max) throw FieldFormat($"Field '{field}' is longer than {max} characters.");
+        if (value is not null && value.Length > max) add(field, $"Field '{field}' is longer than {max} characters.");
     }
 
-    private static void NonEmpty(string field, string? value, int max)
+    private static void NonEmpty(Report add, string field, string? value, int max)
     {
         if (value is null) return;
-        if (value.Length == 0) throw FieldFormat($"Field '{field}' must not be empty.");
-        MaxLength(field, value, max);
+        if (value.Length == 0) add(field, $"Field '{field}' must not be empty.");
+        else MaxLength(add, field, value, max);
     }
 
-    private static void Range(string field, long value, long min, long max)
+    private static void Range(Report add, string field, long value, long min, long max)
     {
-        if (value < min || value > max) throw FieldFormat($"Field '{field}' must be between {min} and {max}.");
+        if (value < min || value > max) add(field, $"Field '{field}' must be between {min} and {max}.");
     }
-
-    private static ServiceException FieldFormat(string message) => new(ErrorCode.FieldFormat, message);
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";
+}
+
+/// <summary>One rule a function definition breaks: the API field it is about, the API's message and error code.</summary>
+/// <param name="Index">For a list field (<c>retryPolicy.retryDelays</c>), the entry at fault; null for the field as a whole.</param>
+public sealed record FunctionProblem(string Field, string Message, ErrorCode Code, int? Index = null)
+{
+    public ServiceException ToException() => new(Code, Message);
 }
 
 /// <summary>Environment variables in their EXH wire shape <c>{"NAME":{"value":"..."}}</c>, the form they are stored in.</summary>

@@ -105,17 +105,25 @@ public static class ScheduleCalculator
         return cron;
     }
 
-    /// <summary>An IANA (or Windows) time zone id; UTC when empty.</summary>
+    /// <summary>
+    /// An IANA (or Windows) time zone id; UTC when empty. The id is looked up with the Try form: on Linux a region
+    /// name such as <c>Europe</c> is a folder of the zone database, and the throwing lookup reports it with a
+    /// <see cref="System.Security.SecurityException"/> rather than "not found". Ids that name the host's own
+    /// settings rather than a zone (<c>localtime</c>, <c>posixrules</c>) are refused: they would change meaning
+    /// with the machine.
+    /// </summary>
     public static TimeZoneInfo ResolveTimeZone(string? id)
     {
         if (string.IsNullOrEmpty(id)) return TimeZoneInfo.Utc;
-        try
+        if (id.Trim().Length == id.Length && !HostSpecificZoneIds.Contains(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone))
         {
-            return TimeZoneInfo.FindSystemTimeZoneById(id);
+            return zone;
         }
-        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
-        {
-            throw new ServiceException(ErrorCode.FieldFormat, $"Field 'timeZone' must be an IANA time zone id such as 'Europe/Brussels', not '{id}'.");
-        }
+        throw new ServiceException(ErrorCode.FieldFormat,
+            $"Field 'timeZone' must be an IANA time zone id such as 'Europe/Brussels', not '{Shorten(id)}'.");
     }
+
+    private static readonly HashSet<string> HostSpecificZoneIds = new(["localtime", "posixrules", "Factory"], StringComparer.OrdinalIgnoreCase);
+
+    private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "...";
 }

@@ -82,7 +82,7 @@ public sealed class ScheduleService(
             Priority = input.Priority,
             Tags = template.Tags,
             IntervalSeconds = input.IntervalSeconds,
-            CronExpression = input.Cron?.Trim(),
+            CronExpression = string.IsNullOrWhiteSpace(input.Cron) ? null : input.Cron.Trim(),
             TimeZone = string.IsNullOrEmpty(input.TimeZone) ? null : input.TimeZone,
             StartTimestamp = start,
             NextTimestamp = first,

@@ -1,4 +1,5 @@
 using Bunit;
+using MudBlazor;
 using Microsoft.AspNetCore.Components;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Functions;
@@ -49,6 +50,43 @@ public sealed class FunctionDetailPageTests : StoreConsoleTestContext
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task Disabling_SaysTheTasksWaitAndRunWhenEnabledAgain()
+    {
+        await UseStoreAsync(Role.Admin);
+        await RegisterAsync(Get<FunctionService>(), "resize");
+        RenderProviders();
+        var page = Render<FunctionDetailPage>(p => p.Add(x => x.Name, "resize"));
+        page.WaitForAssertion(() => Assert.True(HasButton(page, "Disable")));
+
+        await Button(page, "Disable").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.True(HasButton(page, "Enable")));
+        var message = Assert.Single(Get<ISnackbar>().ShownSnackbars).Message;
+        Assert.Equal("resize is disabled: its tasks wait, still new, and run when it is enabled again.", message);
+        Assert.DoesNotContain("fail", message);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task LeavingWithUnsavedChanges_AsksFirst_AndStaysWhenTold()
+    {
+        await UseStoreAsync(Role.Admin);
+        await RegisterAsync(Get<FunctionService>(), "resize");
+        var dialogs = RenderProviders();
+        var page = Render<FunctionDetailPage>(p => p.Add(x => x.Name, "resize"));
+        page.WaitForAssertion(() => Assert.True(HasButton(page, "Save")));
+        var navigation = Get<NavigationManager>();
+        var here = navigation.Uri;
+
+        await FieldInput(page, "Description").ChangeAsync(new ChangeEventArgs { Value = "changed" });
+        _ = page.InvokeAsync(() => navigation.NavigateTo("/functions"));
+
+        dialogs.WaitForAssertion(() => Assert.Contains("Leave without saving?", dialogs.Markup));
+        await Button(dialogs, "Stay").ClickAsync(new());
+        Assert.Equal(here, navigation.Uri);
+        Assert.Equal("changed", FieldInput(page, "Description").GetAttribute("value"));
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task SavingABadTimeLimit_ShowsTheServiceErrorAtTheField_AndStoresNothing()
     {
         await UseStoreAsync(Role.Admin);
@@ -63,7 +101,7 @@ public sealed class FunctionDetailPageTests : StoreConsoleTestContext
         await Button(page, "Save").ClickAsync(new());
 
         page.WaitForAssertion(() =>
-            Assert.Contains("Field 'timeLimit' must be between 3 and 900.", FieldControl(page, "Time limit (seconds)").TextContent));
+            Assert.Contains("Give 3 to 900 seconds.", FieldControl(page, "Time limit (seconds)").TextContent));
         Assert.DoesNotContain("timeLimit", FieldControl(page, "Description").TextContent);
         var stored = await functions.GetAsync("resize");
         Assert.Equal(30, stored.TimeLimitSeconds);

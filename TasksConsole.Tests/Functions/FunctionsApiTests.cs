@@ -110,6 +110,77 @@ public sealed class FunctionsApiTests(TasksConsoleFactory factory) : IClassFixtu
         await AssertErrorAsync(response, HttpStatusCode.BadRequest, expectedCode);
     }
 
+    [Theory]
+    [InlineData("""{"name":"\ud800"}""")]
+    [InlineData("""{"name":"NAME","description":"\ud800"}""")]
+    [InlineData("""{"name":"NAME","environmentVariables":{"\ud800":{"value":"a"}}}""")]
+    [InlineData("""{"name":"NAME","environmentVariables":{"A":{"value":"\udc00"}}}""")]
+    [InlineData("""{"name":"NAME","retryPolicy":{"enabled":true,"errorsToRetry":["\ud800"]}}""")]
+    [InlineData("""{"name":"NAME","\ud800":1}""")]
+    public async Task CreateAndUpdate_RefuseTextThatIsNotUnicode_With400(string body)
+    {
+        var client = await factory.CreateClientAsync(Role.Admin);
+        var name = UniqueName("unicode");
+        await ReadOkAsync(await client.PostAsJsonAsync(Functions, new { name }));
+
+        var created = await client.PostAsync(Functions, Json(body.Replace("NAME", UniqueName("bad"))));
+        var updated = await client.PutAsync(Functions + name, Json(body.Replace("NAME", name)));
+
+        await AssertErrorAsync(created, HttpStatusCode.BadRequest, 22);
+        await AssertErrorAsync(updated, HttpStatusCode.BadRequest, 22);
+    }
+
+    [Theory]
+    [InlineData("""{"name":"NAME","timeLimit":1e400}""")]
+    [InlineData("""{"name":"NAME","timeLimit":9223372036854775807}""")]
+    [InlineData("""{"name":"NAME","memoryLimit":-9223372036854775808}""")]
+    [InlineData("""{"name":"NAME","concurrencyLimit":99999999999999999999}""")]
+    [InlineData("""{"name":"NAME","executionOptions":{"defaultPriority":9223372036854775807}}""")]
+    [InlineData("""{"name":"NAME","retryPolicy":{"enabled":true,"retryDelays":[1e10]}}""")]
+    [InlineData("""{"name":"NAME","retryPolicy":{"enabled":true,"retryDelays":[2147483647]}}""")]
+    public async Task Create_RefusesNumbersOutOfRange_With400(string body)
+    {
+        var client = await factory.CreateClientAsync(Role.Admin);
+
+        var response = await client.PostAsync(Functions, Json(body.Replace("NAME", UniqueName("huge"))));
+
+        await AssertErrorAsync(response, HttpStatusCode.BadRequest, 15);
+    }
+
+    [Theory]
+    [InlineData("""{"timeLimit":null,"memoryLimit":null,"retryPolicy":null,"executionOptions":null,"environmentVariables":null,"description":null,"lambdaFunctionName":null,"qualifier":null,"code":null,"concurrencyLimit":null}""", 200)]
+    [InlineData("""{"retryPolicy":{"enabled":null}}""", 400)]
+    [InlineData("""{"retryPolicy":{"enabled":true,"retryDelays":[null]}}""", 400)]
+    [InlineData("""{"environmentVariables":{"A":null}}""", 400)]
+    [InlineData("""{"executionOptions":{"permissionMode":null,"defaultPriority":null}}""", 200)]
+    [InlineData("""{"entryPoint":"","runtime":""}""", 400)]
+    [InlineData("""{"description":""}""", 200)]
+    [InlineData("null", 400)]
+    public async Task Update_TakesNullsAsDefaults_AndRefusesNullsOrEmptyStringsWhereAValueIsNeeded(string body, int expectedStatus)
+    {
+        var client = await factory.CreateClientAsync(Role.Admin);
+        var name = UniqueName("nulls");
+        await ReadOkAsync(await client.PostAsJsonAsync(Functions, new { name }));
+
+        var response = await client.PutAsync(Functions + name, Json(body));
+
+        Assert.Equal((HttpStatusCode)expectedStatus, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("POST", "%20/disable")]
+    [InlineData("GET", "%ff")]
+    [InlineData("DELETE", "%20")]
+    [InlineData("POST", "no-such-function/execute")]
+    public async Task UnknownOrOddNamesInThePath_Answer404(string method, string path)
+    {
+        var client = await factory.CreateClientAsync(Role.Admin);
+
+        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), Functions + path) { Content = Json("{}") });
+
+        await AssertErrorAsync(response, HttpStatusCode.NotFound, 16);
+    }
+
     [Fact]
     public async Task Create_RefusesADuplicateName_WithCode17()
     {

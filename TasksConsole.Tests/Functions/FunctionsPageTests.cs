@@ -97,7 +97,7 @@ public sealed class FunctionsPageTests : StoreConsoleTestContext
         await FieldInput(dialogs, "Name").ChangeAsync(new() { Value = "bad name!" });
         await Button(dialogs, "Register").ClickAsync(new());
 
-        dialogs.WaitForAssertion(() => Assert.Contains("Invalid function name", FieldControl(dialogs, "Name").TextContent));
+        dialogs.WaitForAssertion(() => Assert.Contains("Use 1 to 128 letters, digits, '-' or '_'.", FieldControl(dialogs, "Name").TextContent));
 
         await FieldInput(dialogs, "Name").ChangeAsync(new() { Value = "thumbnail" });
         await Button(dialogs, "Register").ClickAsync(new());
@@ -105,6 +105,37 @@ public sealed class FunctionsPageTests : StoreConsoleTestContext
 
         Assert.NotNull(await Get<FunctionService>().FindAsync("thumbnail"));
         Assert.EndsWith("/functions/thumbnail", Get<NavigationManager>().Uri);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Registering_ShowsEveryFieldError_AtOnce_InTheFormsWords_AndRegistersNothing()
+    {
+        await UseStoreAsync(Role.Admin);
+        var dialogs = RenderProviders();
+        var page = Render<FunctionsPage>();
+        page.WaitForAssertion(() => Assert.True(HasButton(page, "Register function")));
+        _ = Button(page, "Register function").ClickAsync(new());
+        dialogs.WaitForAssertion(() => Assert.True(HasField(dialogs, "Name")));
+
+        await FieldInput(dialogs, "Name").ChangeAsync(new() { Value = "resize" });
+        await FieldInput(dialogs, "Time limit (seconds)").ChangeAsync(new() { Value = "1" });
+        await FieldInput(dialogs, "Memory (MB)").ChangeAsync(new() { Value = "64" });
+        await dialogs.Find("input[type=checkbox]").ChangeAsync(new() { Value = true });
+        dialogs.WaitForAssertion(() => Assert.True(HasField(dialogs, "Retry 2 after (s)")));
+        await FieldInput(dialogs, "Retry 2 after (s)").ChangeAsync(new() { Value = "-5" });
+        await Button(dialogs, "Register").ClickAsync(new());
+
+        dialogs.WaitForAssertion(() => Assert.Contains("Give 3 to 900 seconds.", FieldControl(dialogs, "Time limit (seconds)").TextContent));
+        Assert.Contains("Give 128 to 10240 MB.", FieldControl(dialogs, "Memory (MB)").TextContent);
+        Assert.Contains("Give 0 to 86400 seconds.", FieldControl(dialogs, "Retry 2 after (s)").TextContent);
+        Assert.DoesNotContain("Give", FieldControl(dialogs, "Retry 1 after (s)").TextContent);
+        Assert.DoesNotContain("Field '", dialogs.Markup);
+        Assert.Null(await Get<FunctionService>().FindAsync("resize"));
+
+        // Editing a field clears its own error only.
+        await FieldInput(dialogs, "Time limit (seconds)").ChangeAsync(new() { Value = "30" });
+        Assert.DoesNotContain("Give 3 to 900", FieldControl(dialogs, "Time limit (seconds)").TextContent);
+        Assert.Contains("Give 128 to 10240 MB.", FieldControl(dialogs, "Memory (MB)").TextContent);
     }
 
     private TaskRecord Finished(string function, TaskState status, int tookMs)

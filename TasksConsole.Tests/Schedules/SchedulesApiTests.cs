@@ -92,6 +92,100 @@ public sealed class SchedulesApiTests(TasksConsoleFactory factory) : IClassFixtu
         await AssertErrorAsync(response, HttpStatusCode.BadRequest, expectedCode);
     }
 
+    [Theory]
+    [InlineData("Europe")]
+    [InlineData("America")]
+    [InlineData("Etc")]
+    [InlineData("Europe/")]
+    [InlineData("localtime")]
+    [InlineData("../../etc/passwd")]
+    [InlineData(" UTC")]
+    public async Task Create_RefusesATimeZoneThatIsNoZone_With400(string timeZone)
+    {
+        var client = await factory.CreateClientAsync(Role.Admin);
+
+        var response = await client.PostAsJsonAsync(Schedules, new { functionName = "f", cron = "0 9 * * *", timeZone });
+
+        await AssertErrorAsync(response, HttpStatusCode.BadRequest, 15);
+    }
+
+    [Theory]
+    [InlineData("""{"functionName":1,"interval":60}""", 15)]
+    [InlineData("""{"functionName":"f","cron":5}""", 15)]
+    [InlineData("""{"functionName":"f","cron":"0 9 * * *","timeZone":true}""", 15)]
+    [InlineData("""{"functionName":"f","interval":60,"data":"x"}""", 15)]
+    [InlineData("""{"functionName":"f","interval":60,"tags":"a"}""", 15)]
+    [InlineData("""{"functionName":"f","interval":60,"tags":[1]}""", 15)]
+    [InlineData("""{"functionName":"f","interval":60,"startTimestamp":-1}""", 15)]
+    [InlineData("""{"functionName":"f","interval":[60]}""", 15)]
+    public async Task Create_RefusesWrongJsonTypes_With400(string body, int expectedCode) =>
+        await AssertErrorAsync(await PostAsync(body), HttpStatusCode.BadRequest, expectedCode);
+
+    [Theory]
+    [InlineData("""{"functionName":"f","interval":1e400}""")]
+    [InlineData("""{"functionName":"f","interval":99999999999999999999999}""")]
+    [InlineData("""{"functionName":"f","interval":60,"priority":9223372036854775807}""")]
+    [InlineData("""{"functionName":"f","interval":60,"priority":-9223372036854775808}""")]
+    [InlineData("""{"functionName":"f","interval":60,"priority":1e400}""")]
+    [InlineData("""{"functionName":"f","interval":60,"startTimestamp":"99999-01-01T00:00:00Z"}""")]
+    [InlineData("""{"functionName":"f","interval":60,"startTimestamp":"0001-01-01T00:00:00+14:00"}""")]
+    [InlineData("""{"functionName":"f","cron":"0 9 * * *","startTimestamp":"9999-12-31T23:59:59Z"}""")]
+    public async Task Create_RefusesNumbersAndDatesOutOfRange_With400(string body) =>
+        await AssertErrorAsync(await PostAsync(body), HttpStatusCode.BadRequest, 15);
+
+    [Theory]
+    [InlineData("""{"functionName":"","interval":60}""", 14)]
+    [InlineData("""{"functionName":" ","interval":60}""", 15)]
+    [InlineData("""{"functionName":"f","cron":"   "}""", 14)]
+    [InlineData("""{"functionName":"f","interval":60,"startTimestamp":""}""", 15)]
+    [InlineData("""{"functionName":"f","interval":60,"tags":[""]}""", 15)]
+    [InlineData("""{"functionName":"f","cron":"0 9 * * *","timeZone":" "}""", 15)]
+    public async Task Create_RefusesEmptyStrings_With400(string body, int expectedCode) =>
+        await AssertErrorAsync(await PostAsync(body), HttpStatusCode.BadRequest, expectedCode);
+
+    [Theory]
+    [InlineData("@reboot")]
+    [InlineData("@every 5m")]
+    [InlineData("@")]
+    [InlineData("* * * * * * *")]
+    [InlineData("*/0 * * * *")]
+    [InlineData("0 0 31 2 *")]
+    [InlineData("0 25 * * *")]
+    public async Task Create_RefusesACronExpressionThatIsBadOrNeverFires_With400(string cron)
+    {
+        var client = await factory.CreateClientAsync(Role.Admin);
+
+        var response = await client.PostAsJsonAsync(Schedules, new { functionName = "f", cron });
+
+        await AssertErrorAsync(response, HttpStatusCode.BadRequest, 15);
+    }
+
+    [Theory]
+    [InlineData("""{"functionName":null,"interval":null,"cron":null,"timeZone":null,"data":null,"priority":null,"startTimestamp":null,"tags":null,"paused":null}""", 14)]
+    [InlineData("""{"functionName":"f","interval":null,"cron":null}""", 14)]
+    [InlineData("""{"functionName":"f","interval":60,"tags":[null]}""", 15)]
+    [InlineData("null", 22)]
+    public async Task Create_RefusesNullsWhereAValueIsNeeded_With400(string body, int expectedCode) =>
+        await AssertErrorAsync(await PostAsync(body), HttpStatusCode.BadRequest, expectedCode);
+
+    [Theory]
+    [InlineData("""{"functionName":"\ud800","interval":60}""")]
+    [InlineData("""{"functionName":"f","interval":60,"tags":["\udc00"]}""")]
+    [InlineData("""{"functionName":"f","cron":"\ud800"}""")]
+    public async Task Create_RefusesTextThatIsNotUnicode_With400(string body) =>
+        await AssertErrorAsync(await PostAsync(body), HttpStatusCode.BadRequest, 22);
+
+    [Fact]
+    public async Task Create_WithAnIntervalAndAnEmptyCron_IsAnIntervalSchedule_WithNoCron()
+    {
+        var client = await factory.CreateClientAsync(Role.Admin);
+
+        var schedule = await ReadOkAsync(await client.PostAsync(Schedules, Json("""{"functionName":"f","interval":60,"cron":"","paused":true}""")));
+
+        Assert.Equal(60, schedule.GetProperty("interval").GetInt32());
+        Assert.False(schedule.TryGetProperty("cron", out _));
+    }
+
     [Fact]
     public async Task Find_FiltersSortsAndPagesWithRql_EchoingTheEffectiveLimit()
     {
@@ -220,6 +314,9 @@ public sealed class SchedulesApiTests(TasksConsoleFactory factory) : IClassFixtu
     }
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private async Task<HttpResponseMessage> PostAsync(string body) =>
+        await (await factory.CreateClientAsync(Role.Admin)).PostAsync(Schedules, Json(body));
 
     private static async Task<string> CreateAsync(HttpClient client, object body) =>
         (await ReadOkAsync(await client.PostAsJsonAsync(Schedules, body))).GetProperty("id").GetString()!;

@@ -1,5 +1,6 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
 using MudBlazor;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Rql;
@@ -146,6 +147,88 @@ public sealed class SchedulesPageTests : StoreConsoleTestContext
         page.WaitForAssertion(() => Assert.Empty(page.FindAll("button[aria-label^='Delete']")));
         Assert.Null(await schedules.FindByIdAsync(schedule.Id));
     }
+
+    [Fact(Timeout = 30_000)]
+    public async Task TypingARegionNameAsTheTimeZone_ShowsAnErrorAtTheField_AndTheDialogKeepsWorking()
+    {
+        await UseStoreAsync(Role.Admin);
+        var dialogs = await OpenCreateDialogAsync("report");
+        await ChooseCronAsync(dialogs);
+        await FieldInput(dialogs, "Cron expression").InputAsync(new ChangeEventArgs { Value = "0 9 * * *" });
+
+        // One key at a time, as a person types it: every prefix is checked on its way.
+        foreach (var typed in new[] { "E", "Eu", "Eur", "Euro", "Europ", "Europe" })
+        {
+            await FieldInput(dialogs, "Time zone").InputAsync(new ChangeEventArgs { Value = typed });
+        }
+
+        dialogs.WaitForAssertion(() => Assert.Contains("Not a time zone: pick one from the list", FieldControl(dialogs, "Time zone").TextContent));
+        Assert.True(Button(dialogs, "Create").HasAttribute("disabled"));
+
+        await FieldInput(dialogs, "Time zone").InputAsync(new ChangeEventArgs { Value = "Europe/Amsterdam" });
+        dialogs.WaitForAssertion(() => Assert.DoesNotContain("Not a time zone", FieldControl(dialogs, "Time zone").TextContent));
+        await Button(dialogs, "Create").ClickAsync(new());
+
+        var schedule = Assert.Single((await Get<ScheduleService>().FindAsync(RqlParser.Parse(""))).Schedules);
+        Assert.Equal("Europe/Amsterdam", schedule.TimeZone);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task TheDataJson_IsCheckedAsItIsTyped_WithLineAndColumn_AndTagsAreChips()
+    {
+        await UseStoreAsync(Role.Admin);
+        var dialogs = await OpenCreateDialogAsync("report");
+
+        await FieldInput(dialogs, "Data (JSON object)").InputAsync(new ChangeEventArgs { Value = "{\n  \"a\": 1,,\n}" });
+
+        dialogs.WaitForAssertion(() => Assert.Contains("Not valid JSON at line 2, column", FieldControl(dialogs, "Data (JSON object)").TextContent));
+        Assert.True(Button(dialogs, "Create").HasAttribute("disabled"));
+
+        await FieldInput(dialogs, "Data (JSON object)").InputAsync(new ChangeEventArgs { Value = "{\"a\": 1}" });
+        await FieldInput(dialogs, "Tags").InputAsync(new ChangeEventArgs { Value = "nightly" });
+        await FieldInput(dialogs, "Tags").KeyDownAsync(new KeyboardEventArgs { Key = "Enter" });
+        dialogs.WaitForAssertion(() => Assert.Single(dialogs.FindAll("[role=list][aria-label=Tags] .mud-chip")));
+        await Button(dialogs, "Create").ClickAsync(new());
+
+        var schedule = Assert.Single((await Get<ScheduleService>().FindAsync(RqlParser.Parse(""))).Schedules);
+        Assert.Equal("""{"a": 1}""", schedule.DataJson);
+        Assert.Equal(["nightly"], schedule.Tags);
+    }
+
+    [Fact]
+    public void TheTimeZoneSearch_PutsTheCityTypedFirst_AndNarrowsToIt()
+    {
+        Assert.Equal(["Europe/Amsterdam"], TimeZoneChoices.Search("Amsterdam"));
+        Assert.Equal("Europe/Amsterdam", TimeZoneChoices.Search("europe/amsterdam").First());
+        Assert.Equal("America/New_York", TimeZoneChoices.Search("new york").First());
+        Assert.All(TimeZoneChoices.Search("Europe"), zone => Assert.Contains("Europe", zone, StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(TimeZoneChoices.Utc, TimeZoneChoices.Search("").First());
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task PausingARow_KeepsItWhereItIs_UntilRefresh()
+    {
+        await UseStoreAsync(Role.Admin);
+        var schedules = Get<ScheduleService>();
+        var soon = await schedules.CreateAsync(new NewSchedule("soon", IntervalSeconds: 60, StartTimestamp: Now.AddMinutes(1)), Caller.System);
+        await schedules.CreateAsync(new NewSchedule("later", IntervalSeconds: 60, StartTimestamp: Now.AddMinutes(2)), Caller.System);
+        RenderProviders();
+        var page = Render<SchedulesPage>();
+        page.WaitForAssertion(() => Assert.Equal(["soon", "later"], RowFunctions(page)));
+
+        await page.Find("button[aria-label^='Pause the soon schedule']").ClickAsync(new());
+
+        Assert.True((await schedules.GetAsync(soon.Id)).Paused);
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("button[aria-label^='Resume the soon schedule']")));
+        Assert.Equal(["soon", "later"], RowFunctions(page));
+        Assert.NotNull(page.Find("button[aria-label^='Pause the later schedule']"));
+
+        await Button(page, "Refresh").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.Equal(["later", "soon"], RowFunctions(page)));
+    }
+
+    private static List<string> RowFunctions(IRenderedComponent<SchedulesPage> page) =>
+        page.FindAll("tbody tr td[data-label='Function']").Select(cell => cell.TextContent.Trim()).ToList();
 
     private async Task<IRenderedComponent<MudDialogProvider>> OpenCreateDialogAsync(string functionName)
     {

@@ -16,8 +16,20 @@ public static class JsonBody
     /// The body read into its record. Handlers normally take the record as a parameter; this is for the few that
     /// must decide something (who may call) before the body is read.
     /// </summary>
-    public static async Task<T> ReadAsync<T>(HttpRequest request) where T : class, IJsonRequest<T> =>
-        T.Read(await ReadObjectAsync(request, T.AllowEmpty, T.MaxBytes));
+    public static async Task<T> ReadAsync<T>(HttpRequest request) where T : class, IJsonRequest<T>
+    {
+        var body = await ReadObjectAsync(request, T.AllowEmpty, T.MaxBytes);
+        try
+        {
+            return T.Read(body);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Valid JSON can still escape a lone UTF-16 surrogate ("\ud800"); reading it as a string throws. A
+            // record's Read does nothing but read the body, so this is the body's fault, not the server's.
+            throw new ServiceException(ErrorCode.BodyFormat, $"The request body holds text that is not valid Unicode: {ex.Message}");
+        }
+    }
 
     /// <summary>The body as a JSON object; an absent or empty body reads as <c>{}</c> when <paramref name="allowEmpty"/>.</summary>
     public static async Task<JsonElement> ReadObjectAsync(HttpRequest request, bool allowEmpty = false, int maxBytes = DefaultMaxBytes)

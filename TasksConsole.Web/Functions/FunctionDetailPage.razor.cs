@@ -1,5 +1,7 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Routing;
 using MudBlazor;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Common;
@@ -31,6 +33,7 @@ public partial class FunctionDetailPage(
     private bool _canDelete;
     private string? _error;
     private string? _formError;
+    private string? _savedForm;
 
     [Parameter]
     public string Name { get; set; } = "";
@@ -76,10 +79,25 @@ public partial class FunctionDetailPage(
         }
     }
 
+    /// <summary>The form holds edits that Save has not stored (the page then asks before it is left).</summary>
+    private bool HasUnsavedChanges =>
+        _canUpdate && _function is not null && _savedForm is not null && JsonSerializer.Serialize(_model) != _savedForm;
+
+    private async Task ConfirmLeaveAsync(LocationChangingContext context)
+    {
+        if (!HasUnsavedChanges) return;
+        var leave = await dialogs.ShowMessageBoxAsync(
+            "Leave without saving?",
+            $"Your changes to {_function!.Name} are not saved; leaving drops them.",
+            yesText: "Leave", cancelText: "Stay");
+        if (leave != true) context.PreventNavigation();
+    }
+
     private void ResetForm()
     {
         if (_function is null) return;
         _model = FunctionFormModel.From(FunctionDefinition.From(_function));
+        _savedForm = JsonSerializer.Serialize(_model);
         _fieldErrors.Clear();
         _formError = null;
     }
@@ -96,6 +114,9 @@ public partial class FunctionDetailPage(
         if (_function is null || !await AllowedAsync(Permissions.UpdateTaskFunction, "Editing a function")) return;
         _fieldErrors.Clear();
         _formError = null;
+        var current = FunctionDefinition.From(_function);
+        foreach (var (field, message) in FunctionFormErrors.Check(_model, model => model.ApplyTo(current))) _fieldErrors[field] = message;
+        if (_fieldErrors.Count > 0) return;
         _busy = true;
         try
         {
@@ -122,7 +143,7 @@ public partial class FunctionDetailPage(
         try
         {
             await functions.SetEnabledAsync(_function.Name, enable);
-            snackbar.Add(enable ? $"{_function.Name} is enabled." : $"{_function.Name} is disabled: its tasks fail when they are due.",
+            snackbar.Add(enable ? $"{_function.Name} is enabled." : FunctionText.Disabled(_function.Name),
                 enable ? Severity.Success : Severity.Warning);
             await LoadAsync();
         }
@@ -151,6 +172,7 @@ public partial class FunctionDetailPage(
         {
             await functions.DeleteAsync(_function.Name);
             snackbar.Add($"{_function.Name} is deleted; its tasks are kept.", Severity.Success);
+            _savedForm = null;
             navigation.NavigateTo("/functions");
         }
         catch (ServiceException ex)

@@ -1,5 +1,6 @@
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Functions;
+using TasksConsole.Core.Tasks;
 
 namespace TasksConsole.Web.Functions;
 
@@ -113,6 +114,9 @@ public static class FunctionFields
     public const string RetryDelays = "retryPolicy.retryDelays";
     public const string EnvironmentVariables = "environmentVariables";
 
+    /// <summary>The key of one retry delay's field, for an error about that entry alone.</summary>
+    public static string RetryDelay(int index) => $"{RetryDelays}[{index}]";
+
     private static readonly string[] Known =
     [
         Description, LambdaFunctionName, Qualifier, TimeLimit, MemoryLimit, PermissionMode, DefaultPriority,
@@ -129,4 +133,54 @@ public static class FunctionFields
         if (error.Message.StartsWith("Environment variable", StringComparison.Ordinal)) return EnvironmentVariables;
         return Known.FirstOrDefault(field => error.Message.Contains($"'{field}'", StringComparison.Ordinal));
     }
+}
+
+/// <summary>
+/// A definition's problems (<see cref="FunctionValidation.Problems"/>, the API's rules) in the form's words, keyed by
+/// <see cref="FunctionFields"/>, so the form can show every one at once, each at its field.
+/// </summary>
+public static class FunctionFormErrors
+{
+    /// <summary>Checks the form as it stands; empty when it can be saved as far as the rules go.</summary>
+    public static Dictionary<string, string> Check(FunctionFormModel model, Func<FunctionFormModel, FunctionDefinition> toDefinition)
+    {
+        FunctionDefinition definition;
+        try
+        {
+            definition = toDefinition(model);
+        }
+        catch (ServiceException ex)
+        {
+            // A variable named twice: the only rule the form's rows can break before there is a definition.
+            return new Dictionary<string, string> { [FunctionFields.EnvironmentVariables] = ex.Message };
+        }
+        var errors = new Dictionary<string, string>();
+        foreach (var problem in FunctionValidation.Problems(definition))
+        {
+            var key = problem.Index is { } index ? FunctionFields.RetryDelay(index) : problem.Field;
+            errors.TryAdd(key, Wording(problem));
+        }
+        return errors;
+    }
+
+    public static string Wording(FunctionProblem problem) => problem.Field switch
+    {
+        FunctionFields.Name when problem.Code == ErrorCode.MissingRequiredFields => "A name is required.",
+        FunctionFields.Name => $"Use 1 to {TaskLimits.MaxFunctionNameLength} letters, digits, '-' or '_'.",
+        FunctionFields.Description => $"At most {FunctionDefaults.MaxDescriptionLength} characters.",
+        FunctionFields.LambdaFunctionName => "Give a Lambda function name, name:alias or a function ARN.",
+        FunctionFields.Qualifier => "Give a version number or an alias (letters, digits, '$', '-' and '_').",
+        FunctionFields.TimeLimit => $"Give {FunctionDefaults.MinTimeLimitSeconds} to {FunctionDefaults.MaxTimeLimitSeconds} seconds.",
+        FunctionFields.MemoryLimit => $"Give {FunctionDefaults.MinMemoryLimitMb} to {FunctionDefaults.MaxMemoryLimitMb} MB.",
+        FunctionFields.DefaultPriority => $"Give a whole number from {TaskLimits.MinPriority} to {TaskLimits.MaxPriority}.",
+        FunctionFields.PermissionMode => "Choose one of the permission modes.",
+        FunctionFields.ConcurrencyLimit => $"Give 1 to {FunctionDefaults.MaxConcurrencyLimit}, or leave it empty for no limit.",
+        FunctionFields.RetryDelays when problem.Index is not null => $"Give 0 to {FunctionDefaults.MaxRetryDelaySeconds} seconds.",
+        FunctionFields.RetryDelays => $"Give 1 to {FunctionDefaults.MaxRetries} delays, one per retry.",
+        FunctionFields.ErrorsToRetry => $"At most {FunctionDefaults.MaxErrorsToRetry} names of 1 to {FunctionDefaults.MaxErrorNameLength} characters.",
+        FunctionFields.EnvironmentVariables when problem.Message.StartsWith("Environment variable name", StringComparison.Ordinal) =>
+            "Each name starts with a letter and holds only letters, digits and '_'.",
+        FunctionFields.EnvironmentVariables => $"At most {FunctionDefaults.MaxEnvironmentBytes / 1024} KB in all, names plus values.",
+        _ => problem.Message,
+    };
 }

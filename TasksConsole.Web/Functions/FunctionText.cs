@@ -6,6 +6,13 @@ namespace TasksConsole.Web.Functions;
 /// <summary>Short human wording for a function's settings, shared by the list and the detail page.</summary>
 public static class FunctionText
 {
+    /// <summary>
+    /// What disabling does, as the engine does it: the dispatcher leaves a disabled function's tasks out, so they stay
+    /// <c>new</c> and run once it is enabled again (a task already claimed is released back).
+    /// </summary>
+    public static string Disabled(string name) =>
+        $"{name} is disabled: its tasks wait, still new, and run when it is enabled again.";
+
     public static string RetrySummary(FunctionRecord function)
     {
         if (!function.RetryEnabled) return "No retries";

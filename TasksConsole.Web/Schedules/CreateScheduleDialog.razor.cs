@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Web;
 using MudBlazor;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Common;
@@ -9,6 +10,7 @@ using TasksConsole.Core.Schedules;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Web.Auth;
 using TasksConsole.Web.Components.Shared;
+using TasksConsole.Web.Tasks;
 
 namespace TasksConsole.Web.Schedules;
 
@@ -54,7 +56,14 @@ public partial class CreateScheduleDialog(ScheduleService schedules, FunctionSer
 
     private static readonly string[] StartFormats = ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ss.FFFFFFF"];
 
+    private const string NoZoneMessage = "Not a time zone: pick one from the list (type a city, such as Amsterdam).";
+
+    private const string FunctionMenu = "function";
+    private const string ZoneMenu = "timeZone";
+
     private readonly Dictionary<string, string> _fieldErrors = [];
+    private readonly HashSet<string> _openMenus = [];
+    private bool _escapeClosesMenu;
     private IReadOnlyList<string> _functionNames = [];
     private string? _functionName;
     private ScheduleKind _kind = ScheduleKind.Interval;
@@ -65,7 +74,7 @@ public partial class CreateScheduleDialog(ScheduleService schedules, FunctionSer
     private bool _paused;
     private string? _data;
     private long? _priority;
-    private string? _tags;
+    private IReadOnlyList<string> _tags = [];
     private IReadOnlyList<DateTimeOffset> _preview = [];
     private string? _previewHint;
     private string? _error;
@@ -119,8 +128,42 @@ public partial class CreateScheduleDialog(ScheduleService schedules, FunctionSer
             ? _functionNames
             : _functionNames.Where(name => name.Contains(text.Trim(), StringComparison.OrdinalIgnoreCase)));
 
+    // Both lists search the text as typed (Strict): a typed value is also the field's value (CoerceValue), and a
+    // search that treated "text equals value" as "show everything" would never narrow, leaving Enter to pick the
+    // first entry of the whole list.
     private Task<IEnumerable<string>> SearchTimeZonesAsync(string? text, CancellationToken cancellationToken) =>
-        Task.FromResult(TimeZoneChoices.Search(text == _timeZone ? null : text));
+        Task.FromResult(TimeZoneChoices.Search(text));
+
+    /// <summary>
+    /// Escape closes an open drop-down first, and the dialog only when none is open. MudBlazor's own Escape handling
+    /// (turned off by the page that opens the dialog) closes the dialog on key down whatever has the focus, while a
+    /// drop-down closes on key up: one Escape lost the whole form. So whether a drop-down is open is read on key down,
+    /// in the fields; key up on the dialog covers Escape pressed with the focus elsewhere in it (a button).
+    /// </summary>
+    private void MenuOpenChanged(string menu, bool open)
+    {
+        if (open) _openMenus.Add(menu);
+        else _openMenus.Remove(menu);
+    }
+
+    private void OnFieldKeyDown(KeyboardEventArgs args)
+    {
+        if (args.Key != "Escape") return;
+        _escapeClosesMenu = _openMenus.Count > 0;
+        if (!_escapeClosesMenu) Close();
+    }
+
+    private void OnDialogKeyUp(KeyboardEventArgs args)
+    {
+        if (args.Key != "Escape") return;
+        if (_escapeClosesMenu) _escapeClosesMenu = false;
+        else if (_openMenus.Count == 0) Close();
+    }
+
+    private void Close()
+    {
+        if (!_saving) Dialog.Cancel();
+    }
 
     private bool Has(string field) => _fieldErrors.ContainsKey(field);
 
@@ -149,6 +192,8 @@ public partial class CreateScheduleDialog(ScheduleService schedules, FunctionSer
             }
             Check(ScheduleFields.Cron, () => ScheduleCalculator.ParseCron(_cron));
             Check(ScheduleFields.TimeZone, () => ScheduleCalculator.ResolveTimeZone(_timeZone));
+            // Said in the form's words: while a city is being typed the text is no zone yet, and the list has them.
+            if (Has(ScheduleFields.TimeZone)) _fieldErrors[ScheduleFields.TimeZone] = NoZoneMessage;
         }
         else if (_interval is null)
         {
@@ -216,10 +261,21 @@ public partial class CreateScheduleDialog(ScheduleService schedules, FunctionSer
             Paused: _paused);
     }
 
-    private List<string>? Tags() =>
-        string.IsNullOrWhiteSpace(_tags)
-            ? null
-            : _tags.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
+    private List<string>? Tags() => _tags.Count == 0 ? null : [.. _tags];
+
+    /// <summary>Checked as it is typed, with the line and column of a mistake, as in the task dialog.</summary>
+    private void OnDataChanged(string? json)
+    {
+        _data = json;
+        Clear(ScheduleFields.Data);
+        if (TaskDataJson.Validate(json) is { } problem) _fieldErrors[ScheduleFields.Data] = problem;
+    }
+
+    private void OnTagsChanged(IReadOnlyList<string> tags)
+    {
+        _tags = tags;
+        Clear(ScheduleFields.Tags);
+    }
 
     private async Task CreateAsync()
     {

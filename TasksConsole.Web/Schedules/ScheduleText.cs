@@ -28,16 +28,28 @@ public static class TimeZoneChoices
 {
     public const string Utc = "UTC";
 
+    /// <summary>How many matches the picker lists at once; the rest are reached by typing more.</summary>
+    public const int MaxShown = 50;
+
     private static readonly Lazy<IReadOnlyList<string>> Ids = new(Load);
 
     public static IReadOnlyList<string> All => Ids.Value;
 
-    /// <summary>Ids containing every word of <paramref name="text"/> ("new york", "europe bru"), UTC first.</summary>
+    /// <summary>
+    /// Ids containing every word of <paramref name="text"/> ("new york", "europe bru", "Amsterdam"): the id typed in
+    /// full first, then ids whose city starts with the text, then the rest in order (UTC first).
+    /// </summary>
     public static IEnumerable<string> Search(string? text)
     {
-        var words = (text ?? "").Replace('_', ' ').Split([' ', '/'], StringSplitOptions.RemoveEmptyEntries);
-        return All.Where(id => words.All(word => id.Replace('_', ' ').Contains(word, StringComparison.OrdinalIgnoreCase)));
+        var typed = (text ?? "").Trim();
+        var words = typed.Replace('_', ' ').Split([' ', '/'], StringSplitOptions.RemoveEmptyEntries);
+        return All
+            .Where(id => words.All(word => id.Replace('_', ' ').Contains(word, StringComparison.OrdinalIgnoreCase)))
+            .OrderBy(id => string.Equals(id, typed, StringComparison.OrdinalIgnoreCase) ? 0
+                : City(id).StartsWith(typed.Replace(' ', '_'), StringComparison.OrdinalIgnoreCase) ? 1 : 2);
     }
+
+    private static string City(string id) => id[(id.LastIndexOf('/') + 1)..];
 
     /// <summary>"Europe/Brussels (UTC+01:00)", with the offset in force at <paramref name="now"/>.</summary>
     public static string Label(string id, DateTimeOffset now)

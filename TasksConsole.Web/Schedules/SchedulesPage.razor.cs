@@ -66,7 +66,8 @@ public partial class SchedulesPage(ScheduleService schedules, IDialogService dia
     {
         if (!await AllowedAsync(Permissions.CreateTaskSchedule, "Creating a schedule")) return;
         var dialog = await dialogs.ShowAsync<CreateScheduleDialog>("Create schedule",
-            new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true, CloseOnEscapeKey = true });
+            // The dialog handles Escape itself, so that Escape in one of its drop-downs closes only the drop-down.
+            new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true, CloseOnEscapeKey = false });
         if (await dialog.Result is { Canceled: false })
         {
             snackbar.Add("The schedule is created.", Severity.Success);
@@ -84,11 +85,11 @@ public partial class SchedulesPage(ScheduleService schedules, IDialogService dia
 
     private Task PauseAsync(ScheduleRecord schedule) =>
         ChangeAsync(schedule, Permissions.UpdateTaskSchedule, "Pausing a schedule", () => schedules.PauseAsync(schedule.Id),
-            $"Paused {ScheduleText.Describe(schedule)}.");
+            $"Paused {ScheduleText.Describe(schedule)}.", keepInPlace: true);
 
     private Task ResumeAsync(ScheduleRecord schedule) =>
         ChangeAsync(schedule, Permissions.UpdateTaskSchedule, "Resuming a schedule", () => schedules.ResumeAsync(schedule.Id),
-            $"Resumed {ScheduleText.Describe(schedule)}; the slots missed while paused are skipped.");
+            $"Resumed {ScheduleText.Describe(schedule)}; the slots missed while paused are skipped.", keepInPlace: true);
 
     private async Task DeleteAsync(ScheduleRecord schedule)
     {
@@ -102,14 +103,23 @@ public partial class SchedulesPage(ScheduleService schedules, IDialogService dia
             $"Deleted {ScheduleText.Describe(schedule)}.");
     }
 
-    private async Task ChangeAsync(ScheduleRecord schedule, string permission, string action, Func<Task<int>> change, string done)
+    /// <summary>
+    /// Runs <paramref name="change"/> on the schedule. With <paramref name="keepInPlace"/> the row is refreshed where
+    /// it stands instead of reloading the page: the list is sorted by state, and a paused row that jumped to the end
+    /// would slide the next schedule under the pointer, where a second click would pause the wrong one. The order
+    /// catches up on Refresh.
+    /// </summary>
+    private async Task ChangeAsync(ScheduleRecord schedule, string permission, string action, Func<Task<int>> change, string done,
+        bool keepInPlace = false)
     {
         if (!await AllowedAsync(permission, action)) return;
         _busy.Add(schedule.Id);
+        var refreshed = false;
         try
         {
             await change();
             snackbar.Add(done, Severity.Success);
+            if (keepInPlace) refreshed = await RefreshRowAsync(schedule);
         }
         catch (ServiceException ex)
         {
@@ -119,6 +129,17 @@ public partial class SchedulesPage(ScheduleService schedules, IDialogService dia
         {
             _busy.Remove(schedule.Id);
         }
-        await ReloadAsync();
+        if (!refreshed) await ReloadAsync();
+    }
+
+    /// <summary>Copies the schedule's stored state onto its row; false when it is gone (the page then reloads).</summary>
+    private async Task<bool> RefreshRowAsync(ScheduleRecord row)
+    {
+        if (await schedules.FindByIdAsync(row.Id) is not { } stored) return false;
+        row.Paused = stored.Paused;
+        row.NextTimestamp = stored.NextTimestamp;
+        row.LastFiredTimestamp = stored.LastFiredTimestamp;
+        row.UpdateTimestamp = stored.UpdateTimestamp;
+        return true;
     }
 }
