@@ -27,4 +27,19 @@ public sealed class PhoneShellTests(BrowserFixture browser) : BrowserTest(browse
         await signOut.ClickAsync();
         await Expect(page.GetByLabel("Email")).ToBeVisibleAsync();
     }
+
+    [Fact]
+    public async Task OnADesktop_TheAppBarHasOneSignOut_WithTheUsersEmail()
+    {
+        var user = await Browser.CreateUserAsync(Role.Operator);
+        var page = await Browser.NewSignedInPageAsync(user, "/tasks");
+
+        var banner = page.GetByRole(AriaRole.Banner);
+        await Expect(banner.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToHaveCountAsync(1);
+        await Expect(banner.GetByText(user.Email)).ToBeVisibleAsync();
+        var box = await banner.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).BoundingBoxAsync();
+        var bar = await banner.BoundingBoxAsync();
+        Assert.True(box!.Y >= bar!.Y && box.Y + box.Height <= bar.Y + bar.Height, "Sign out spills out of the app bar.");
+        await BrowserFixture.ScreenshotAsync(page, "desktop-shell");
+    }
 }
