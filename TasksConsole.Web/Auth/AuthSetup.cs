@@ -2,7 +2,9 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Common;
@@ -26,6 +28,7 @@ public static class AuthSetup
         services.AddSingleton<SessionValidator>();
         services.AddSingleton<ConsoleCookieEvents>();
         services.AddScoped<AuthenticationStateProvider, ConsoleAuthenticationStateProvider>();
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, SessionCircuitHandler>());
         services.AddHostedService<ExpiredTokenCleanup>();
         AddKeyRingInDataDirectory(builder);
 

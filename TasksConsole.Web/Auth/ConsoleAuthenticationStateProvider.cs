@@ -4,14 +4,15 @@ using Microsoft.AspNetCore.Components.Server;
 namespace TasksConsole.Web.Auth;
 
 /// <summary>
-/// A live circuit keeps the principal it started with; re-checking it every minute ends the console for a user
-/// who was disabled, reset or given another role meanwhile (the page then reloads through the cookie, which
-/// carries the new role or sends the user to sign in).
+/// A live circuit keeps the principal it started with; re-checking it every few seconds ends the console for a
+/// user who was disabled, reset or given another role meanwhile, even on a page left open and untouched (the page
+/// then reloads through the cookie, which carries the new role or sends the user to sign in). Actions are checked
+/// when they run, by <see cref="SessionCircuitHandler"/>; this covers the idle page.
 /// </summary>
 internal sealed class ConsoleAuthenticationStateProvider(ILoggerFactory loggerFactory, SessionValidator validator)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
-    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(1);
+    protected override TimeSpan RevalidationInterval => TimeSpan.FromSeconds(10);
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
     {

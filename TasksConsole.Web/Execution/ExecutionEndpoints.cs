@@ -15,7 +15,10 @@ public static class ExecutionEndpoints
             Authorization = [new ConsoleAdminDashboardFilter()],
             AppPath = "/",
             DashboardTitle = "TasksConsole jobs",
-        });
+        })
+            // The console's own answers before Hangfire's bare 401/403: sign-in for a visitor, the console's access
+            // denied page for a signed-in user without the permission. Hangfire's filter stays as a second check.
+            .RequireAuthorization(Permissions.AccessJobDashboard);
         return app;
     }
 

@@ -2,9 +2,41 @@ using System.Globalization;
 
 namespace TasksConsole.Web.Components.Shared;
 
-/// <summary>How the console writes instants and durations: relative for scanning, absolute for precision.</summary>
+/// <summary>
+/// How the console writes instants and durations: relative for scanning, absolute for precision. The one convention
+/// for dates and times everywhere in the console is ISO 8601 order on a 24-hour clock, <c>2026-03-02 14:05:09</c>,
+/// followed by the zone ("UTC" or the offset, "+01:00") wherever it is not said nearby; inputs take the same form
+/// (<see cref="DateFormat"/>, <see cref="TimeFormat"/>), and <see cref="ConsoleCulture"/> makes it the default of
+/// every date and time picker in the console's pages.
+/// </summary>
 public static class TimeText
 {
+    /// <summary>Dates, in text and in date pickers.</summary>
+    public const string DateFormat = "yyyy-MM-dd";
+
+    /// <summary>Times of day in inputs and where seconds do not matter; 24-hour.</summary>
+    public const string TimeFormat = "HH:mm";
+
+    /// <summary>
+    /// The culture console circuits run in: invariant, with the convention's date and time patterns, so that a
+    /// picker or a <c>ToString()</c> left at its default writes <c>2026-03-02</c> and <c>14:05</c>, never
+    /// <c>03/02/2026</c> or <c>2:05 PM</c>.
+    /// </summary>
+    public static CultureInfo ConsoleCulture { get; } = CreateConsoleCulture();
+
+    private static CultureInfo CreateConsoleCulture()
+    {
+        var culture = (CultureInfo)CultureInfo.InvariantCulture.Clone();
+        var format = culture.DateTimeFormat;
+        format.ShortDatePattern = DateFormat;
+        format.LongDatePattern = DateFormat;
+        format.ShortTimePattern = TimeFormat;
+        format.LongTimePattern = "HH:mm:ss";
+        format.FullDateTimePattern = "yyyy-MM-dd HH:mm:ss";
+        format.FirstDayOfWeek = DayOfWeek.Monday;
+        return CultureInfo.ReadOnly(culture);
+    }
+
     /// <summary>"in 5 min", "3 h ago", "now"; coarse on purpose, the absolute time carries the detail.</summary>
     public static string Relative(DateTimeOffset instant, DateTimeOffset now)
     {
