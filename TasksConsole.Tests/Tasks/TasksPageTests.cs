@@ -239,6 +239,26 @@ public sealed class TasksPageTests : ConsoleTestContext
         Assert.Equal("/console/export/tasks?format=json", TaskExportEndpoint.UrlFor(TaskFilter.Empty, "json"));
     }
 
+    [Fact]
+    public async Task ACloneLink_OpensTheScheduleDialog_PrefilledFromThatTask_AndLeavesTheUrl()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        Services.AddTaskConsole(database);
+        SignIn(Role.Operator);
+        var task = await CreateAsync("sleep", ["cloned"]);
+        RenderPopoverProvider();
+        var dialogs = Render<MudDialogProvider>();
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo($"/tasks?status=new&clone={task.Id}");
+
+        Render<TasksPage>();
+
+        dialogs.WaitForAssertion(() => Assert.Contains("Schedule a copy of a task", dialogs.Markup), Patience);
+        Assert.Contains(task.Id, dialogs.Markup);
+        Assert.Equal("sleep", dialogs.Find(".mud-autocomplete input").GetAttribute("value"));
+        Assert.EndsWith("/tasks?status=new", navigation.Uri);
+    }
+
     private Task<TaskRecord> CreateAsync(string function, string[] tags) =>
         Services.GetRequiredService<TaskService>().CreateAsync(new NewTask(function, Tags: tags), Caller.System);
 

@@ -108,6 +108,12 @@ public sealed partial class TaskDetailPage(
         });
     }
 
+    /// <summary>The schedule dialog, pre-filled from this task, over this page: the user stays where they were.</summary>
+    private async Task CloneAsync()
+    {
+        if (_task is { } task) await ScheduleTaskDialog.ShowAsync(dialogs, task);
+    }
+
     private async Task CancelAsync()
     {
         if (_task is not { } task || !await HasPermissionAsync(Permissions.CancelTasks)) return;

@@ -2,8 +2,10 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Routing;
+using Microsoft.AspNetCore.WebUtilities;
 using MudBlazor;
 using TasksConsole.Core.Auth;
+using TasksConsole.Core.Common;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Web.Auth;
 using TasksConsole.Web.Components.Shared;
@@ -59,6 +61,30 @@ public partial class TasksPage(
             _zone = zone;
             StateHasChanged();
         }
+        await CloneFromUriAsync();
+    }
+
+    /// <summary>
+    /// <c>/tasks?clone={id}</c> (a bookmark, or a link from elsewhere) opens the schedule dialog pre-filled from that
+    /// task. The parameter then leaves the URL, so that a reload or Back does not open the dialog again.
+    /// </summary>
+    private async Task CloneFromUriAsync()
+    {
+        var uri = new Uri(navigation.Uri);
+        var query = QueryHelpers.ParseQuery(uri.Query);
+        if (!query.TryGetValue("clone", out var values)) return;
+        var rest = _list.Filter.ToQueryString();
+        navigation.NavigateTo(rest.Length > 0 ? $"/tasks?{rest}" : "/tasks", new NavigationOptions { ReplaceHistoryEntry = true });
+        if (!_canCreate) return;
+
+        var id = values.ToString().Trim().ToLowerInvariant();
+        var task = ObjectId.IsValid(id) ? await tasks.FindByIdAsync(id, _closed.Token) : null;
+        if (task is null)
+        {
+            snackbar.Add($"There is no task {values} to clone.", Severity.Warning);
+            return;
+        }
+        await ScheduleTaskDialog.ShowAsync(dialogs, task);
     }
 
     private static TaskFilter FilterFromUri(string uri) => TaskFilter.FromQueryString(new Uri(uri).Query);
