@@ -162,6 +162,7 @@ public sealed class TasksPageTests : ConsoleTestContext
         var third = await CreateAsync("echo", []);
         RenderPopoverProvider();
         var snackbars = Render<MudSnackbarProvider>();
+        var dialogs = Render<MudDialogProvider>();
         var page = Render<TasksPage>();
         page.WaitForAssertion(() => Assert.Equal(3, page.FindAll(".mud-table-body input[type=checkbox]").Count), Patience);
 
@@ -172,6 +173,8 @@ public sealed class TasksPageTests : ConsoleTestContext
         await database.SetStatusAsync(third.Id, TaskState.InProgress);
         page.WaitForAssertion(() => Assert.Contains("Cancel selected (2)", page.Find("[data-testid=cancel-selected]").TextContent));
         page.Find("[data-testid=cancel-selected]").Click();
+        dialogs.WaitForAssertion(() => Assert.Contains("Cancel 2 tasks?", dialogs.Markup), Patience);
+        dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Cancel 2 tasks").Click();
 
         snackbars.WaitForAssertion(() => Assert.Contains("1 canceled, 1 had already started.", snackbars.Markup), Patience);
         var statuses = (await database.AllTasksAsync()).ToDictionary(t => t.Id, t => t.Status);
@@ -179,6 +182,10 @@ public sealed class TasksPageTests : ConsoleTestContext
         Assert.Equal(TaskState.New, statuses[second.Id]);
         Assert.Equal(TaskState.InProgress, statuses[third.Id]);
         page.WaitForAssertion(() => Assert.Contains("Cancel selected (0)", page.Find("[data-testid=cancel-selected]").TextContent));
+        // Only new tasks can be selected: the canceled one no longer can.
+        page.WaitForAssertion(() => Assert.Equal(
+            [(first.Id, true), (second.Id, false)],
+            new[] { first.Id, second.Id }.Select(id => (id, CheckboxOf(page, id).HasAttribute("disabled")))), Patience);
     }
 
     [Fact]
@@ -261,6 +268,9 @@ public sealed class TasksPageTests : ConsoleTestContext
 
     private Task<TaskRecord> CreateAsync(string function, string[] tags) =>
         Services.GetRequiredService<TaskService>().CreateAsync(new NewTask(function, Tags: tags), Caller.System);
+
+    private static AngleSharp.Dom.IElement CheckboxOf(IRenderedComponent<TasksPage> page, string taskId) =>
+        page.FindAll(".mud-table-body tr").Single(row => row.TextContent.Contains(taskId)).QuerySelector("input[type=checkbox]")!;
 
     private static string StatusOf(IRenderedComponent<TasksPage> page, string taskId) =>
         page.FindAll(".mud-table-body tr").Single(row => row.TextContent.Contains(taskId))
