@@ -1,4 +1,5 @@
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
@@ -149,6 +150,35 @@ public sealed class TasksPageTests : ConsoleTestContext
 
         page.WaitForAssertion(() => Assert.Contains(added.Id, page.Markup), Patience);
         Assert.Empty(page.FindAll("[data-testid=new-tasks-banner]"));
+        // "Show" keeps the order the user chose.
+        Assert.Contains("sort(+priority)", page.Markup);
+        Assert.Contains("sort=priority", Services.GetRequiredService<NavigationManager>().Uri);
+    }
+
+    [Fact]
+    public async Task SortAndPageSize_ComeFromTheUrl_AndAFilterChange_IsAHistoryEntryKeepingThem()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        Services.AddTaskConsole(database);
+        SignIn(Role.Viewer);
+        var failed = await CreateAsync("echo", []);
+        await database.SetStatusAsync(failed.Id, TaskState.Failed);
+        await CreateAsync("echo", []);
+        RenderPopoverProvider();
+        var navigation = (BunitNavigationManager)Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("/tasks?sort=-functionName&size=50");
+
+        var page = Render<TasksPage>();
+
+        page.WaitForAssertion(() => Assert.Contains("sort(-functionName)", page.Markup), Patience);
+        Assert.Equal(50, page.FindComponent<MudDataGrid<TaskRecord>>().Instance.RowsPerPage);
+        Assert.Equal(SortDirection.Descending, page.FindComponent<MudDataGrid<TaskRecord>>().Instance.SortDefinitions[nameof(TaskRecord.FunctionName)].Descending ? SortDirection.Descending : SortDirection.Ascending);
+
+        page.FindAll("[role=search] .mud-chip").Single(chip => chip.TextContent.Trim() == "failed").Click();
+
+        page.WaitForAssertion(() => Assert.EndsWith("/tasks?status=failed&sort=-functionName&size=50", navigation.Uri), Patience);
+        var entry = navigation.History.First(h => h.Uri.Contains("status=failed", StringComparison.Ordinal));
+        Assert.False(entry.Options.ReplaceHistoryEntry);
     }
 
     [Fact]
