@@ -67,7 +67,7 @@ public sealed class TasksPageTests : ConsoleTestContext
         page.WaitForAssertion(() => Assert.Contains(failed.Id, page.Markup), Patience);
         Assert.DoesNotContain(fresh.Id, page.Markup);
         Assert.Contains("GET /tasks/v1/?eq(status,failed)&amp;in(tags,a)&amp;sort(-creationTimestamp)", page.Markup);
-        Assert.Contains("1 task match", page.Find("[data-testid=task-total]").TextContent);
+        Assert.Equal("1 task matches", page.Find("[data-testid=task-total]").TextContent.Trim());
     }
 
     [Fact]
@@ -237,9 +237,14 @@ public sealed class TasksPageTests : ConsoleTestContext
         page.Find("[data-testid=cancel-matching]").Click();
 
         dialogs.WaitForAssertion(() => Assert.Equal("2", dialogs.Find("[data-testid=cancel-count]").TextContent), Patience);
-        Assert.Contains("in(tags,x)", dialogs.Markup);
+        // The RQL reads as the REST line does: no "string:" prefixes.
+        Assert.Contains("in(tags,x)&amp;eq(status,new)", dialogs.Markup);
+        Assert.DoesNotContain("string:", dialogs.Markup);
         dialogs.Find("[data-testid=confirm-cancel-matching]").Click();
         dialogs.WaitForAssertion(() => Assert.Contains("Done: 2 canceled.", dialogs.Markup), Patience);
+        // Success is not drawn in red.
+        Assert.Contains("mud-progress-linear-color-success", dialogs.Markup);
+        Assert.DoesNotContain("mud-progress-linear-color-error", dialogs.Markup);
 
         var statuses = (await database.AllTasksAsync()).ToDictionary(t => t.Id, t => t.Status);
         Assert.All(matching, t => Assert.Equal(TaskState.Canceled, statuses[t.Id]));
