@@ -94,6 +94,23 @@ public sealed class TaskDetailPageTests : ConsoleTestContext
         Assert.Contains(Id(1), dialogs.Find(".mud-dialog").TextContent);
     }
 
+    [Fact]
+    public async Task CreatedByUser_ShowsTheUsersEmail()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        Services.AddConsoleStore(database);
+        SignIn(Role.Viewer);
+        var creator = await Services.GetRequiredService<UserService>().CreateAsync("creator@test.local", "a-long-password", Role.Operator);
+        var row = TaskRow(1, TaskState.Complete);
+        row.CreatedByUserId = creator.Id;
+        await database.SeedAsync(row);
+
+        var page = RenderPage(Id(1));
+
+        var cell = page.FindAll("tr").Single(tr => tr.TextContent.Contains("Created by user")).QuerySelector("td")!;
+        Assert.Equal("creator@test.local", cell.TextContent.Trim());
+    }
+
     [Theory]
     [InlineData("0123456789abcdef01234567")]
     [InlineData("not-an-id")]
