@@ -105,6 +105,13 @@ public sealed class TasksKeyboardAndPhoneTests(BrowserFixture browser) : Browser
         await page.SetViewportSizeAsync(390, 844);
         await BrowserFixture.GotoAsync(page, "/tasks");
 
+        // A task is a compact card: no Priority line, and no Error line for a task without one.
+        var card = BrowserFixture.TaskRow(page, task.Id);
+        await Expect(card).ToBeVisibleAsync();
+        await Expect(card.Locator("td[data-label='Priority']")).ToBeHiddenAsync();
+        await Expect(card.Locator("td[data-label='Error']")).ToBeHiddenAsync();
+        await Expect(card.Locator("td[data-label='Function']")).ToBeVisibleAsync();
+
         var toggle = page.GetByTestId("filters-toggle");
         await Expect(toggle).ToHaveAttributeAsync("aria-expanded", "false");
         await Expect(page.Locator("#task-filter-fields")).ToBeHiddenAsync();
