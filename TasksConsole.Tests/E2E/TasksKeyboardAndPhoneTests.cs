@@ -130,5 +130,24 @@ public sealed class TasksKeyboardAndPhoneTests(BrowserFixture browser) : Browser
         await BrowserFixture.ScreenshotAsync(page, "task-detail-phone");
     }
 
+    [Fact]
+    public async Task OnAPhone_TheRetryChainIsOneColumn_NotAStaircase()
+    {
+        var first = await Browser.CreateTaskAsync(LocalDemoFunctions.Flaky, new { failTimes = 2 });
+        var page = await Browser.NewSignedInPageAsync(path: $"/tasks/{first.Id}");
+        await page.SetViewportSizeAsync(390, 844);
+
+        var nodes = page.GetByRole(AriaRole.Navigation, new() { Name = "Retry chain" }).Locator(".retry-chain__node");
+        await Expect(nodes).ToHaveCountAsync(3, new() { Timeout = 60_000 });
+
+        // Every attempt starts at the same left edge, one under the other, inside the screen.
+        var boxes = new List<LocatorBoundingBoxResult>();
+        for (var i = 0; i < 3; i++) boxes.Add((await nodes.Nth(i).BoundingBoxAsync())!);
+        Assert.All(boxes, b => Assert.Equal(boxes[0].X, b.X, 1.0));
+        Assert.True(boxes[0].Y < boxes[1].Y && boxes[1].Y < boxes[2].Y);
+        Assert.All(boxes, b => Assert.True(b.X + b.Width <= 390, $"An attempt overflows the screen: {b.X} + {b.Width}"));
+        await BrowserFixture.ScreenshotAsync(page, "task-detail-phone-retry-chain");
+    }
+
     private static string UniqueTag() => "kb-" + Guid.NewGuid().ToString("N")[..10];
 }
