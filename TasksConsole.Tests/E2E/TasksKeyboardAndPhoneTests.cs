@@ -46,6 +46,10 @@ public sealed class TasksKeyboardAndPhoneTests(BrowserFixture browser) : Browser
         Assert.Contains("mud-chip", focused[0]);
         Assert.Equal("solid", focused[1]);
         await BrowserFixture.ScreenshotAsync(page, "tasks-keyboard-chip-focus");
+
+        // The column headers hold no options menus (each was a tab stop, named only "Column options", holding a
+        // disabled "Unsort"): sorting is the header's own button.
+        await Expect(page.GetByRole(AriaRole.Columnheader).GetByRole(AriaRole.Button, new() { Name = "Column options" })).ToHaveCountAsync(0);
     }
 
     [Fact]
