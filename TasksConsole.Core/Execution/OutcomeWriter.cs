@@ -219,22 +219,32 @@ public sealed class OutcomeWriter(
         }
     }
 
-    /// <summary>
-    /// Stores the log tail line by line. Lambda lines start with an ISO timestamp and a tab; the runtime's own lines
-    /// (START, END, REPORT) have none and take the time of the line before them (START: the execution start), so
-    /// ordering by time keeps the log's own order.
-    /// </summary>
+    /// <summary>Stores the log tail line by line (see <see cref="LogLines"/>).</summary>
     private static void AddLogLines(List<TaskLogLine> into, TaskRecord task, TaskOutcome outcome)
     {
         if (string.IsNullOrEmpty(outcome.LogTail)) return;
-        var current = (task.ExecutionStartTimestamp ?? outcome.FinishedAt).ToStoredPrecision();
-        foreach (var line in outcome.LogTail.Split('\n'))
+        foreach (var (timestamp, message) in LogLines(outcome.LogTail, task.ExecutionStartTimestamp ?? outcome.FinishedAt))
+        {
+            into.Add(new TaskLogLine { TaskId = task.Id, Timestamp = timestamp, Message = message + "\n" });
+        }
+    }
+
+    /// <summary>
+    /// A log tail's lines with their times. Lambda lines start with an ISO timestamp, then a tab (the function's own
+    /// lines) or a space (the runtime's "Task timed out" line); the runtime's other lines (START, END, REPORT) have
+    /// none and take the time of the line before them (START: the execution start, <paramref name="start"/>), so
+    /// ordering by time keeps the log's own order, and a timed-out task's END and REPORT come at its timeout.
+    /// </summary>
+    internal static IEnumerable<(DateTimeOffset Timestamp, string Message)> LogLines(string tail, DateTimeOffset start)
+    {
+        var current = start.ToStoredPrecision();
+        foreach (var line in tail.Split('\n'))
         {
             var message = line.TrimEnd('\r');
             if (message.Length == 0) continue;
-            var tab = message.IndexOf('\t');
-            if (tab > 0 && InstantParser.TryParse(message[..tab], out var stamped)) current = stamped.ToStoredPrecision();
-            into.Add(new TaskLogLine { TaskId = task.Id, Timestamp = current, Message = message + "\n" });
+            var end = message.IndexOfAny(['\t', ' ']);
+            if (end > 0 && InstantParser.TryParse(message[..end], out var stamped)) current = stamped.ToStoredPrecision();
+            yield return (current, message);
         }
     }
 

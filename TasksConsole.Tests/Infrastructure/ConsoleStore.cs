@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using TasksConsole.Core.Auth;
 using TasksConsole.Core.Events;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Web.Live;
@@ -21,6 +22,8 @@ internal static class ConsoleStore
         services.AddSingleton<TaskStatistics>();
         services.AddSingleton<TaskEventQueries>();
         services.AddScoped<CircuitTaskChanges>();
+        services.AddSingleton<AuthRevision>();
+        services.AddSingleton<UserService>();
         return feed;
     }
 

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using TasksConsole.Core.Auth;
@@ -12,24 +13,47 @@ namespace TasksConsole.Tests.Tasks;
 /// <summary>The tasks page's cancel flows without the page: the real task service, MudBlazor's snackbar service.</summary>
 public sealed class TaskCancelActionsTests : ConsoleTestContext
 {
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
     [Fact]
-    public async Task CancelSelected_CancelsTheNewTasks_ReportsEach_AndSaysWhichHadAlreadyStarted()
+    public async Task CancelSelected_AsksFirst_ThenCancelsTheNewTasks_AndCountsEachOtherOutcomeApart()
     {
         await using var database = await TestDatabase.CreateAsync();
         Services.AddTaskConsole(database);
+        var dialogs = Render<MudDialogProvider>();
         var first = await CreateAsync();
         var started = await CreateAsync();
+        var canceledMeanwhile = await CreateAsync();
         await database.SetStatusAsync(started.Id, TaskState.InProgress);
+        await database.SetStatusAsync(canceledMeanwhile.Id, TaskState.Canceled);
         var reported = new List<string>();
 
-        var ran = await Actions().CancelSelectedAsync(UserOf(Role.Operator), [first, started], reported.Add);
+        var running = Actions().CancelSelectedAsync(UserOf(Role.Operator), [first, started, canceledMeanwhile], reported.Add);
+        Answer(dialogs, "Cancel 3 tasks?", "Cancel 3 tasks");
+        var ran = await running.WaitAsync(Patience);
 
         Assert.True(ran);
-        Assert.Equal([first.Id], reported);
+        Assert.Equal([first.Id, canceledMeanwhile.Id], reported);
         var statuses = (await database.AllTasksAsync()).ToDictionary(t => t.Id, t => t.Status);
         Assert.Equal(TaskState.Canceled, statuses[first.Id]);
         Assert.Equal(TaskState.InProgress, statuses[started.Id]);
-        Assert.Equal(["1 canceled, 1 had already started."], Messages());
+        Assert.Equal(["1 canceled, 1 was already canceled, 1 had already started."], Messages());
+    }
+
+    [Fact]
+    public async Task CancelSelected_KeepingThem_CancelsNothing_AndKeepsTheSelection()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        Services.AddTaskConsole(database);
+        var dialogs = Render<MudDialogProvider>();
+        var task = await CreateAsync();
+
+        var running = Actions().CancelSelectedAsync(UserOf(Role.Operator), [task], _ => { });
+        Answer(dialogs, "Cancel 1 task?", "Keep them");
+
+        Assert.False(await running.WaitAsync(Patience));
+        Assert.Equal(TaskState.New, Assert.Single(await database.AllTasksAsync()).Status);
+        Assert.Empty(Messages());
     }
 
     [Fact]
@@ -50,20 +74,45 @@ public sealed class TaskCancelActionsTests : ConsoleTestContext
     }
 
     [Fact]
-    public async Task CancelOne_MarksTheRowCanceled_OrSaysItHadAlreadyStarted()
+    public async Task CancelOne_AsksFirst_ThenMarksTheRowCanceled_OrSaysWhyNot()
     {
         await using var database = await TestDatabase.CreateAsync();
         Services.AddTaskConsole(database);
+        var dialogs = Render<MudDialogProvider>();
         var task = await CreateAsync();
         var started = await CreateAsync();
+        var canceled = await CreateAsync();
+        var kept = await CreateAsync();
         await database.SetStatusAsync(started.Id, TaskState.InProgress);
+        await database.SetStatusAsync(canceled.Id, TaskState.Canceled);
         var actions = Actions();
 
-        await actions.CancelOneAsync(UserOf(Role.Operator), task);
-        await actions.CancelOneAsync(UserOf(Role.Operator), started);
+        foreach (var row in new[] { task, started, canceled })
+        {
+            var running = actions.CancelOneAsync(UserOf(Role.Operator), row);
+            Answer(dialogs, "Cancel this task?", "Cancel task");
+            await running.WaitAsync(Patience);
+        }
+        var keeping = actions.CancelOneAsync(UserOf(Role.Operator), kept);
+        Answer(dialogs, "Cancel this task?", "Keep it");
+        await keeping.WaitAsync(Patience);
 
         Assert.Equal(TaskState.Canceled, task.Status);
-        Assert.Equal([$"Task {task.Id} canceled.", $"Task {started.Id} had already started; it was not canceled."], Messages());
+        Assert.Equal(TaskState.New, kept.Status);
+        Assert.Equal(TaskState.New, (await database.AllTasksAsync()).Single(t => t.Id == kept.Id).Status);
+        Assert.Equal([
+            $"Task {task.Id} canceled.",
+            $"Task {started.Id} had already started; it was not canceled.",
+            $"Task {canceled.Id} was already canceled.",
+        ], Messages());
+    }
+
+    /// <summary>Waits for the confirmation titled <paramref name="title"/> and presses <paramref name="button"/>.</summary>
+    private static void Answer(IRenderedComponent<MudDialogProvider> dialogs, string title, string button)
+    {
+        dialogs.WaitForAssertion(() => Assert.Contains(title, dialogs.Find(".mud-dialog-title").TextContent), Patience);
+        dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == button).Click();
+        dialogs.WaitForAssertion(() => Assert.Empty(dialogs.FindAll(".mud-dialog")), Patience);
     }
 
     private TaskCancelActions Actions() => new(

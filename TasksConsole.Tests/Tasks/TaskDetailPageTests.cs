@@ -1,8 +1,11 @@
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using TasksConsole.Core.Auth;
+using TasksConsole.Core.Functions;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Tests.Infrastructure;
+using TasksConsole.Web.Components.Shared;
 using TasksConsole.Web.Tasks;
 using static TasksConsole.Tests.Infrastructure.ConsoleStore;
 
@@ -70,6 +73,42 @@ public sealed class TaskDetailPageTests : ConsoleTestContext
             Assert.Contains("canceled", page.Find("header .mud-chip").TextContent);
         }, Patience);
         Assert.Equal(TaskState.Canceled, (await database.ReadTaskAsync(1)).Status);
+    }
+
+    [Fact]
+    public async Task Clone_OpensTheScheduleDialog_PrefilledFromThisTask()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        Services.AddConsoleStore(database);
+        Services.AddSingleton<IFunctionCatalog>(_ => new FunctionCatalog(database.Factory, TimeProvider.System));
+        Services.AddScoped<BrowserTimeZone>();
+        await database.SeedAsync(TaskRow(1, TaskState.Complete));
+        SignIn(Role.Operator);
+        RenderPopoverProvider();
+        var dialogs = Render<MudDialogProvider>();
+        var page = RenderPage(Id(1));
+
+        page.Find("[data-testid=clone-task]").Click();
+
+        dialogs.WaitForAssertion(() => Assert.Contains("Schedule a copy of a task", dialogs.Markup), Patience);
+        Assert.Contains(Id(1), dialogs.Find(".mud-dialog").TextContent);
+    }
+
+    [Fact]
+    public async Task CreatedByUser_ShowsTheUsersEmail()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        Services.AddConsoleStore(database);
+        SignIn(Role.Viewer);
+        var creator = await Services.GetRequiredService<UserService>().CreateAsync("creator@test.local", "a-long-password", Role.Operator);
+        var row = TaskRow(1, TaskState.Complete);
+        row.CreatedByUserId = creator.Id;
+        await database.SeedAsync(row);
+
+        var page = RenderPage(Id(1));
+
+        var cell = page.FindAll("tr").Single(tr => tr.TextContent.Contains("Created by user")).QuerySelector("td")!;
+        Assert.Equal("creator@test.local", cell.TextContent.Trim());
     }
 
     [Theory]

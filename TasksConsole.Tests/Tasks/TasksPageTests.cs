@@ -1,4 +1,5 @@
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
@@ -66,7 +67,7 @@ public sealed class TasksPageTests : ConsoleTestContext
         page.WaitForAssertion(() => Assert.Contains(failed.Id, page.Markup), Patience);
         Assert.DoesNotContain(fresh.Id, page.Markup);
         Assert.Contains("GET /tasks/v1/?eq(status,failed)&amp;in(tags,a)&amp;sort(-creationTimestamp)", page.Markup);
-        Assert.Contains("1 task match", page.Find("[data-testid=task-total]").TextContent);
+        Assert.Equal("1 task matches", page.Find("[data-testid=task-total]").TextContent.Trim());
     }
 
     [Fact]
@@ -149,6 +150,35 @@ public sealed class TasksPageTests : ConsoleTestContext
 
         page.WaitForAssertion(() => Assert.Contains(added.Id, page.Markup), Patience);
         Assert.Empty(page.FindAll("[data-testid=new-tasks-banner]"));
+        // "Show" keeps the order the user chose.
+        Assert.Contains("sort(+priority)", page.Markup);
+        Assert.Contains("sort=priority", Services.GetRequiredService<NavigationManager>().Uri);
+    }
+
+    [Fact]
+    public async Task SortAndPageSize_ComeFromTheUrl_AndAFilterChange_IsAHistoryEntryKeepingThem()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        Services.AddTaskConsole(database);
+        SignIn(Role.Viewer);
+        var failed = await CreateAsync("echo", []);
+        await database.SetStatusAsync(failed.Id, TaskState.Failed);
+        await CreateAsync("echo", []);
+        RenderPopoverProvider();
+        var navigation = (BunitNavigationManager)Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("/tasks?sort=-functionName&size=50");
+
+        var page = Render<TasksPage>();
+
+        page.WaitForAssertion(() => Assert.Contains("sort(-functionName)", page.Markup), Patience);
+        Assert.Equal(50, page.FindComponent<MudDataGrid<TaskRecord>>().Instance.RowsPerPage);
+        Assert.Equal(SortDirection.Descending, page.FindComponent<MudDataGrid<TaskRecord>>().Instance.SortDefinitions[nameof(TaskRecord.FunctionName)].Descending ? SortDirection.Descending : SortDirection.Ascending);
+
+        page.FindAll("[role=search] .mud-chip").Single(chip => chip.TextContent.Trim() == "failed").Click();
+
+        page.WaitForAssertion(() => Assert.EndsWith("/tasks?status=failed&sort=-functionName&size=50", navigation.Uri), Patience);
+        var entry = navigation.History.First(h => h.Uri.Contains("status=failed", StringComparison.Ordinal));
+        Assert.False(entry.Options.ReplaceHistoryEntry);
     }
 
     [Fact]
@@ -162,6 +192,7 @@ public sealed class TasksPageTests : ConsoleTestContext
         var third = await CreateAsync("echo", []);
         RenderPopoverProvider();
         var snackbars = Render<MudSnackbarProvider>();
+        var dialogs = Render<MudDialogProvider>();
         var page = Render<TasksPage>();
         page.WaitForAssertion(() => Assert.Equal(3, page.FindAll(".mud-table-body input[type=checkbox]").Count), Patience);
 
@@ -172,6 +203,8 @@ public sealed class TasksPageTests : ConsoleTestContext
         await database.SetStatusAsync(third.Id, TaskState.InProgress);
         page.WaitForAssertion(() => Assert.Contains("Cancel selected (2)", page.Find("[data-testid=cancel-selected]").TextContent));
         page.Find("[data-testid=cancel-selected]").Click();
+        dialogs.WaitForAssertion(() => Assert.Contains("Cancel 2 tasks?", dialogs.Markup), Patience);
+        dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Cancel 2 tasks").Click();
 
         snackbars.WaitForAssertion(() => Assert.Contains("1 canceled, 1 had already started.", snackbars.Markup), Patience);
         var statuses = (await database.AllTasksAsync()).ToDictionary(t => t.Id, t => t.Status);
@@ -179,6 +212,10 @@ public sealed class TasksPageTests : ConsoleTestContext
         Assert.Equal(TaskState.New, statuses[second.Id]);
         Assert.Equal(TaskState.InProgress, statuses[third.Id]);
         page.WaitForAssertion(() => Assert.Contains("Cancel selected (0)", page.Find("[data-testid=cancel-selected]").TextContent));
+        // Only new tasks can be selected: the canceled one no longer can.
+        page.WaitForAssertion(() => Assert.Equal(
+            [(first.Id, true), (second.Id, false)],
+            new[] { first.Id, second.Id }.Select(id => (id, CheckboxOf(page, id).HasAttribute("disabled")))), Patience);
     }
 
     [Fact]
@@ -200,9 +237,14 @@ public sealed class TasksPageTests : ConsoleTestContext
         page.Find("[data-testid=cancel-matching]").Click();
 
         dialogs.WaitForAssertion(() => Assert.Equal("2", dialogs.Find("[data-testid=cancel-count]").TextContent), Patience);
-        Assert.Contains("in(tags,x)", dialogs.Markup);
+        // The RQL reads as the REST line does: no "string:" prefixes.
+        Assert.Contains("in(tags,x)&amp;eq(status,new)", dialogs.Markup);
+        Assert.DoesNotContain("string:", dialogs.Markup);
         dialogs.Find("[data-testid=confirm-cancel-matching]").Click();
         dialogs.WaitForAssertion(() => Assert.Contains("Done: 2 canceled.", dialogs.Markup), Patience);
+        // Success is not drawn in red.
+        Assert.Contains("mud-progress-linear-color-success", dialogs.Markup);
+        Assert.DoesNotContain("mud-progress-linear-color-error", dialogs.Markup);
 
         var statuses = (await database.AllTasksAsync()).ToDictionary(t => t.Id, t => t.Status);
         Assert.All(matching, t => Assert.Equal(TaskState.Canceled, statuses[t.Id]));
@@ -239,8 +281,31 @@ public sealed class TasksPageTests : ConsoleTestContext
         Assert.Equal("/console/export/tasks?format=json", TaskExportEndpoint.UrlFor(TaskFilter.Empty, "json"));
     }
 
+    [Fact]
+    public async Task ACloneLink_OpensTheScheduleDialog_PrefilledFromThatTask_AndLeavesTheUrl()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        Services.AddTaskConsole(database);
+        SignIn(Role.Operator);
+        var task = await CreateAsync("sleep", ["cloned"]);
+        RenderPopoverProvider();
+        var dialogs = Render<MudDialogProvider>();
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo($"/tasks?status=new&clone={task.Id}");
+
+        Render<TasksPage>();
+
+        dialogs.WaitForAssertion(() => Assert.Contains("Schedule a copy of a task", dialogs.Markup), Patience);
+        Assert.Contains(task.Id, dialogs.Markup);
+        Assert.Equal("sleep", dialogs.Find(".mud-autocomplete input").GetAttribute("value"));
+        Assert.EndsWith("/tasks?status=new", navigation.Uri);
+    }
+
     private Task<TaskRecord> CreateAsync(string function, string[] tags) =>
         Services.GetRequiredService<TaskService>().CreateAsync(new NewTask(function, Tags: tags), Caller.System);
+
+    private static AngleSharp.Dom.IElement CheckboxOf(IRenderedComponent<TasksPage> page, string taskId) =>
+        page.FindAll(".mud-table-body tr").Single(row => row.TextContent.Contains(taskId)).QuerySelector("input[type=checkbox]")!;
 
     private static string StatusOf(IRenderedComponent<TasksPage> page, string taskId) =>
         page.FindAll(".mud-table-body tr").Single(row => row.TextContent.Contains(taskId))

@@ -23,6 +23,15 @@ public sealed class TaskCancelActions(TaskService tasks, IDialogService dialogs,
     public async Task CancelOneAsync(ClaimsPrincipal user, TaskRecord task)
     {
         if (!EnsureCanCancel(user)) return;
+        // As on the task page: canceling cannot be undone, and a menu item is easy to hit by mistake.
+        var confirmed = await dialogs.ShowMessageBoxAsync(new MessageBoxOptions
+        {
+            Title = "Cancel this task?",
+            Message = $"Task {task.Id} ({task.FunctionName}) will not run. A task that has already started cannot be canceled.",
+            YesText = "Cancel task",
+            CancelText = "Keep it",
+        });
+        if (confirmed != true) return;
         try
         {
             if (await tasks.TryCancelAsync(task.Id))
@@ -32,7 +41,11 @@ public sealed class TaskCancelActions(TaskService tasks, IDialogService dialogs,
             }
             else
             {
-                snackbar.Add($"Task {task.Id} had already started; it was not canceled.", Severity.Warning);
+                var current = await tasks.FindByIdAsync(task.Id);
+                if (current is not null) task.Status = current.Status;
+                snackbar.Add(current?.Status == TaskState.Canceled
+                    ? $"Task {task.Id} was already canceled."
+                    : $"Task {task.Id} had already started; it was not canceled.", Severity.Warning);
             }
         }
         catch (ServiceException ex)
@@ -41,26 +54,43 @@ public sealed class TaskCancelActions(TaskService tasks, IDialogService dialogs,
         }
     }
 
-    /// <summary>Cancels <paramref name="selected"/>, telling <paramref name="canceled"/> each task it did cancel.</summary>
+    /// <summary>
+    /// Asks, then cancels <paramref name="selected"/>, telling <paramref name="canceled"/> each task it did cancel.
+    /// </summary>
     /// <returns>Whether it ran: then the selection is spent, even when it stopped on an error.</returns>
     public async Task<bool> CancelSelectedAsync(ClaimsPrincipal user, IReadOnlyCollection<TaskRecord> selected, Action<string> canceled)
     {
         if (!EnsureCanCancel(user) || selected.Count == 0) return false;
+        var count = selected.Count == 1 ? "1 task" : $"{selected.Count:N0} tasks";
+        var confirmed = await dialogs.ShowMessageBoxAsync(new MessageBoxOptions
+        {
+            Title = $"Cancel {count}?",
+            Message = $"The {count} selected will not run. A task that has already started cannot be canceled.",
+            YesText = $"Cancel {count}",
+            CancelText = "Keep them",
+        });
+        if (confirmed != true) return false;
+
         Busy = true;
-        var canceledCount = 0;
-        var notNew = 0;
+        var outcome = new CancelOutcome();
         try
         {
             foreach (var task in selected.ToList())
             {
                 if (await tasks.TryCancelAsync(task.Id))
                 {
-                    canceledCount++;
+                    outcome.Canceled++;
+                    canceled(task.Id);
+                }
+                else if ((await tasks.FindByIdAsync(task.Id))?.Status == TaskState.Canceled)
+                {
+                    // Canceled meanwhile (another operator, "cancel all matching"): not a task that started.
+                    outcome.AlreadyCanceled++;
                     canceled(task.Id);
                 }
                 else
                 {
-                    notNew++;
+                    outcome.Started++;
                 }
             }
         }
@@ -72,7 +102,7 @@ public sealed class TaskCancelActions(TaskService tasks, IDialogService dialogs,
         {
             Busy = false;
         }
-        snackbar.Add(Summary(canceledCount, notNew), notNew == 0 ? Severity.Success : Severity.Warning);
+        snackbar.Add(Summary(outcome), outcome.Started == 0 && outcome.AlreadyCanceled == 0 ? Severity.Success : Severity.Warning);
         return true;
     }
 
@@ -82,9 +112,21 @@ public sealed class TaskCancelActions(TaskService tasks, IDialogService dialogs,
         await CancelMatchingDialog.ShowAsync(dialogs, filter);
     }
 
-    public static string Summary(int canceled, int notNew) => notNew == 0
-        ? $"{canceled} canceled."
-        : $"{canceled} canceled, {notNew} had already started.";
+    /// <summary>How a cancel of several tasks went, task by task.</summary>
+    public sealed class CancelOutcome
+    {
+        public int Canceled { get; set; }
+        public int AlreadyCanceled { get; set; }
+        public int Started { get; set; }
+    }
+
+    public static string Summary(CancelOutcome outcome)
+    {
+        var parts = new List<string> { $"{outcome.Canceled:N0} canceled" };
+        if (outcome.AlreadyCanceled > 0) parts.Add($"{outcome.AlreadyCanceled:N0} {(outcome.AlreadyCanceled == 1 ? "was" : "were")} already canceled");
+        if (outcome.Started > 0) parts.Add($"{outcome.Started:N0} had already started");
+        return string.Join(", ", parts) + ".";
+    }
 
     private bool EnsureCanCancel(ClaimsPrincipal user)
     {

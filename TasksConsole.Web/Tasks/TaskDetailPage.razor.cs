@@ -16,7 +16,7 @@ namespace TasksConsole.Web.Tasks;
 /// </summary>
 public sealed partial class TaskDetailPage(
     TaskService tasks, RetryChainQueries chains, CircuitTaskChanges changes, IDialogService dialogs,
-    ISnackbar snackbar, TimeProvider clock) : IDisposable
+    ISnackbar snackbar, TimeProvider clock, UserService users) : IDisposable
 {
     /// <summary>Lambda log tails are at most 4 KB, so this only cuts logs written by something else.</summary>
     public const int LogLimit = LogQuery.DefaultLimit;
@@ -25,6 +25,8 @@ public sealed partial class TaskDetailPage(
     private TaskRecord? _task;
     private IReadOnlyList<RetryAttempt> _chain = [];
     private IReadOnlyList<TaskLogLine> _logs = [];
+    /// <summary>The user who created the task, shown by email; null when unknown (deleted, or an application).</summary>
+    private UserInfo? _creator;
     private bool _loaded;
     private string? _loadError;
     private bool _canceling;
@@ -75,11 +77,15 @@ public sealed partial class TaskDetailPage(
                 chain = await chains.LoadAsync(task, _disposed.Token);
                 if (_canViewLogs) logs = await tasks.GetLogsAsync(task.Id, since: null, LogLimit, _disposed.Token);
             }
+            var creator = task?.CreatedByUserId is { } userId && userId != _creator?.Id
+                ? await users.FindAsync(userId, _disposed.Token)
+                : _creator;
             // A newer load started while this one waited: its answer wins.
             if (version != _loadVersion) return;
             _task = task;
             _chain = chain;
             _logs = logs;
+            _creator = creator;
             _loaded = true;
             _loadError = null;
             _watch = task is null ? Watch.None : new Watch(chain.Select(a => a.Id).ToHashSet(StringComparer.Ordinal), chain[^1].RetriedByTaskId);
@@ -106,6 +112,12 @@ public sealed partial class TaskDetailPage(
             await LoadAsync();
             StateHasChanged();
         });
+    }
+
+    /// <summary>The schedule dialog, pre-filled from this task, over this page: the user stays where they were.</summary>
+    private async Task CloneAsync()
+    {
+        if (_task is { } task) await ScheduleTaskDialog.ShowAsync(dialogs, task);
     }
 
     private async Task CancelAsync()

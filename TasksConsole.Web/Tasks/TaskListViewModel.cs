@@ -74,6 +74,10 @@ public sealed class TaskListViewModel(TaskQueries queries, TimeProvider clock)
     public static RqlSortKey SortFor(string? column, bool descending) =>
         column is not null && SortFields.TryGetValue(column, out var field) ? new RqlSortKey(field, descending) : TaskListQuery.DefaultSort;
 
+    /// <summary>The grid column (by property name) sorted by an RQL field; null for a field the grid cannot sort on.</summary>
+    public static string? ColumnFor(string field) =>
+        SortFields.FirstOrDefault(pair => string.Equals(pair.Value, field, StringComparison.Ordinal)).Key;
+
     /// <summary>
     /// A new filter. Rows selected under the old one are no longer on screen (cancelling them unseen would
     /// surprise), and the banner counted tasks for the old one.

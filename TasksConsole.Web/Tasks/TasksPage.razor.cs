@@ -2,8 +2,10 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Routing;
+using Microsoft.AspNetCore.WebUtilities;
 using MudBlazor;
 using TasksConsole.Core.Auth;
+using TasksConsole.Core.Common;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Web.Auth;
 using TasksConsole.Web.Components.Shared;
@@ -27,6 +29,8 @@ public partial class TasksPage(
 
     private MudDataGrid<TaskRecord>? _grid;
     private int _pageSize = TaskListViewModel.PageSizes[0];
+    private int _page;
+    private TaskListView _view = TaskListView.Default;
     private TimeZoneInfo _zone = TimeZoneInfo.Utc;
     private ClaimsPrincipal _user = new();
     private bool _canCancel;
@@ -39,6 +43,10 @@ public partial class TasksPage(
     protected override async Task OnInitializedAsync()
     {
         _list.SetFilter(FilterFromUri(navigation.Uri));
+        // The sort, page and page size of a reloaded or shared URL; the grid starts from them.
+        _view = TaskListView.FromQueryString(new Uri(navigation.Uri).Query);
+        _pageSize = _view.PageSize;
+        _page = _view.Page;
         navigation.LocationChanged += OnLocationChanged;
         _subscription = changes.Subscribe(OnChangesAsync);
         _zone = timeZone.Current;
@@ -59,6 +67,29 @@ public partial class TasksPage(
             _zone = zone;
             StateHasChanged();
         }
+        await CloneFromUriAsync();
+    }
+
+    /// <summary>
+    /// <c>/tasks?clone={id}</c> (a bookmark, or a link from elsewhere) opens the schedule dialog pre-filled from that
+    /// task. The parameter then leaves the URL, so that a reload or Back does not open the dialog again.
+    /// </summary>
+    private async Task CloneFromUriAsync()
+    {
+        var uri = new Uri(navigation.Uri);
+        var query = QueryHelpers.ParseQuery(uri.Query);
+        if (!query.TryGetValue("clone", out var values)) return;
+        navigation.NavigateTo(_view.UrlFor(_list.Filter), new NavigationOptions { ReplaceHistoryEntry = true });
+        if (!_canCreate) return;
+
+        var id = values.ToString().Trim().ToLowerInvariant();
+        var task = ObjectId.IsValid(id) ? await tasks.FindByIdAsync(id, _closed.Token) : null;
+        if (task is null)
+        {
+            snackbar.Add($"There is no task {values} to clone.", Severity.Warning);
+            return;
+        }
+        await ScheduleTaskDialog.ShowAsync(dialogs, task);
     }
 
     private static TaskFilter FilterFromUri(string uri) => TaskFilter.FromQueryString(new Uri(uri).Query);
@@ -70,6 +101,7 @@ public partial class TasksPage(
             var sort = state.SortDefinitions.FirstOrDefault();
             var (rows, total) = await _list.LoadAsync(
                 state.Page, state.PageSize, TaskListViewModel.SortFor(sort?.SortBy, sort?.Descending == true), cancellationToken);
+            KeepViewInUrl(new TaskListView(_list.Sort, _list.Page, state.PageSize));
             return new GridData<TaskRecord> { Items = rows, TotalItems = (int)Math.Min(total, int.MaxValue) };
         }
         finally
@@ -79,15 +111,35 @@ public partial class TasksPage(
         }
     }
 
-    /// <summary>A new filter from the filter bar or a link: into the URL (so it can be shared), then page 1.</summary>
+    /// <summary>
+    /// A new filter from the filter bar or a link: into the URL as a new history entry (so it can be shared, and Back
+    /// undoes it), then page 1.
+    /// </summary>
     private async Task ApplyFilterAsync(TaskFilter filter)
     {
         if (filter.Equals(_list.Filter)) return;
         _list.SetFilter(filter);
-        var query = filter.ToQueryString();
-        navigation.NavigateTo(query.Length > 0 ? $"/tasks?{query}" : "/tasks", new NavigationOptions { ReplaceHistoryEntry = true });
+        _view = _view with { Page = 0 };
+        navigation.NavigateTo(_view.UrlFor(filter));
         await ReloadFromFirstPageAsync();
     }
+
+    /// <summary>
+    /// Sort, page and page size follow the grid into the URL, replacing the entry: paging is not a step Back should
+    /// undo one page at a time, but a reload should come back to it.
+    /// </summary>
+    private void KeepViewInUrl(TaskListView view)
+    {
+        if (view == _view && navigation.Uri.EndsWith(view.UrlFor(_list.Filter), StringComparison.Ordinal)) return;
+        _view = view;
+        navigation.NavigateTo(view.UrlFor(_list.Filter), new NavigationOptions { ReplaceHistoryEntry = true });
+    }
+
+    /// <summary>The direction a column starts sorted in: the URL's sort, or newest first.</summary>
+    private SortDirection InitialDirection(string column) =>
+        TaskListViewModel.ColumnFor(_view.Sort.Field) == column
+            ? _view.Sort.Descending ? SortDirection.Descending : SortDirection.Ascending
+            : SortDirection.None;
 
     private void OnLocationChanged(object? sender, LocationChangedEventArgs args)
     {
@@ -125,15 +177,11 @@ public partial class TasksPage(
         }
     });
 
-    /// <summary>The banner's "Show": back to the newest tasks, where the new ones are.</summary>
+    /// <summary>The banner's "Show": the first page again, reloaded, in the order the user chose.</summary>
     private async Task ShowNewAsync()
     {
         _list.ClearNewCount();
-        if (_grid is null) return;
-        var sorted = _list.Sort != TaskListQuery.DefaultSort;
-        if (sorted) await _grid.SetSortAsync(nameof(TaskRecord.CreationTimestamp), SortDirection.Descending, t => t.CreationTimestamp, null);
-        if (_grid.CurrentPage != 0) _grid.NavigateTo(Page.First);
-        else if (!sorted) await _grid.ReloadServerData();
+        await ReloadFromFirstPageAsync();
     }
 
     private void OnSelectionChanged(HashSet<TaskRecord> selected) => _list.Selected = selected;

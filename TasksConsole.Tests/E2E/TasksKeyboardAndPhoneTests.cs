@@ -1,0 +1,157 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using TasksConsole.Core.Execution.LocalRuntime;
+using static Microsoft.Playwright.Assertions;
+
+namespace TasksConsole.Tests.E2E;
+
+/// <summary>
+/// The tasks list and the task page used with the keyboard only, and on a phone-sized screen (390x844).
+/// </summary>
+[Collection(E2ECollection.Name)]
+public sealed class TasksKeyboardAndPhoneTests(BrowserFixture browser) : BrowserTest(browser)
+{
+    [Fact]
+    public async Task KeyboardOnly_SchedulesTheTypedFunction_AndTheStatusChipsShowFocus()
+    {
+        var tag = UniqueTag();
+        var page = await Browser.NewSignedInPageAsync(path: "/tasks");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Schedule task" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await Expect(dialog.GetByText("Schedule a task")).ToBeVisibleAsync();
+        var function = dialog.GetByRole(AriaRole.Combobox, new() { Name = "Function" });
+        await function.FocusAsync();
+        // Typed as a user types, then Enter at once: the whole name wins over the list's first entry (echo).
+        await page.Keyboard.TypeAsync("noop");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(function).ToHaveValueAsync("noop");
+        await dialog.GetByRole(AriaRole.Textbox, new() { Name = "Tags", Exact = true }).FocusAsync();
+        await page.Keyboard.TypeAsync(tag);
+        await page.Keyboard.PressAsync("Enter");
+        await dialog.GetByTestId("schedule-submit").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+
+        var link = page.Locator(".mud-snackbar a");
+        await Expect(link).ToBeVisibleAsync();
+        var id = (await link.TextContentAsync())!.Trim();
+        Assert.Equal(LocalDemoFunctions.Noop, (await Browser.GetTaskAsync(id)).FunctionName);
+
+        // The status chips are reached with Tab from the filters toggle, and the focused one is outlined.
+        await page.GetByTestId("filters-toggle").FocusAsync();
+        await page.Keyboard.PressAsync("Tab");
+        var focused = await page.EvaluateAsync<string[]>(
+            "() => [document.activeElement.className, getComputedStyle(document.activeElement).outlineStyle]");
+        Assert.Contains("mud-chip", focused[0]);
+        Assert.Equal("solid", focused[1]);
+        await BrowserFixture.ScreenshotAsync(page, "tasks-keyboard-chip-focus");
+
+        // The column headers hold no options menus (each was a tab stop, named only "Column options", holding a
+        // disabled "Unsort"): sorting is the header's own button.
+        await Expect(page.GetByRole(AriaRole.Columnheader).GetByRole(AriaRole.Button, new() { Name = "Column options" })).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task ARowCancelAsksFirst_TheCanceledRowCannotBeSelected_AndBackUndoesAFilter()
+    {
+        var tag = UniqueTag();
+        var task = await Browser.CreateTaskAsync(LocalDemoFunctions.Echo, startTimestamp: DateTimeOffset.UtcNow.AddHours(1), tags: [tag]);
+        var page = await Browser.NewSignedInPageAsync(path: $"/tasks?all={tag}");
+        var row = BrowserFixture.TaskRow(page, task.Id);
+        await Expect(row).ToBeVisibleAsync();
+
+        await row.GetByRole(AriaRole.Button, new() { Name = $"Actions for task {task.Id}" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        var cancel = page.GetByRole(AriaRole.Menuitem, new() { Name = "Cancel" });
+        await Expect(cancel).ToBeVisibleAsync();
+        await cancel.ClickAsync();
+        var confirm = page.GetByRole(AriaRole.Dialog);
+        await Expect(confirm).ToContainTextAsync("Cancel this task?");
+        await BrowserFixture.ScreenshotAsync(page, "tasks-keyboard-cancel-confirmation");
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Cancel task" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+
+        await Expect(row).ToContainTextAsync(new Regex(@"\bcanceled\b", RegexOptions.IgnoreCase));
+        await Expect(row.GetByRole(AriaRole.Checkbox)).ToBeDisabledAsync();
+
+        // A filter change is a history entry: Back undoes it and the page follows.
+        var failed = page.GetByRole(AriaRole.Group, new() { Name = "Status" }).GetByText("failed", new() { Exact = true });
+        await failed.ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("status=failed"));
+        await Expect(row).ToHaveCountAsync(0);
+        await page.GoBackAsync();
+        await Expect(page).Not.ToHaveURLAsync(new Regex("status=failed"));
+        await Expect(row).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task KeyboardOnly_CloneOnTheTaskPage_OpensThePrefilledDialog()
+    {
+        var task = await Browser.CreateTaskAsync(LocalDemoFunctions.Sleep, new { ms = 1 }, tags: [UniqueTag()]);
+        var page = await Browser.NewSignedInPageAsync(path: $"/tasks/{task.Id}");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Clone" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await Expect(dialog).ToContainTextAsync("Schedule a copy of a task");
+        await Expect(dialog).ToContainTextAsync(task.Id);
+        await Expect(dialog.GetByRole(AriaRole.Combobox, new() { Name = "Function" })).ToHaveValueAsync(LocalDemoFunctions.Sleep);
+        await BrowserFixture.ScreenshotAsync(page, "task-detail-keyboard-clone");
+    }
+
+    [Fact]
+    public async Task OnAPhone_TheFiltersStartFolded_AndTheTaskIdHeadingIsNotBroken()
+    {
+        var task = await Browser.CreateTaskAsync(LocalDemoFunctions.Echo, tags: [UniqueTag()]);
+        var page = await Browser.NewSignedInPageAsync(path: "/tasks");
+        await page.SetViewportSizeAsync(390, 844);
+        await BrowserFixture.GotoAsync(page, "/tasks");
+
+        // A task is a compact card: no Priority line, and no Error line for a task without one.
+        var card = BrowserFixture.TaskRow(page, task.Id);
+        await Expect(card).ToBeVisibleAsync();
+        await Expect(card.Locator("td[data-label='Priority']")).ToBeHiddenAsync();
+        await Expect(card.Locator("td[data-label='Error']")).ToBeHiddenAsync();
+        await Expect(card.Locator("td[data-label='Function']")).ToBeVisibleAsync();
+
+        var toggle = page.GetByTestId("filters-toggle");
+        await Expect(toggle).ToHaveAttributeAsync("aria-expanded", "false");
+        await Expect(page.Locator("#task-filter-fields")).ToBeHiddenAsync();
+        await BrowserFixture.ScreenshotAsync(page, "tasks-phone");
+        await toggle.ClickAsync();
+        await Expect(page.Locator("#task-filter-fields")).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "tasks-phone-filters-open");
+
+        await BrowserFixture.GotoAsync(page, $"/tasks/{task.Id}");
+        var id = page.Locator("h1 .task-id");
+        await Expect(id).ToHaveTextAsync(task.Id);
+        // One line box: the id is not broken in the middle.
+        Assert.Equal(1, await id.EvaluateAsync<int>("e => e.getClientRects().length"));
+        var box = await id.BoundingBoxAsync();
+        Assert.True(box is { } b && b.X + b.Width <= 390, $"The task id overflows the screen: {box?.X} + {box?.Width}");
+        await BrowserFixture.ScreenshotAsync(page, "task-detail-phone");
+    }
+
+    [Fact]
+    public async Task OnAPhone_TheRetryChainIsOneColumn_NotAStaircase()
+    {
+        var first = await Browser.CreateTaskAsync(LocalDemoFunctions.Flaky, new { failTimes = 2 });
+        var page = await Browser.NewSignedInPageAsync(path: $"/tasks/{first.Id}");
+        await page.SetViewportSizeAsync(390, 844);
+
+        var nodes = page.GetByRole(AriaRole.Navigation, new() { Name = "Retry chain" }).Locator(".retry-chain__node");
+        await Expect(nodes).ToHaveCountAsync(3, new() { Timeout = 60_000 });
+
+        // Every attempt starts at the same left edge, one under the other, inside the screen.
+        var boxes = new List<LocatorBoundingBoxResult>();
+        for (var i = 0; i < 3; i++) boxes.Add((await nodes.Nth(i).BoundingBoxAsync())!);
+        Assert.All(boxes, b => Assert.Equal(boxes[0].X, b.X, 1.0));
+        Assert.True(boxes[0].Y < boxes[1].Y && boxes[1].Y < boxes[2].Y);
+        Assert.All(boxes, b => Assert.True(b.X + b.Width <= 390, $"An attempt overflows the screen: {b.X} + {b.Width}"));
+        await BrowserFixture.ScreenshotAsync(page, "task-detail-phone-retry-chain");
+    }
+
+    private static string UniqueTag() => "kb-" + Guid.NewGuid().ToString("N")[..10];
+}
