@@ -20,18 +20,21 @@ public sealed class TaskCancelActions(TaskService tasks, IDialogService dialogs,
     /// <summary>The selected rows are being canceled.</summary>
     public bool Busy { get; private set; }
 
-    public async Task CancelOneAsync(ClaimsPrincipal user, TaskRecord task)
-    {
-        if (!EnsureCanCancel(user)) return;
-        // As on the task page: canceling cannot be undone, and a menu item is easy to hit by mistake.
-        var confirmed = await dialogs.ShowMessageBoxAsync(new MessageBoxOptions
+    /// <summary>Asks before one task is canceled: canceling cannot be undone. The task page asks the same.</summary>
+    internal static async Task<bool> ConfirmCancelAsync(IDialogService dialogs, TaskRecord task) =>
+        await dialogs.ShowMessageBoxAsync(new MessageBoxOptions
         {
             Title = "Cancel this task?",
             Message = $"Task {task.Id} ({task.FunctionName}) will not run. A task that has already started cannot be canceled.",
             YesText = "Cancel task",
             CancelText = "Keep it",
-        });
-        if (confirmed != true) return;
+        }) == true;
+
+    public async Task CancelOneAsync(ClaimsPrincipal user, TaskRecord task)
+    {
+        if (!EnsureCanCancel(user)) return;
+        // As on the task page: canceling cannot be undone, and a menu item is easy to hit by mistake.
+        if (!await ConfirmCancelAsync(dialogs, task)) return;
         try
         {
             if (await tasks.TryCancelAsync(task.Id))

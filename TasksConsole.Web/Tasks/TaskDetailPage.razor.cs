@@ -123,14 +123,7 @@ public sealed partial class TaskDetailPage(
     private async Task CancelAsync()
     {
         if (_task is not { } task || !await HasPermissionAsync(Permissions.CancelTasks)) return;
-        var confirmed = await dialogs.ShowMessageBoxAsync(new MessageBoxOptions
-        {
-            Title = "Cancel this task?",
-            Message = $"Task {task.Id} ({task.FunctionName}) will not run. A task that has already started cannot be canceled.",
-            YesText = "Cancel task",
-            CancelText = "Keep it",
-        });
-        if (confirmed != true) return;
+        if (!await TaskCancelActions.ConfirmCancelAsync(dialogs, task)) return;
 
         _canceling = true;
         try
