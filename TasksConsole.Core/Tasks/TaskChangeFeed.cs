@@ -52,6 +52,15 @@ public sealed record TaskChange
     /// <summary>A task was canceled by an UPDATE that did not load it: the caller read back the columns a change carries.</summary>
     public static TaskChange Canceled(string taskId, string functionName, IReadOnlyList<string> tags, DateTimeOffset at) =>
         new(TaskChangeKind.StatusChanged, taskId, functionName, TaskState.Canceled, tags, at);
+
+    /// <summary>
+    /// A change made on another node, as it was sent (<see cref="CrossNode.ChangePayload"/>), or as the store shows
+    /// it after a lost connection: every column given, the failure only with a final failure.
+    /// </summary>
+    public static TaskChange FromOtherNode(
+        TaskChangeKind kind, string taskId, string functionName, TaskState status, IReadOnlyList<string> tags, DateTimeOffset at,
+        DateTimeOffset? startTimestamp, TaskFailedEventRecord? failure) =>
+        new(kind, taskId, functionName, status, tags, at) { StartTimestamp = startTimestamp, Failure = failure };
 }
 
 /// <summary>
