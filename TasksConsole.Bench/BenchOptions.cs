@@ -6,7 +6,7 @@ namespace TasksConsole.Bench;
 
 /// <summary>
 /// The command line: <c>&lt;scenario|all&gt; [--n N] [--duration S] [--rate R] [--clients C] [--runs R] [--due-share P[,P…]]
-/// [--explain] [--set Key=Value]…</c>.
+/// [--explain] [--set Key=Value]… [--postgres ConnectionString]</c>.
 /// Options left out are null, and each scenario applies its own default.
 /// </summary>
 internal sealed record BenchOptions
@@ -42,6 +42,9 @@ internal sealed record BenchOptions
     /// <summary>Show the query plans of every query, not only of those that miss their target.</summary>
     public bool Explain { get; init; }
 
+    /// <summary>A PostgreSQL server (a connection string to a database the bench may create databases from).</summary>
+    public string? Postgres { get; init; }
+
     public static bool TryParse(IReadOnlyList<string> args, out BenchOptions options, out string error)
     {
         options = null!;
@@ -64,6 +67,7 @@ internal sealed record BenchOptions
         IReadOnlyList<int>? dueShares = null;
         var settings = new List<string>();
         var explain = false;
+        string? postgres = null;
         for (var i = 1; i < args.Count; i++)
         {
             var name = args[i];
@@ -103,7 +107,10 @@ internal sealed record BenchOptions
                 case "--set" when value.IndexOf('=', StringComparison.Ordinal) > 0:
                     settings.Add(value);
                     break;
-                case "--n" or "--clients" or "--runs" or "--duration" or "--rate" or "--due-share" or "--set":
+                case "--postgres" when value.Contains('=', StringComparison.Ordinal):
+                    postgres = value;
+                    break;
+                case "--n" or "--clients" or "--runs" or "--duration" or "--rate" or "--due-share" or "--set" or "--postgres":
                     error = $"Option '{name}' has an invalid value '{value}'.";
                     return false;
                 default:
@@ -114,7 +121,7 @@ internal sealed record BenchOptions
         options = new BenchOptions
         {
             Scenario = scenario, N = n, Duration = duration, Rate = rate, Clients = clients, Runs = runs, DueShares = dueShares, Explain = explain,
-            ServerSettings = settings,
+            ServerSettings = settings, Postgres = postgres,
         };
         return true;
     }
@@ -133,10 +140,11 @@ internal sealed record BenchOptions
         text.AppendLine("  --runs R       timed runs per query after 3 warm-ups (list: 30)");
         text.AppendLine("  --explain      print the SQLite plan of every query (list; always done for misses)");
         text.AppendLine("  --duration S   seconds of measured load (create: 20; lag: 60, 30 inside 'all'; live: 20; flow: 15 per share)");
-        text.AppendLine("  --rate R       per second: tasks starting (lag: 20), task changes (live: 200), creates offered (flow: as fast as answered)");
+        text.AppendLine("  --rate R       per second: tasks starting (lag: 20), task changes (live: 200; feed: 500), creates offered (flow: as fast as answered)");
         text.AppendLine("  --clients C    concurrent HTTP clients (create: 32; flow: 32, also the baseline's concurrent Hangfire callers)");
         text.AppendLine("  --due-share P  percent of created tasks due now (no start time), or a list like 0,100 (flow: 0,10,50,100)");
         text.AppendLine("  --set K=V      configuration for the server, repeatable (e.g. --set Execution:BatchSize=128)");
+        text.AppendLine("  --postgres CS  a PostgreSQL server to use (feed: required; it makes and drops a database of its own)");
         return text.ToString();
     }
 

@@ -11,6 +11,7 @@ internal static class ScenarioRegistry
         new LagScenario(),
         new LiveScenario(),
         new FlowScenario(),
+        new FeedScenario(),
     ];
 
     public static IBenchScenario? Find(string name) =>

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using TasksConsole.Bench;
+using TasksConsole.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace TasksConsole.Tests.Bench;
@@ -101,8 +102,29 @@ public sealed class BenchSmokeTests(ITestOutputHelper log)
         Assert.Equal(2, Regex.Matches(output, "server peak working set").Count);
     }
 
+    [Fact]
+    public async Task Feed_RunsForTwoSecondsOnPostgres_AndLosesNothing()
+    {
+        var output = await RunAsync(0, "feed", "--duration", "2", "--rate", "100", "--postgres", PostgresServer.AdminConnectionString);
+
+        Assert.Single(Regex.Matches(output, "^SUMMARY feed: ", RegexOptions.Multiline));
+        var counts = Regex.Match(output, @"([\d,]+) changes published on A; ([\d,]+) received on B .*, 0 lost, 0 shown twice");
+        Assert.True(counts.Success, "the scenario reports what it published and received");
+        Assert.Equal(counts.Groups[1].Value, counts.Groups[2].Value);
+        Assert.Matches(@"payloads: [1-9][\d,]* notifications", output);
+    }
+
+    [Fact]
+    public async Task Feed_WithoutPostgres_SaysItDidNotRun()
+    {
+        var output = await RunAsync(0, "feed", "--duration", "1");
+
+        Assert.Contains("SUMMARY feed: not run, needs --postgres", output);
+    }
+
     [Theory]
     [InlineData("nonsense")]
+    [InlineData("feed", "--postgres", "no-connection-string")]
     [InlineData("list", "--n", "0")]
     [InlineData("create", "--bogus", "1")]
     [InlineData("lag", "--rate", "0")]
