@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -13,11 +15,13 @@ using TasksConsole.Core.Tasks.CrossNode;
 namespace TasksConsole.Bench.Scenarios;
 
 /// <summary>
-/// The change feed between nodes over PostgreSQL LISTEN/NOTIFY: two nodes' feeds in this process (each with its own
-/// connections, as two servers would have) on a database made for the run. Node A publishes task changes at an even
-/// pace (<c>--rate</c>, created / in progress / complete in turn, with the sizes real changes have); a subscriber on
-/// node B records when each arrives. Latency = received on B minus published on A, on one clock. Target: p95 at most
-/// 250 ms and none lost. It also times the alternative it replaces: reading the changed tasks by id, one read per
+/// The change feed between nodes over PostgreSQL LISTEN/NOTIFY, on a database made for the run. Node A and node B
+/// are two nodes' feeds in this process, each with its own connections, as two servers would have; node C is the
+/// server process started on that database (<c>Storage:Provider=PostgreSql</c>) with a SignalR client on its hub.
+/// Node A publishes task changes at an even pace (<c>--rate</c>, created / in progress / complete in turn, with the
+/// sizes real changes have); a subscriber on node B and the hub client on node C record when each arrives.
+/// Latency = received minus published on A, on this machine's clock. Target: p95 at most 250 ms at the hub client,
+/// none lost, none twice. It also times the alternative it replaces: reading the changed tasks by id, one read per
 /// notification.
 /// </summary>
 internal sealed class FeedScenario : IBenchScenario
@@ -26,12 +30,13 @@ internal sealed class FeedScenario : IBenchScenario
     private const double DefaultChangesPerSecond = 500;
     private const double TargetP95Ms = 250;
     private const string Tag = "bench-feed";
+    private const string ProbeTag = "bench-feed-probe";
     private const int IdsPerRead = 60;
     private const int ReadRuns = 50;
 
     public string Name => "feed";
 
-    public string Description => "node A -> node B change feed over PostgreSQL NOTIFY (needs --postgres) at --rate changes/s; target p95 <= 250 ms, none lost";
+    public string Description => "node A -> node B feed and node C hub client over PostgreSQL NOTIFY (needs --postgres) at --rate changes/s; target p95 <= 250 ms, none lost";
 
     public async Task<ScenarioResult> RunAsync(BenchContext context, CancellationToken cancellationToken)
     {
@@ -51,11 +56,7 @@ internal sealed class FeedScenario : IBenchScenario
         try
         {
             var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = name }.ToString();
-            await using (var db = new TasksDbContext(new DbContextOptionsBuilder<TasksDbContext>().UseNpgsql(connectionString).Options))
-            {
-                await db.Database.EnsureCreatedAsync(cancellationToken);
-            }
-            return await MeasureAsync(output, connectionString, rate, warmUp, duration, cancellationToken);
+            return await MeasureAsync(context, connectionString, rate, warmUp, duration, cancellationToken);
         }
         finally
         {
@@ -65,11 +66,37 @@ internal sealed class FeedScenario : IBenchScenario
     }
 
     private async Task<ScenarioResult> MeasureAsync(
-        TextWriter output, string connectionString, double rate, TimeSpan warmUp, TimeSpan duration, CancellationToken cancellationToken)
+        BenchContext context, string connectionString, double rate, TimeSpan warmUp, TimeSpan duration, CancellationToken cancellationToken)
     {
-        var sent = new ConcurrentDictionary<(string, TaskState), long>();
-        var received = new ConcurrentDictionary<(string, TaskState), long>();
-        long duplicates = 0;
+        var output = context.Output;
+        var sent = new ConcurrentDictionary<(string, string), long>();
+        var atNodeB = new ConcurrentDictionary<(string, string), long>();
+        var atHub = new ConcurrentDictionary<(string, string), long>();
+        long twiceAtNodeB = 0, twiceAtHub = 0;
+        using var data = TempDirectory.Create("feed");
+        await using var server = await ServerProcess.StartAsync(data.Combine("server"), output, cancellationToken,
+            [.. context.Options.ServerSettings, "Storage:Provider=PostgreSql", $"ConnectionStrings:Tasks={connectionString}"]);
+        // The server migrates the database when it stores its tasks there; otherwise the model's tables are made here,
+        // for the read timed below (EnsureCreated does nothing where tables exist).
+        await using (var db = new TasksDbContext(new DbContextOptionsBuilder<TasksDbContext>().UseNpgsql(connectionString).Options))
+        {
+            await db.Database.EnsureCreatedAsync(cancellationToken);
+        }
+        using var api = await ApiClient.SignInAsync(server, cancellationToken);
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(server.BaseAddress, "/hubs/tasks"), options =>
+            {
+                options.Transports = HttpTransportType.WebSockets;
+                options.AccessTokenProvider = () => Task.FromResult<string?>(api.AccessToken);
+            })
+            .Build();
+        hub.On<HubTaskChange>("TaskChanged", change =>
+        {
+            if (!change.Tags.Contains(Tag) && !change.Tags.Contains(ProbeTag)) return;
+            if (!atHub.TryAdd((change.TaskId, change.Status), Stopwatch.GetTimestamp())) Interlocked.Increment(ref twiceAtHub);
+        });
+        await hub.StartAsync(cancellationToken);
+
         using var nodeB = await StartNodeAsync(connectionString, cancellationToken);
         using var nodeA = await StartNodeAsync(connectionString, cancellationToken);
         var feedA = nodeA.Services.GetRequiredService<ITaskChangeFeed>();
@@ -77,10 +104,12 @@ internal sealed class FeedScenario : IBenchScenario
         var listener = nodeB.Services.GetRequiredService<ChangeListener>();
         using var subscription = nodeB.Services.GetRequiredService<ITaskChangeFeed>().Subscribe(change =>
         {
-            if (!received.TryAdd((change.TaskId, change.Status), Stopwatch.GetTimestamp())) Interlocked.Increment(ref duplicates);
+            if (!atNodeB.TryAdd((change.TaskId, change.Status.ToWire()), Stopwatch.GetTimestamp())) Interlocked.Increment(ref twiceAtNodeB);
         });
-        output.WriteLine($"two feed nodes on database {new NpgsqlConnectionStringBuilder(connectionString).Database}; " +
-                         $"publishing {rate:0} changes/s on node A for {warmUp.TotalSeconds:0.#} s warm-up + {duration.TotalSeconds:0.#} s measured");
+        await HandshakeAsync(feedA, atNodeB, atHub, server, cancellationToken);
+        output.WriteLine($"nodes A and B (feeds in this process) and C (the server, hub client over WebSockets) on database " +
+                         $"{new NpgsqlConnectionStringBuilder(connectionString).Database}; publishing {rate:0} changes/s on node A for " +
+                         $"{warmUp.TotalSeconds:0.#} s warm-up + {duration.TotalSeconds:0.#} s measured");
 
         // Open loop: the i-th change is published at i / rate seconds, however the feed keeps up.
         var clock = Stopwatch.StartNew();
@@ -98,7 +127,7 @@ internal sealed class FeedScenario : IBenchScenario
             switch (i % 3)
             {
                 case 0:
-                    task = TaskRecord.New(ObjectId.NewId(), new NewTask(EngineWarmUp.FunctionName, Tags: [Tag, $"bench-{i % 10}"]), Caller.System, now);
+                    task = NewTask(Tag, i, now);
                     change = TaskChange.Created(task, now);
                     break;
                 case 1:
@@ -110,47 +139,99 @@ internal sealed class FeedScenario : IBenchScenario
                     change = TaskChange.StatusChanged(task, now);
                     break;
             }
-            sent[(change.TaskId, change.Status)] = Stopwatch.GetTimestamp();
+            sent[(change.TaskId, change.Status.ToWire())] = Stopwatch.GetTimestamp();
             feedA.Publish(change);
             published++;
         }
 
         var drain = Stopwatch.StartNew();
-        while (received.Count < published && drain.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(50, cancellationToken);
-        var lost = published - received.Count;
-        var latencies = sent.Where(s => s.Value >= measureFrom && received.ContainsKey(s.Key))
-            .Select(s => (received[s.Key] - s.Value) * 1000.0 / Stopwatch.Frequency);
-        var all = new LatencyStats(latencies);
-        var perSecond = all.Count / duration.TotalSeconds;
+        while ((Ours(atNodeB) < published || Ours(atHub) < published) && drain.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            server.EnsureRunning();
+            await Task.Delay(50, cancellationToken);
+        }
+        server.EnsureRunning();
+        var peak = server.PeakWorkingSetBytes();
+        var lostAtNodeB = published - Ours(atNodeB);
+        var lostAtHub = published - Ours(atHub);
+        var nodeBStats = Latencies(atNodeB);
+        var hubStats = Latencies(atHub);
+        var perSecond = hubStats.Count / duration.TotalSeconds;
         var perNotification = notifier.Notifications == 0 ? 0 : (double)notifier.ChangesSent / notifier.Notifications;
         var bytesPerChange = notifier.ChangesSent == 0 ? 0 : (double)notifier.BytesSent / notifier.ChangesSent;
-        output.WriteLine($"{published:N0} changes published on A; {received.Count:N0} received on B ({listener.Received:N0} in notifications), " +
-                         $"{lost} lost, {duplicates} shown twice");
-        output.WriteLine($"node A -> node B over {all.Count:N0} measured changes ({perSecond:N0}/s): p50 {LatencyStats.Ms(all.P50)}, " +
-                         $"p95 {LatencyStats.Ms(all.P95)}, p99 {LatencyStats.Ms(all.P99)}, max {LatencyStats.Ms(all.Max)}");
+        output.WriteLine($"{published:N0} changes published on A; node B shown {Ours(atNodeB):N0} ({listener.Received:N0} in notifications), " +
+                         $"{lostAtNodeB} lost, {twiceAtNodeB} twice; node C's hub client received {Ours(atHub):N0}, {lostAtHub} lost, {twiceAtHub} twice");
+        output.WriteLine($"node A -> node B feed over {nodeBStats.Count:N0} measured changes: p50 {LatencyStats.Ms(nodeBStats.P50)}, " +
+                         $"p95 {LatencyStats.Ms(nodeBStats.P95)}, p99 {LatencyStats.Ms(nodeBStats.P99)}, max {LatencyStats.Ms(nodeBStats.Max)}");
+        output.WriteLine($"node A -> node C hub client over {hubStats.Count:N0} measured changes ({perSecond:N0}/s): p50 {LatencyStats.Ms(hubStats.P50)}, " +
+                         $"p95 {LatencyStats.Ms(hubStats.P95)}, p99 {LatencyStats.Ms(hubStats.P99)}, max {LatencyStats.Ms(hubStats.Max)}");
         output.WriteLine($"payloads: {notifier.Notifications:N0} notifications, {perNotification:0.0} changes each, {bytesPerChange:0} bytes per change " +
                          $"(limit {ChangePayload.MaxBytes} bytes a notification)");
 
         var reads = await TimeReadsByIdAsync(nodeA, cancellationToken);
         output.WriteLine($"ids then a read, the alternative: reading {IdsPerRead} tasks by id takes p50 {LatencyStats.Ms(reads.P50)}, " +
                          $"p95 {LatencyStats.Ms(reads.P95)} ({ReadRuns} reads), per notification and per node");
+        output.WriteLine($"server peak working set (VmHWM): {ServerProcess.Mib(peak)}");
 
+        await hub.StopAsync(CancellationToken.None);
         await nodeA.StopAsync(CancellationToken.None);
         await nodeB.StopAsync(CancellationToken.None);
 
-        var met = all.Count > 0 && all.P95 <= TargetP95Ms && lost == 0 && duplicates == 0;
+        var lost = lostAtNodeB + lostAtHub;
+        var twice = twiceAtNodeB + twiceAtHub;
+        var met = hubStats.Count > 0 && hubStats.P95 <= TargetP95Ms && nodeBStats.P95 <= TargetP95Ms && lost == 0 && twice == 0;
         var figures = new List<ScenarioFigure>
         {
-            new("node A -> node B latency", $"p50 {LatencyStats.Ms(all.P50)}, p95 {LatencyStats.Ms(all.P95)}, p99 {LatencyStats.Ms(all.P99)} " +
-                                            $"({all.Count:N0} changes, {perSecond:N0}/s, {lost} lost, {duplicates} twice)",
-                $"p95 <= {TargetP95Ms:0} ms, none lost", met),
+            new("node A -> node C hub client latency", $"p50 {LatencyStats.Ms(hubStats.P50)}, p95 {LatencyStats.Ms(hubStats.P95)}, p99 {LatencyStats.Ms(hubStats.P99)} " +
+                                                       $"({hubStats.Count:N0} changes, {perSecond:N0}/s, {lostAtHub} lost, {twiceAtHub} twice)",
+                $"p95 <= {TargetP95Ms:0} ms, none lost", hubStats.Count > 0 && hubStats.P95 <= TargetP95Ms && lostAtHub == 0 && twiceAtHub == 0),
+            new("node A -> node B feed latency", $"p50 {LatencyStats.Ms(nodeBStats.P50)}, p95 {LatencyStats.Ms(nodeBStats.P95)}, p99 {LatencyStats.Ms(nodeBStats.P99)} " +
+                                                 $"({nodeBStats.Count:N0} changes, {lostAtNodeB} lost, {twiceAtNodeB} twice)",
+                $"p95 <= {TargetP95Ms:0} ms, none lost", nodeBStats.Count > 0 && nodeBStats.P95 <= TargetP95Ms && lostAtNodeB == 0 && twiceAtNodeB == 0),
             new("NOTIFY payloads", $"{perNotification:0.0} changes and {bytesPerChange * perNotification:N0} bytes per notification"),
             new($"read of {IdsPerRead} tasks by id (alternative)", $"p50 {LatencyStats.Ms(reads.P50)}, p95 {LatencyStats.Ms(reads.P95)}"),
+            new("server peak working set", ServerProcess.Mib(peak)),
         };
-        var summary = $"SUMMARY feed: {perSecond:N0} changes/s node A -> node B, p50 {LatencyStats.Ms(all.P50)}, p95 {LatencyStats.Ms(all.P95)}, " +
-                      $"{lost} lost, {duplicates} twice; {perNotification:0.0} changes per NOTIFY -> {(met ? "target met" : "target missed")}";
+        var summary = $"SUMMARY feed: {perSecond:N0} changes/s node A -> node C hub client p50 {LatencyStats.Ms(hubStats.P50)}, p95 {LatencyStats.Ms(hubStats.P95)}; " +
+                      $"-> node B feed p95 {LatencyStats.Ms(nodeBStats.P95)}; {lost} lost, {twice} twice; {perNotification:0.0} changes per NOTIFY " +
+                      $"-> {(met ? "target met" : "target missed")}";
         return new ScenarioResult(Name, figures, summary);
+
+        long Ours(ConcurrentDictionary<(string, string), long> received) => received.Keys.Count(sent.ContainsKey);
+
+        LatencyStats Latencies(ConcurrentDictionary<(string, string), long> received) => new(sent
+            .Where(s => s.Value >= measureFrom && received.ContainsKey(s.Key))
+            .Select(s => (received[s.Key] - s.Value) * 1000.0 / Stopwatch.Frequency));
     }
+
+    /// <summary>
+    /// Publishes probe changes on node A until node B and the hub client both received one: every node is listening
+    /// before the measured load starts, so a change sent before a listener was ready is not counted as lost.
+    /// </summary>
+    private static async Task HandshakeAsync(
+        ITaskChangeFeed feedA, ConcurrentDictionary<(string, string), long> atNodeB, ConcurrentDictionary<(string, string), long> atHub,
+        ServerProcess server, CancellationToken cancellationToken)
+    {
+        var waited = Stopwatch.StartNew();
+        var probes = new HashSet<(string, string)>();
+        for (var i = 0; !(probes.Any(atNodeB.ContainsKey) && probes.Any(atHub.ContainsKey)); i++)
+        {
+            if (waited.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new InvalidOperationException("Node B or the server's hub client received no probe change within 60 s. " +
+                                                    $"The server's last output:{Environment.NewLine}{server.RecentOutput()}");
+            }
+            server.EnsureRunning();
+            var now = TimeProvider.System.GetStoredNow();
+            var probe = NewTask(ProbeTag, i, now);
+            probes.Add((probe.Id, probe.Status.ToWire()));
+            feedA.Publish(TaskChange.Created(probe, now));
+            await Task.Delay(200, cancellationToken);
+        }
+    }
+
+    private static TaskRecord NewTask(string tag, int i, DateTimeOffset now) =>
+        TaskRecord.New(ObjectId.NewId(), new NewTask(EngineWarmUp.FunctionName, Tags: [tag, $"bench-{i % 10}"]), Caller.System, now);
 
     /// <summary>What "ids then a read" would cost each node per notification: one indexed read of the tasks named.</summary>
     private static async Task<LatencyStats> TimeReadsByIdAsync(IHost node, CancellationToken cancellationToken)
@@ -208,4 +289,7 @@ internal sealed class FeedScenario : IBenchScenario
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>The hub's <c>TaskChanged</c> message as a client sees it.</summary>
+    private sealed record HubTaskChange(string Kind, string TaskId, string FunctionName, string Status, IReadOnlyList<string> Tags, DateTimeOffset Timestamp);
 }

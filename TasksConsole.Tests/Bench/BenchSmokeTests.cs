@@ -103,14 +103,17 @@ public sealed class BenchSmokeTests(ITestOutputHelper log)
     }
 
     [Fact]
-    public async Task Feed_RunsForTwoSecondsOnPostgres_AndLosesNothing()
+    public async Task Feed_RunsForTwoSecondsOnPostgres_AndNeitherNodeBNorTheHubClientLosesAChange()
     {
         var output = await RunAsync(0, "feed", "--duration", "2", "--rate", "100", "--postgres", PostgresServer.AdminConnectionString);
 
         Assert.Single(Regex.Matches(output, "^SUMMARY feed: ", RegexOptions.Multiline));
-        var counts = Regex.Match(output, @"([\d,]+) changes published on A; ([\d,]+) received on B .*, 0 lost, 0 shown twice");
-        Assert.True(counts.Success, "the scenario reports what it published and received");
+        var counts = Regex.Match(output,
+            @"([\d,]+) changes published on A; node B shown ([\d,]+) .*, 0 lost, 0 twice; node C's hub client received ([\d,]+), 0 lost, 0 twice");
+        Assert.True(counts.Success, "the scenario reports what it published and what node B and the hub client received");
+        Assert.NotEqual("0", counts.Groups[1].Value);
         Assert.Equal(counts.Groups[1].Value, counts.Groups[2].Value);
+        Assert.Equal(counts.Groups[1].Value, counts.Groups[3].Value);
         Assert.Matches(@"payloads: [1-9][\d,]* notifications", output);
     }
 
