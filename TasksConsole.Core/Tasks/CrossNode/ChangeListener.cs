@@ -32,7 +32,11 @@ public sealed class ChangeListener(
     // connection was known to be alive: while it is lost, nothing that a catch-up could repeat is forgotten.
     private static readonly TimeSpan SeenSlack = TimeSpan.FromSeconds(60);
 
+    /// <summary>Catch-up reads tried in a row, on a connection that listens, before giving up on one.</summary>
+    public const int MaxCatchUpAttempts = 3;
+
     private long _connections, _received, _delivered, _caughtUp, _ownSkipped;
+    private int _catchUpFailures;
     private int _processId;
     private CancellationToken _stopping;
 
@@ -76,7 +80,7 @@ public sealed class ChangeListener(
                 }
                 // Listening before reading: a change committed from now on arrives as a notification, one
                 // committed before is in the read; one in both is shown once.
-                if (catchUpFrom is { } from) await CatchUpAsync(from, stoppingToken);
+                if (catchUpFrom is { } from && !await TryCatchUpAsync(from, stoppingToken)) continue;
                 if (failures > 0) logger.LogInformation("Listening to the other nodes' changes again after {Failures} failed attempts", failures);
                 catchUpFrom = null;
                 failures = 0;
@@ -170,6 +174,34 @@ public sealed class ChangeListener(
         catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
         {
             logger.LogWarning(ex, "{Count} changes announced by reference could not be read from the store", references.Count);
+        }
+    }
+
+    /// <summary>
+    /// The catch-up, and what to do when it fails: false to reconnect and try again. A read that fails on a
+    /// connection that listens fine is given up after a few attempts (with an error in the log): a node that
+    /// missed some changes is better than a node that, stuck on the read, never listens again.
+    /// </summary>
+    private async Task<bool> TryCatchUpAsync(DateTimeOffset from, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CatchUpAsync(from, cancellationToken);
+            _catchUpFailures = 0;
+            return true;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            if (++_catchUpFailures < MaxCatchUpAttempts)
+            {
+                logger.LogWarning(ex, "Catching up on the changes made while the listener was away failed; retrying");
+                await Task.Delay(options.Value.ReconnectDelay, clock, cancellationToken);
+                return false;
+            }
+            logger.LogError(ex, "Gave up catching up on the changes made since {From:O} after {Attempts} attempts; " +
+                                "this node's screens may miss some of them until they reload", from, _catchUpFailures);
+            _catchUpFailures = 0;
+            return true;
         }
     }
 

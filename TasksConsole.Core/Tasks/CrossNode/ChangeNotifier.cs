@@ -19,7 +19,7 @@ public sealed class ChangeNotifier(
 
     private static readonly TimeSpan FinalFlushTimeout = TimeSpan.FromSeconds(3);
 
-    private long _sequence;
+    private long _sequence, _droppedReported;
     private long _notifications, _changes, _bytes;
 
     public long Notifications => Interlocked.Read(ref _notifications);
@@ -39,6 +39,7 @@ public sealed class ChangeNotifier(
                 batch.Clear();
                 while (batch.Count < MaxChangesPerRound && reader.TryRead(out var change)) batch.Add(change);
                 await SendAsync(batch, stoppingToken);
+                ReportDropped();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -57,6 +58,15 @@ public sealed class ChangeNotifier(
                 logger.LogWarning(ex, "{Count} changes made just before stopping were not sent to the other nodes", batch.Count);
             }
         }
+    }
+
+    private void ReportDropped()
+    {
+        var dropped = feed.OutboxDropped;
+        if (dropped == _droppedReported) return;
+        logger.LogError("{Count} changes were not sent to the other nodes: the outbox was full while the database could not be reached " +
+                        "({Total} since start)", dropped - _droppedReported, dropped);
+        _droppedReported = dropped;
     }
 
     private async Task SendAsync(List<TaskChange> batch, CancellationToken cancellationToken)

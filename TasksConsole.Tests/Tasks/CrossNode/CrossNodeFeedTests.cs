@@ -95,14 +95,7 @@ public sealed class CrossNodeFeedTests
         a.Feed.Publish(before.Select(t => TaskChange.Created(t, t.CreationTimestamp)).ToList());
         await b.WaitUntilAsync(() => b.Shown.Count == 3, "node B to be shown the first three tasks");
 
-        await using (var admin = new NpgsqlConnection(database.ConnectionString))
-        {
-            await admin.OpenAsync();
-            await using var kill = new NpgsqlCommand("SELECT pg_terminate_backend($1)", admin);
-            kill.Parameters.Add(new NpgsqlParameter<int> { TypedValue = b.Listener.ProcessId });
-            Assert.Equal(true, await kill.ExecuteScalarAsync());
-        }
-        await b.WaitUntilAsync(() => b.Listener.ProcessId == 0, "node B to notice the lost connection");
+        await KillListenerAsync(database, b);
 
         // Meanwhile on A: one of the first tasks completes, two tasks are created; all sent while B is not listening.
         var completed = before[0];
@@ -144,6 +137,39 @@ public sealed class CrossNodeFeedTests
         Assert.Equal(7, b.Shown.Count);
         Assert.Equal(7, b.Shown.Select(c => (c.TaskId, c.Status)).Distinct().Count());
         Assert.Equal(3, b.Listener.CaughtUp);
+    }
+
+    [Fact]
+    public async Task A_catch_up_read_that_keeps_failing_is_given_up_and_the_node_listens_again()
+    {
+        // No tables: every catch-up read fails, while listening works.
+        await using var database = await PostgresServer.CreateDatabaseAsync("feednoschema");
+        await using var b = await FeedNode.StartAsync(database.ConnectionString, new Dictionary<string, string?>
+        {
+            ["Live:CrossNode:ReconnectDelay"] = "00:00:00.050",
+        });
+        await using var a = await FeedNode.StartAsync(database.ConnectionString);
+
+        await KillListenerAsync(database, b);
+
+        await b.WaitUntilAsync(() => b.Listener.Connections == 2, "node B to listen again");
+        var task = NewTask("echo", []);
+        a.Feed.Publish(TaskChange.Created(task, task.CreationTimestamp));
+        await b.WaitUntilAsync(() => !b.Shown.IsEmpty, "node B to be shown a change after giving up the catch-up");
+        Assert.Equal(task.Id, Assert.Single(b.Shown).TaskId);
+        Assert.Equal(0, b.Listener.CaughtUp);
+    }
+
+    private static async Task KillListenerAsync(PostgresDatabase database, FeedNode node)
+    {
+        await using (var admin = new NpgsqlConnection(database.ConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var kill = new NpgsqlCommand("SELECT pg_terminate_backend($1)", admin);
+            kill.Parameters.Add(new NpgsqlParameter<int> { TypedValue = node.Listener.ProcessId });
+            Assert.Equal(true, await kill.ExecuteScalarAsync());
+        }
+        await node.WaitUntilAsync(() => node.Listener.ProcessId == 0, "the node to notice the lost connection");
     }
 
     private static TaskRecord NewTask(string function, IReadOnlyList<string> tags) =>
