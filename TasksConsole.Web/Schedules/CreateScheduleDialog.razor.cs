@@ -58,6 +58,8 @@ public partial class CreateScheduleDialog(ScheduleService schedules, FunctionSer
 
     private const string FunctionMenu = "function";
     private const string ZoneMenu = "timeZone";
+    private const string StartDateMenu = "startDate";
+    private const string StartTimeMenu = "startTime";
 
     private readonly Dictionary<string, string> _fieldErrors = [];
     private readonly HashSet<string> _openMenus = [];
