@@ -6,6 +6,7 @@ using TasksConsole.Web.Events;
 using TasksConsole.Web.Execution;
 using TasksConsole.Web.Functions;
 using TasksConsole.Web.Live;
+using TasksConsole.Web.Operations;
 using TasksConsole.Web.Schedules;
 using TasksConsole.Web.Storage;
 using TasksConsole.Web.Tasks;
@@ -22,6 +23,7 @@ builder.AddEvents();
 builder.AddExecution();
 builder.AddLive();
 builder.AddConsoleUi();
+builder.AddOperations();
 
 var app = builder.Build();
 
@@ -42,6 +44,7 @@ app.MapExecutionEndpoints();
 app.MapLiveEndpoints();
 app.MapApiReference();
 app.MapConsoleUi();
+app.MapOperationsEndpoints();
 
 app.Run();
 

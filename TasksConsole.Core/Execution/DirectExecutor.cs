@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using TasksConsole.Core.Data;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Tasks;
+using TasksConsole.Core.Metrics;
 
 namespace TasksConsole.Core.Execution;
 
@@ -20,6 +21,7 @@ public sealed class DirectExecutor(
     TaskInvoker invoker,
     OutcomeWriter outcomes,
     ITaskChangeFeed changes,
+    TasksMetrics metrics,
     IOptions<ExecutionOptions> executionOptions,
     TimeProvider clock)
 {
@@ -39,6 +41,7 @@ public sealed class DirectExecutor(
             await WriteGate.RunAsync(db, () => db.SaveChangesAsync(cancellationToken), cancellationToken);
         }
         changes.Publish(TaskChange.Created(task, now));
+        metrics.Created(task.FunctionName);
 
         var outcome = await invoker.InvokeAsync(task, function, CancellationToken.None) with { Retryable = false };
         await outcomes.RecordAsync(task.Id, outcome);

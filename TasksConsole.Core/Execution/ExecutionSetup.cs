@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TasksConsole.Core.Common;
+using TasksConsole.Core.Metrics;
 
 namespace TasksConsole.Core.Execution;
 
@@ -14,6 +15,7 @@ public static class ExecutionSetup
     public static IHostApplicationBuilder AddExecutionCore(this IHostApplicationBuilder builder)
     {
         builder.AddCommonCore();
+        builder.AddMetricsCore();
         var services = builder.Services;
         services.AddOptions<ExecutionOptions>()
             .Bind(builder.Configuration.GetSection(ExecutionOptions.Section))

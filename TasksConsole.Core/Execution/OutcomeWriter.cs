@@ -9,6 +9,7 @@ using TasksConsole.Core.Data;
 using TasksConsole.Core.Events;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Tasks;
+using TasksConsole.Core.Metrics;
 
 namespace TasksConsole.Core.Execution;
 
@@ -22,6 +23,7 @@ public sealed class OutcomeWriter(
     IDbContextFactory<TasksDbContext> dbFactory,
     IFunctionCatalog functions,
     ITaskChangeFeed changes,
+    TasksMetrics metrics,
     TimeProvider clock,
     ILogger<OutcomeWriter> logger) : BackgroundService
 {
@@ -68,6 +70,7 @@ public sealed class OutcomeWriter(
         {
             var published = await WriteBatchAsync(batch);
             changes.Publish(published);
+            metrics.Committed(published);
         }
         catch (DbUpdateConcurrencyException) when (batch.Count > 1)
         {
@@ -76,7 +79,9 @@ public sealed class OutcomeWriter(
             {
                 try
                 {
-                    changes.Publish(await WriteBatchAsync([item]));
+                    var published = await WriteBatchAsync([item]);
+                    changes.Publish(published);
+                    metrics.Committed(published);
                 }
                 catch (DbUpdateConcurrencyException)
                 {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Tasks;
+using TasksConsole.Core.Metrics;
 
 namespace TasksConsole.Core.Execution;
 
@@ -22,6 +23,7 @@ public sealed class TaskDispatcher(
     DispatchSignal signal,
     ExecutionRecovery recovery,
     ITaskChangeFeed changes,
+    TasksMetrics metrics,
     IOptions<ExecutionOptions> executionOptions,
     TimeProvider clock,
     ILogger<TaskDispatcher> logger) : BackgroundService
@@ -133,6 +135,7 @@ public sealed class TaskDispatcher(
         var claimToken = $"{_options.NodeId}:{Guid.NewGuid():N}";
         var won = await claimer.ClaimAsync(chosen.Select(c => c.Id).ToList(), claimToken, now, cancellationToken);
         var claimed = chosen.Where(c => won.Contains(c.Id)).ToList();
+        metrics.ClaimRound(claimed.Count);
         if (claimed.Count == 0) return new DispatchResult(0, FilledCapacity: false);
 
         capacity.Add(claimToken, claimed.Select(c => (c.Id, c.FunctionName)));

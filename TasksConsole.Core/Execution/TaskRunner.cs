@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using TasksConsole.Core.Data;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Tasks;
+using TasksConsole.Core.Metrics;
 
 namespace TasksConsole.Core.Execution;
 
@@ -21,6 +22,7 @@ public sealed class TaskRunner(
     CapacityTracker capacity,
     DispatchSignal dispatch,
     ITaskChangeFeed changes,
+    TasksMetrics metrics,
     TimeProvider clock,
     ILogger<TaskRunner> logger)
 {
@@ -84,6 +86,7 @@ public sealed class TaskRunner(
             task.StatusChangedTimestamp = task.UpdateTimestamp = now;
             task.ExecutionStartTimestamp = now;
             changes.Publish(TaskChange.StatusChanged(task, now));
+            metrics.Started(task, now);
             invocations.Add(RunAsync(claimToken, task, catalog.GetValueOrDefault(task.FunctionName), cancellationToken));
         }
         return invocations;
@@ -93,7 +96,9 @@ public sealed class TaskRunner(
     {
         try
         {
+            var invoked = clock.GetTimestamp();
             var outcome = await invoker.InvokeAsync(task, function, cancellationToken);
+            metrics.Invoked(task.FunctionName, clock.GetElapsedTime(invoked));
             await outcomes.RecordAsync(task.Id, outcome);
         }
         catch (Exception ex)

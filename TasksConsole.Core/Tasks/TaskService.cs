@@ -5,6 +5,7 @@ using TasksConsole.Core.Common;
 using TasksConsole.Core.Data;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Rql;
+using TasksConsole.Core.Metrics;
 
 namespace TasksConsole.Core.Tasks;
 
@@ -43,7 +44,8 @@ public sealed record Caller(string? UserId, string? ApplicationId)
 /// outside DI) every default priority is 0.
 /// </remarks>
 public sealed class TaskService(
-    IDbContextFactory<TasksDbContext> dbFactory, TimeProvider clock, ITaskChangeFeed changes, IFunctionCatalog? functions = null)
+    IDbContextFactory<TasksDbContext> dbFactory, TimeProvider clock, ITaskChangeFeed changes, IFunctionCatalog? functions = null,
+    TasksMetrics? metrics = null)
 {
     private readonly TaskInsertBatcher _inserts = new(dbFactory);
 
@@ -84,6 +86,7 @@ public sealed class TaskService(
             await transaction.CommitAsync(cancellationToken);
         }
         changes.Publish(TaskChange.Created(task, task.CreationTimestamp));
+        metrics?.Created(task.FunctionName);
         return task;
     }
 
@@ -155,6 +158,7 @@ public sealed class TaskService(
             .Select(t => new { t.FunctionName, t.Tags })
             .SingleAsync(cancellationToken);
         changes.Publish(TaskChange.Canceled(taskId, task.FunctionName, task.Tags, now));
+        metrics?.Finished(task.FunctionName, TaskState.Canceled);
         return true;
     }
 
@@ -217,10 +221,12 @@ public sealed class TaskService(
                         .Where(t => ids.Contains(t.Id) && t.Status == TaskState.Canceled && t.StatusChangedTimestamp == now)
                         .Select(t => t.Id)
                         .ToListAsync(CancellationToken.None)).ToHashSet(StringComparer.Ordinal);
-                changes.Publish(chunk
+                var canceledNow = chunk
                     .Where(t => won is null || won.Contains(t.Id))
                     .Select(t => TaskChange.Canceled(t.Id, t.FunctionName, t.Tags, now))
-                    .ToList());
+                    .ToList();
+                changes.Publish(canceledNow);
+                metrics?.Committed(canceledNow);
                 canceled += updated;
             }
             progress?.Report(canceled);

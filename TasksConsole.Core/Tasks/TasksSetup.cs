@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Functions;
+using TasksConsole.Core.Metrics;
 
 namespace TasksConsole.Core.Tasks;
 
@@ -10,6 +11,7 @@ public static class TasksSetup
     public static IHostApplicationBuilder AddTasksCore(this IHostApplicationBuilder builder)
     {
         builder.AddCommonCore();
+        builder.AddMetricsCore();
         var services = builder.Services;
         services.AddSingleton<ITaskChangeFeed, TaskChangeFeed>();
         services.AddFunctionCatalog();

@@ -56,6 +56,18 @@ public sealed class SchedulesPageTests(BrowserFixture browser) : BrowserTest(bro
         await Expect(dialog.GetByText("Not a time zone: pick one from the list")).ToHaveCountAsync(0);
         await Expect(dialog.Locator("ol.firing-list li").First).ToContainTextAsync("09:00");
 
+        // The start is typed in the console's one convention (ISO date, 24 h time), read in the schedule's zone:
+        // 10:00 in Amsterdam on 2 January is past that day's 09:00, so the first firing is on the 3rd.
+        await TabToAsync(page, dialog.GetByLabel("Start date (Europe/Amsterdam, optional)"));
+        await page.Keyboard.TypeAsync("2030-01-02");
+        await page.Keyboard.PressAsync("Tab");
+        var startTime = dialog.GetByLabel("Start time");
+        await Expect(startTime).ToBeEnabledAsync();
+        await TabToAsync(page, startTime);
+        await page.Keyboard.TypeAsync("10:00");
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(dialog.Locator("ol.firing-list li").First).ToContainTextAsync("2030-01-03 09:00");
+
         await TabToAsync(page, dialog.GetByRole(AriaRole.Checkbox, new() { Name = "Create it paused" }));
         await page.Keyboard.PressAsync("Space");
         await BrowserFixture.ScreenshotAsync(page, "schedules-create-dialog-keyboard");

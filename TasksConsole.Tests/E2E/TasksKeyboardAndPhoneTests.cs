@@ -86,6 +86,92 @@ public sealed class TasksKeyboardAndPhoneTests(BrowserFixture browser) : Browser
     }
 
     [Fact]
+    public async Task KeyboardOnly_TheHeadersAreNamedSortButtons_NoHiddenOneTakesFocus_AndARowHasFewTabStops()
+    {
+        var tag = UniqueTag();
+        var task = await Browser.CreateTaskAsync(LocalDemoFunctions.Echo, startTimestamp: DateTimeOffset.UtcNow.AddHours(1), tags: [tag]);
+        var page = await Browser.NewSignedInPageAsync(path: $"/tasks?all={tag}");
+        var row = BrowserFixture.TaskRow(page, task.Id);
+        await Expect(row).ToBeVisibleAsync();
+
+        // Every tab stop in the header is a visible control with a name that says which column it sorts.
+        var headerStops = await page.EvaluateAsync<string[]>(FocusableIn, "thead");
+        var sortNames = headerStops.Where(stop => !stop.StartsWith("checkbox", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(["Sort by Id", "Sort by Function", "Sort by Status", "Sort by Priority", "Sort by Start", "Sort by Created"], sortNames);
+
+        var status = page.GetByRole(AriaRole.Button, new() { Name = "Sort by Status" });
+        await status.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page).ToHaveURLAsync(new Regex("sort=-?status"));
+        await Expect(page.Locator("th[aria-sort='ascending'], th[aria-sort='descending']").GetByRole(AriaRole.Button, new() { Name = "Sort by Status" }))
+            .ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "tasks-keyboard-sorted-by-status");
+
+        // A row is its selection box, its id link and its actions menu: the tag chips (filters, also in the filter bar)
+        // are not stops of their own.
+        var rowStops = await page.EvaluateAsync<string[]>(FocusableIn, $"tr:has(a[href='/tasks/{task.Id}'])");
+        Assert.Equal(3, rowStops.Length);
+    }
+
+    [Fact]
+    public async Task KeyboardOnly_TheRowMenusCancel_RespondsToEnter()
+    {
+        var tag = UniqueTag();
+        var task = await Browser.CreateTaskAsync(LocalDemoFunctions.Echo, startTimestamp: DateTimeOffset.UtcNow.AddHours(1), tags: [tag]);
+        var page = await Browser.NewSignedInPageAsync(path: $"/tasks?all={tag}");
+        var row = BrowserFixture.TaskRow(page, task.Id);
+        await Expect(row).ToBeVisibleAsync();
+
+        await row.GetByRole(AriaRole.Button, new() { Name = $"Actions for task {task.Id}" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        var cancel = page.GetByRole(AriaRole.Menuitem, new() { Name = "Cancel" });
+        await Expect(cancel).ToBeVisibleAsync();
+        await cancel.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+
+        await Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync("Cancel this task?");
+        await BrowserFixture.ScreenshotAsync(page, "tasks-keyboard-row-cancel-enter");
+    }
+
+    [Fact]
+    public async Task KeyboardOnly_ATagChipIsRemovedWithItsButton_OrWithBackspace()
+    {
+        var page = await Browser.NewSignedInPageAsync(path: "/tasks");
+        await page.GetByTestId("schedule-task").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        var tags = dialog.GetByRole(AriaRole.Textbox, new() { Name = "Tags", Exact = true });
+        await tags.FocusAsync();
+        var chips = dialog.GetByRole(AriaRole.List, new() { Name = "Tags" }).GetByRole(AriaRole.Listitem);
+        var added = 0;
+        foreach (var tag in new[] { "one", "two", "three" })
+        {
+            await page.Keyboard.TypeAsync(tag);
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(chips).ToHaveCountAsync(++added);
+        }
+
+        // Tab from the input reaches the chips' remove buttons (after the input's own Add button).
+        string? focused = null;
+        for (var i = 0; i < 4 && focused != "Remove one"; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            focused = await page.EvaluateAsync<string?>("() => document.activeElement?.getAttribute('aria-label')");
+        }
+        Assert.Equal("Remove one", focused);
+        await BrowserFixture.ScreenshotAsync(page, "schedule-task-keyboard-tag-remove");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(chips).ToHaveCountAsync(2);
+        await Expect(chips.First).ToContainTextAsync("two");
+
+        // Backspace in the empty input removes the last chip.
+        await tags.FocusAsync();
+        await page.Keyboard.PressAsync("Backspace");
+        await Expect(chips).ToHaveCountAsync(1);
+        await Expect(chips.First).ToContainTextAsync("two");
+    }
+
+    [Fact]
     public async Task KeyboardOnly_CloneOnTheTaskPage_OpensThePrefilledDialog()
     {
         var task = await Browser.CreateTaskAsync(LocalDemoFunctions.Sleep, new { ms = 1 }, tags: [UniqueTag()]);
@@ -160,6 +246,13 @@ public sealed class TasksKeyboardAndPhoneTests(BrowserFixture browser) : Browser
         Assert.All(boxes, b => Assert.True(b.X + b.Width <= 390, $"An attempt overflows the screen: {b.X} + {b.Width}"));
         await BrowserFixture.ScreenshotAsync(page, "task-detail-phone-retry-chain");
     }
+
+    /// <summary>What Tab stops at inside the first element matching the selector: each stop's role and name.</summary>
+    private const string FocusableIn = """
+        selector => [...document.querySelector(selector).querySelectorAll('a[href], button, input, select, textarea, [tabindex]')]
+            .filter(e => !e.disabled && e.tabIndex >= 0 && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden')
+            .map(e => e.type === 'checkbox' ? 'checkbox' : (e.getAttribute('aria-label') || e.textContent.trim()))
+        """;
 
     private static string UniqueTag() => "kb-" + Guid.NewGuid().ToString("N")[..10];
 }

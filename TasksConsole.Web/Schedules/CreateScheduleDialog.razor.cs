@@ -54,12 +54,12 @@ public partial class CreateScheduleDialog(ScheduleService schedules, FunctionSer
     /// <summary>Lets the preview check timing before a function is chosen; never stored.</summary>
     private const string PreviewFunctionName = "preview";
 
-    private static readonly string[] StartFormats = ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ss.FFFFFFF"];
-
     private const string NoZoneMessage = "Not a time zone: pick one from the list (type a city, such as Amsterdam).";
 
     private const string FunctionMenu = "function";
     private const string ZoneMenu = "timeZone";
+    private const string StartDateMenu = "startDate";
+    private const string StartTimeMenu = "startTime";
 
     private readonly Dictionary<string, string> _fieldErrors = [];
     private readonly HashSet<string> _openMenus = [];
@@ -70,7 +70,8 @@ public partial class CreateScheduleDialog(ScheduleService schedules, FunctionSer
     private long? _interval = 60;
     private string? _cron;
     private string? _timeZone = TimeZoneChoices.Utc;
-    private string? _start;
+    private DateTime? _startDate;
+    private TimeSpan? _startTime;
     private bool _paused;
     private string? _data;
     private long? _priority;
@@ -230,20 +231,28 @@ public partial class CreateScheduleDialog(ScheduleService schedules, FunctionSer
     private bool TryReadStart(out DateTimeOffset? start)
     {
         start = null;
-        if (string.IsNullOrWhiteSpace(_start)) return true;
-        if (!DateTime.TryParseExact(_start, StartFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
-        {
-            _fieldErrors[ScheduleFields.Start] = "Give the start as a date and time.";
-            return false;
-        }
+        if (_startDate is not { } date) return true;
+        var local = date.Date + (_startTime ?? TimeSpan.Zero);
         var zone = PreviewZone;
         if (zone.IsInvalidTime(local))
         {
-            _fieldErrors[ScheduleFields.Start] = $"{_start.Replace('T', ' ')} does not exist in {zone.Id} (the clocks skip it).";
+            _fieldErrors[ScheduleFields.Start] = $"{local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} does not exist in {zone.Id} (the clocks skip it).";
             return false;
         }
         start = new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), zone), TimeSpan.Zero);
         return true;
+    }
+
+    private void OnStartDateChanged(DateTime? date)
+    {
+        _startDate = date;
+        UpdatePreview();
+    }
+
+    private void OnStartTimeChanged(TimeSpan? time)
+    {
+        _startTime = time;
+        UpdatePreview();
     }
 
     private NewSchedule Draft(DateTimeOffset? start, bool forPreview)

@@ -141,6 +141,12 @@ public partial class TasksPage(
             ? _view.Sort.Descending ? SortDirection.Descending : SortDirection.Ascending
             : SortDirection.None;
 
+    /// <summary>The direction a column is sorted in now, for its header's arrow; before the grid exists, the URL's.</summary>
+    private SortDirection SortOf(string column) =>
+        _grid is null ? InitialDirection(column)
+        : _grid.SortDefinitions.TryGetValue(column, out var sort) ? sort.Descending ? SortDirection.Descending : SortDirection.Ascending
+        : SortDirection.None;
+
     private void OnLocationChanged(object? sender, LocationChangedEventArgs args)
     {
         // Back/forward, or a link to /tasks?… while the page is open. Our own NavigateTo lands here too and is a no-op.
