@@ -65,7 +65,8 @@ public static class StorageSetup
         builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
 
     private static DbContextOptionsBuilder ConfigurePostgreSql(DbContextOptionsBuilder db, string connectionString) =>
-        db.UseNpgsql(connectionString, o => o.MigrationsAssembly(typeof(TasksDbContext).Assembly.FullName));
+        db.UseNpgsql(connectionString, o => o.MigrationsAssembly(typeof(TasksDbContext).Assembly.FullName))
+            .AddInterceptors(CaseInsensitiveLikeInterceptor.Instance);
 
     /// <summary>
     /// Applies pending migrations. SQLite: the ones of <see cref="TasksDbContext"/>, and the file switches to WAL (a

@@ -292,11 +292,28 @@ namespace TasksConsole.Core.Data.PostgreSql.Migrations
                 table: "Users",
                 column: "Email",
                 unique: true);
+
+            // Written by hand, as the SQLite migration TagIndexFollowsStatus: a task's tag rows carry its status.
+            migrationBuilder.Sql("""
+                CREATE FUNCTION "TaskTags_FollowTaskStatus"() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    UPDATE "TaskTags" SET "Status" = NEW."Status" WHERE "TaskId" = NEW."Id";
+                    RETURN NULL;
+                END
+                $$;
+                CREATE TRIGGER "TaskTags_FollowTaskStatus" AFTER UPDATE OF "Status" ON "Tasks"
+                FOR EACH ROW WHEN (NEW."Status" IS DISTINCT FROM OLD."Status")
+                EXECUTE FUNCTION "TaskTags_FollowTaskStatus"();
+                """);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql("""
+                DROP TRIGGER IF EXISTS "TaskTags_FollowTaskStatus" ON "Tasks";
+                DROP FUNCTION IF EXISTS "TaskTags_FollowTaskStatus"();
+                """);
             migrationBuilder.DropTable(
                 name: "Functions");
 
