@@ -66,7 +66,7 @@ public static class StorageSetup
 
     private static DbContextOptionsBuilder ConfigurePostgreSql(DbContextOptionsBuilder db, string connectionString) =>
         db.UseNpgsql(connectionString, o => o.MigrationsAssembly(typeof(TasksDbContext).Assembly.FullName))
-            .AddInterceptors(CaseInsensitiveLikeInterceptor.Instance);
+            .AddInterceptors(PostgreSqlQueryInterceptor.Instance);
 
     /// <summary>
     /// Applies pending migrations. SQLite: the ones of <see cref="TasksDbContext"/>, and the file switches to WAL (a

@@ -12,7 +12,7 @@ namespace TasksConsole.Core.Rql;
 /// <remarks>
 /// In SQL this is <c>column LIKE '%value%' ESCAPE '\'</c>. Case-insensitivity comes from the provider's LIKE:
 /// SQLite folds ASCII letters (not others) by default. On PostgreSQL, whose LIKE is case-sensitive,
-/// <see cref="Data.CaseInsensitiveLikeInterceptor"/> turns every <c>EF.Functions.Like</c> into ILIKE, which folds the
+/// <see cref="Data.PostgreSqlQueryInterceptor"/> turns every <c>EF.Functions.Like</c> into ILIKE, which folds the
 /// same letters under the columns' "C" collation.
 /// </remarks>
 public static class RqlLike

@@ -4,10 +4,11 @@ using System.Text;
 using System.Text.Json;
 using TasksConsole.Core.Auth;
 using TasksConsole.Tests.Infrastructure;
+using TasksConsole.Core.Data;
 
 namespace TasksConsole.Tests.Tasks;
 
-public sealed class TasksApiTests(TasksConsoleFactory factory) : IClassFixture<TasksConsoleFactory>
+public class TasksApiTests(TasksConsoleFactory factory) : IClassFixture<TasksConsoleFactory>
 {
     private static readonly string Future = DateTimeOffset.UtcNow.AddDays(1).ToString("O");
 
@@ -270,3 +271,13 @@ public sealed class TasksApiTests(TasksConsoleFactory factory) : IClassFixture<T
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 }
+
+/// <summary>The app with its store on PostgreSQL, as a class fixture.</summary>
+public sealed class PostgreSqlTasksConsoleFactory : TasksConsoleFactory
+{
+    public PostgreSqlTasksConsoleFactory() => Provider = StorageProvider.PostgreSql;
+}
+
+/// <summary>Every tasks API test again, the app's store on PostgreSQL.</summary>
+public sealed class PostgreSqlTasksApiTests(PostgreSqlTasksConsoleFactory factory)
+    : TasksApiTests(factory), IClassFixture<PostgreSqlTasksConsoleFactory>;
