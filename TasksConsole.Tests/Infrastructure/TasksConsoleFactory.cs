@@ -194,3 +194,9 @@ public class TasksConsoleFactory : WebApplicationFactory<Program>
         }
     }
 }
+
+/// <summary>The app with its store on PostgreSQL, as a class fixture.</summary>
+public sealed class PostgreSqlTasksConsoleFactory : TasksConsoleFactory
+{
+    public PostgreSqlTasksConsoleFactory() => Provider = StorageProvider.PostgreSql;
+}

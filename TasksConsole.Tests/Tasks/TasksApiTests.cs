@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using TasksConsole.Core.Auth;
 using TasksConsole.Tests.Infrastructure;
-using TasksConsole.Core.Data;
 
 namespace TasksConsole.Tests.Tasks;
 
@@ -270,12 +269,6 @@ public class TasksApiTests(TasksConsoleFactory factory) : IClassFixture<TasksCon
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
-}
-
-/// <summary>The app with its store on PostgreSQL, as a class fixture.</summary>
-public sealed class PostgreSqlTasksConsoleFactory : TasksConsoleFactory
-{
-    public PostgreSqlTasksConsoleFactory() => Provider = StorageProvider.PostgreSql;
 }
 
 /// <summary>Every tasks API test again, the app's store on PostgreSQL.</summary>
