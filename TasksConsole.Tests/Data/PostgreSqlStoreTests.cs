@@ -82,4 +82,23 @@ public sealed class PostgreSqlStoreTests
             Assert.Equal("bigint", type);
         }
     }
+
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.PostgreSql)]
+    public async Task A_duplicate_key_is_recognised_as_a_unique_violation_on_both_providers(StorageProvider provider)
+    {
+        await using var store = await TestDatabase.CreateAsync(provider);
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(1_780_000_000_000);
+        await using (var db = store.CreateContext())
+        {
+            db.Functions.Add(new FunctionRecord { Name = "twice", LambdaFunctionName = "twice", CreationTimestamp = now, UpdateTimestamp = now });
+            await db.SaveChangesAsync();
+        }
+
+        await using var again = store.CreateContext();
+        again.Functions.Add(new FunctionRecord { Name = "twice", LambdaFunctionName = "twice", CreationTimestamp = now, UpdateTimestamp = now });
+        var error = await Assert.ThrowsAsync<DbUpdateException>(() => again.SaveChangesAsync());
+        Assert.True(error.IsUniqueViolation(), error.InnerException?.Message);
+    }
 }
