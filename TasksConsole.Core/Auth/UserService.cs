@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Data;
@@ -72,7 +71,7 @@ public sealed class UserService(IDbContextFactory<TasksDbContext> dbFactory, Tim
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 })
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
             // Lost a race with a concurrent create of the same address: the unique index decided.
             throw EmailTaken(normalized);

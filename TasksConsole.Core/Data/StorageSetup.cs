@@ -10,7 +10,8 @@ public static class StorageSetup
 {
     /// <summary>
     /// Binds <see cref="StorageOptions"/> and registers the <see cref="DataDirectory"/> and a pooled
-    /// <see cref="TasksDbContext"/> factory over the SQLite file in it.
+    /// <see cref="TasksDbContext"/> factory: over the SQLite file in it (the default), or over the PostgreSQL database
+    /// of <c>ConnectionStrings:Tasks</c> when <c>Storage:Provider</c> is <c>PostgreSql</c>.
     /// </summary>
     public static IHostApplicationBuilder AddStorageCore(this IHostApplicationBuilder builder)
     {
@@ -22,19 +23,34 @@ public static class StorageSetup
 
         var options = ReadOptions(builder);
         var dataDirectory = new DataDirectory(options.ResolveDataDirectory(builder.Environment.ContentRootPath));
-        Directory.CreateDirectory(dataDirectory.Path);
-        var connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.Combine(dataDirectory.Path, options.DatabaseFileName),
-            Cache = SqliteCacheMode.Private,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
-
         builder.Services.AddSingleton(dataDirectory);
-        builder.Services.AddPooledDbContextFactory<TasksDbContext>(options => options
-            .UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(typeof(TasksDbContext).Assembly.FullName))
-            .AddInterceptors(new SqlitePragmaInterceptor()));
+        switch (options.Provider)
+        {
+            case StorageProvider.PostgreSql:
+                var postgres = builder.Configuration.GetConnectionString(StorageOptions.ConnectionStringName);
+                if (string.IsNullOrWhiteSpace(postgres))
+                {
+                    throw new InvalidOperationException(
+                        $"Storage:Provider is {nameof(StorageProvider.PostgreSql)} but ConnectionStrings:{StorageOptions.ConnectionStringName} " +
+                        $"is empty: set it (e.g. ConnectionStrings__{StorageOptions.ConnectionStringName}=\"Host=db;Database=tasks;Username=...;Password=...\").");
+                }
+                builder.Services.AddSingleton(new PostgreSqlStore(postgres));
+                builder.Services.AddPooledDbContextFactory<TasksDbContext>(db => ConfigurePostgreSql(db, postgres));
+                break;
+            default:
+                Directory.CreateDirectory(dataDirectory.Path);
+                var sqlite = new SqliteConnectionStringBuilder
+                {
+                    DataSource = Path.Combine(dataDirectory.Path, options.DatabaseFileName),
+                    Cache = SqliteCacheMode.Private,
+                    Pooling = true,
+                    DefaultTimeout = 30,
+                }.ToString();
+                builder.Services.AddPooledDbContextFactory<TasksDbContext>(db => db
+                    .UseSqlite(sqlite, o => o.MigrationsAssembly(typeof(TasksDbContext).Assembly.FullName))
+                    .AddInterceptors(new SqlitePragmaInterceptor()));
+                break;
+        }
         return builder;
     }
 
@@ -48,12 +64,32 @@ public static class StorageSetup
     private static StorageOptions ReadOptions(IHostApplicationBuilder builder) =>
         builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
 
-    /// <summary>Applies pending migrations and switches the file to WAL (a persistent setting of the file).</summary>
+    private static DbContextOptionsBuilder ConfigurePostgreSql(DbContextOptionsBuilder db, string connectionString) =>
+        db.UseNpgsql(connectionString, o => o.MigrationsAssembly(typeof(TasksDbContext).Assembly.FullName))
+            .AddInterceptors(PostgreSqlQueryInterceptor.Instance);
+
+    /// <summary>
+    /// Applies pending migrations. SQLite: the ones of <see cref="TasksDbContext"/>, and the file switches to WAL (a
+    /// persistent setting of the file). PostgreSQL: the ones of <see cref="PostgreSqlTasksDbContext"/>; nodes that
+    /// start together queue on EF Core's migrations lock, and the later ones find nothing left to apply.
+    /// </summary>
     public static async Task MigrateTasksStoreAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         var factory = services.GetRequiredService<IDbContextFactory<TasksDbContext>>();
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        if (db.Database.IsNpgsql())
+        {
+            var options = new DbContextOptionsBuilder<PostgreSqlTasksDbContext>();
+            // From the registration, not the connection: an opened Npgsql connection forgets its password.
+            ConfigurePostgreSql(options, services.GetRequiredService<PostgreSqlStore>().ConnectionString);
+            await using var migrations = new PostgreSqlTasksDbContext(options.Options);
+            await migrations.Database.MigrateAsync(cancellationToken);
+            return;
+        }
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
     }
 }
+
+/// <summary>Registered when the store is PostgreSQL: the database the store, and what shares it, connect to.</summary>
+public sealed record PostgreSqlStore(string ConnectionString);

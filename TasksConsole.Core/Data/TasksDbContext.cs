@@ -7,8 +7,17 @@ using TasksConsole.Core.Tasks;
 
 namespace TasksConsole.Core.Data;
 
-public sealed class TasksDbContext(DbContextOptions<TasksDbContext> options) : DbContext(options)
+public class TasksDbContext : DbContext
 {
+    public TasksDbContext(DbContextOptions<TasksDbContext> options) : base(options)
+    {
+    }
+
+    /// <summary>For <see cref="PostgreSqlTasksDbContext"/>, the type that owns the PostgreSQL migrations.</summary>
+    protected TasksDbContext(DbContextOptions options) : base(options)
+    {
+    }
+
     public DbSet<TaskRecord> Tasks => Set<TaskRecord>();
     public DbSet<TaskTag> TaskTags => Set<TaskTag>();
     public DbSet<TaskLogLine> TaskLogLines => Set<TaskLogLine>();
@@ -21,6 +30,9 @@ public sealed class TasksDbContext(DbContextOptions<TasksDbContext> options) : D
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UnixMillisecondsConverter>();
+        // SQLite compares and sorts text by its bytes; "C" makes PostgreSQL do the same (ids, names, tags, keyset
+        // pages), whatever collation the database was created with.
+        if (Database.IsNpgsql()) configurationBuilder.Properties<string>().UseCollation(PostgreSqlTasksDbContext.BinaryCollation);
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

@@ -24,6 +24,7 @@ public static class WriteGate
     /// </summary>
     public static Task<T> RunAsync<T>(DbContext db, Func<Task<T>> write, CancellationToken cancellationToken = default)
     {
+        if (!db.Database.IsSqlite()) return write();
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         var queue = Queues.GetOrAdd(db.Database.GetConnectionString() ?? "", _ => new Lazy<Channel<Func<Task>>>(Start)).Value;
         queue.Writer.TryWrite(async () =>

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
-using Microsoft.Data.Sqlite;
+using System.Data;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Hosting;
@@ -161,10 +162,10 @@ public sealed class OutcomeWriter(
         await WriteGate.RunAsync(db, async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync();
-            var connection = (SqliteConnection)db.Database.GetDbConnection();
-            var sqliteTransaction = (SqliteTransaction)transaction.GetDbTransaction();
-            await CompleteAsync(connection, sqliteTransaction, completed);
-            await InsertLogLinesAsync(connection, sqliteTransaction, logLines);
+            var connection = db.Database.GetDbConnection();
+            var dbTransaction = transaction.GetDbTransaction();
+            await CompleteAsync(connection, dbTransaction, completed);
+            await InsertLogLinesAsync(connection, dbTransaction, logLines);
             await db.SaveChangesAsync();
             await transaction.CommitAsync();
         });
@@ -175,23 +176,23 @@ public sealed class OutcomeWriter(
     /// Moves completed tasks from <c>inProgress</c> to <c>complete</c>, guarded by the status as EF's concurrency token
     /// would: a task finished elsewhere meanwhile fails the batch the same way, and it is then retried one by one.
     /// </summary>
-    private static async Task CompleteAsync(SqliteConnection connection, SqliteTransaction transaction, List<TaskRecord> tasks)
+    private static async Task CompleteAsync(DbConnection connection, DbTransaction transaction, List<TaskRecord> tasks)
     {
         if (tasks.Count == 0) return;
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
-            UPDATE Tasks SET Status = $complete, ResultJson = $result, ExecutionEndTimestamp = $end,
-                StatusChangedTimestamp = $changed, UpdateTimestamp = $updated
-            WHERE Id = $id AND Status = $inProgress
+            UPDATE "Tasks" SET "Status" = @complete, "ResultJson" = @result, "ExecutionEndTimestamp" = @end,
+                "StatusChangedTimestamp" = @changed, "UpdateTimestamp" = @updated
+            WHERE "Id" = @id AND "Status" = @inProgress
             """;
-        command.Parameters.AddWithValue("$complete", TaskState.Complete.ToString());
-        command.Parameters.AddWithValue("$inProgress", TaskState.InProgress.ToString());
-        var id = command.Parameters.Add("$id", SqliteType.Text);
-        var result = command.Parameters.Add("$result", SqliteType.Text);
-        var end = command.Parameters.Add("$end", SqliteType.Integer);
-        var changed = command.Parameters.Add("$changed", SqliteType.Integer);
-        var updated = command.Parameters.Add("$updated", SqliteType.Integer);
+        Parameter(command, "@complete", DbType.String).Value = TaskState.Complete.ToString();
+        Parameter(command, "@inProgress", DbType.String).Value = TaskState.InProgress.ToString();
+        var id = Parameter(command, "@id", DbType.String);
+        var result = Parameter(command, "@result", DbType.String);
+        var end = Parameter(command, "@end", DbType.Int64);
+        var changed = Parameter(command, "@changed", DbType.Int64);
+        var updated = Parameter(command, "@updated", DbType.Int64);
         foreach (var task in tasks)
         {
             id.Value = task.Id;
@@ -206,15 +207,15 @@ public sealed class OutcomeWriter(
         }
     }
 
-    private static async Task InsertLogLinesAsync(SqliteConnection connection, SqliteTransaction transaction, List<TaskLogLine> lines)
+    private static async Task InsertLogLinesAsync(DbConnection connection, DbTransaction transaction, List<TaskLogLine> lines)
     {
         if (lines.Count == 0) return;
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "INSERT INTO TaskLogLines (TaskId, Timestamp, Message) VALUES ($task, $timestamp, $message)";
-        var task = command.Parameters.Add("$task", SqliteType.Text);
-        var timestamp = command.Parameters.Add("$timestamp", SqliteType.Integer);
-        var message = command.Parameters.Add("$message", SqliteType.Text);
+        command.CommandText = "INSERT INTO \"TaskLogLines\" (\"TaskId\", \"Timestamp\", \"Message\") VALUES (@task, @timestamp, @message)";
+        var task = Parameter(command, "@task", DbType.String);
+        var timestamp = Parameter(command, "@timestamp", DbType.Int64);
+        var message = Parameter(command, "@message", DbType.String);
         foreach (var line in lines)
         {
             task.Value = line.TaskId;
@@ -222,6 +223,15 @@ public sealed class OutcomeWriter(
             message.Value = line.Message;
             await command.ExecuteNonQueryAsync();
         }
+    }
+
+    private static DbParameter Parameter(DbCommand command, string name, DbType type)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.DbType = type;
+        command.Parameters.Add(parameter);
+        return parameter;
     }
 
     /// <summary>Stores the log tail line by line (see <see cref="LogLines"/>).</summary>

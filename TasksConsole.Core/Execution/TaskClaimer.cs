@@ -9,7 +9,9 @@ public sealed record ClaimCandidate(string Id, string FunctionName, DateTimeOffs
 
 /// <summary>
 /// The dispatcher's SQL. A claim is one UPDATE guarded by <c>status = new AND claimedBy IS NULL</c>, so two
-/// dispatchers (or a cancel) racing for a task cannot both win it. Claiming does not change the status: until a
+/// dispatchers (or a cancel) racing for a task cannot both win it, on either store: SQLite has one writer at a time,
+/// and PostgreSQL re-checks the guard on the row's latest version before it updates (on PostgreSQL the rows are also
+/// locked with SKIP LOCKED first, see <see cref="SqlDialect.IdsMeeting"/>). Claiming does not change the status: until a
 /// job starts it, the task is still <c>new</c> and can be canceled.
 /// </summary>
 public sealed class TaskClaimer(IDbContextFactory<TasksDbContext> dbFactory)
@@ -38,13 +40,13 @@ public sealed class TaskClaimer(IDbContextFactory<TasksDbContext> dbFactory)
             if (walked == MaxPriorityLevelsWalked)
             {
                 await ReadCandidatesAsync(db, horizon, limit - candidates.Count, excludedFunctions, candidates,
-                    priorityCondition: "Priority <= $priority", priority, TaskIndexes.DueByStart,
-                    order: "Priority DESC, StartTimestamp, Id", cancellationToken);
+                    priorityCondition: "\"Priority\" <= @priority", priority, TaskIndexes.DueByStart,
+                    order: "\"Priority\" DESC, \"StartTimestamp\", \"Id\"", cancellationToken);
                 break;
             }
             await ReadCandidatesAsync(db, horizon, limit - candidates.Count, excludedFunctions, candidates,
-                priorityCondition: "Priority = $priority", priority, TaskIndexes.QueueOrder,
-                order: "StartTimestamp", cancellationToken);
+                priorityCondition: "\"Priority\" = @priority", priority, TaskIndexes.QueueOrder,
+                order: "\"StartTimestamp\"", cancellationToken);
             level = await HighestPriorityBelowAsync(db, priority, cancellationToken);
         }
         return candidates;
@@ -55,11 +57,11 @@ public sealed class TaskClaimer(IDbContextFactory<TasksDbContext> dbFactory)
     {
         await using var command = await CommandAsync(db, cancellationToken);
         command.CommandText = $"""
-            SELECT MAX(Priority) FROM Tasks INDEXED BY {TaskIndexes.QueueOrder}
-            WHERE Status = $new{(below is null ? "" : " AND Priority < $below")}
+            SELECT MAX("Priority") FROM {SqlDialect.Of(db).Table("Tasks", TaskIndexes.QueueOrder)}
+            WHERE "Status" = @new{(below is null ? "" : " AND \"Priority\" < @below")}
             """;
-        Parameter(command, "$new", New);
-        if (below is { } value) Parameter(command, "$below", value);
+        Parameter(command, "@new", New);
+        if (below is { } value) Parameter(command, "@below", value);
         return await command.ExecuteScalarAsync(cancellationToken) is long max ? max : null;
     }
 
@@ -70,18 +72,18 @@ public sealed class TaskClaimer(IDbContextFactory<TasksDbContext> dbFactory)
         await using var command = await CommandAsync(db, cancellationToken);
         var exclusions = excludedFunctions.Count == 0
             ? ""
-            : $" AND FunctionName NOT IN ({string.Join(',', excludedFunctions.Select((name, i) => Parameter(command, $"$f{i}", name)))})";
+            : $" AND \"FunctionName\" NOT IN ({string.Join(',', excludedFunctions.Select((name, i) => Parameter(command, $"@f{i}", name)))})";
         // Within one level the index is in start order, ties in insertion order: reading stops at the limit.
         command.CommandText = $"""
-            SELECT Id, FunctionName, StartTimestamp FROM Tasks INDEXED BY {index}
-            WHERE Status = $new AND {priorityCondition} AND StartTimestamp <= $horizon AND ClaimedBy IS NULL{exclusions}
+            SELECT "Id", "FunctionName", "StartTimestamp" FROM {SqlDialect.Of(db).Table("Tasks", index)}
+            WHERE "Status" = @new AND {priorityCondition} AND "StartTimestamp" <= @horizon AND "ClaimedBy" IS NULL{exclusions}
             ORDER BY {order}
-            LIMIT $limit
+            LIMIT @limit
             """;
-        Parameter(command, "$new", New);
-        Parameter(command, "$priority", priority);
-        Parameter(command, "$horizon", horizon.ToUnixTimeMilliseconds());
-        Parameter(command, "$limit", limit);
+        Parameter(command, "@new", New);
+        Parameter(command, "@priority", priority);
+        Parameter(command, "@horizon", horizon.ToUnixTimeMilliseconds());
+        Parameter(command, "@limit", limit);
 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -95,9 +97,9 @@ public sealed class TaskClaimer(IDbContextFactory<TasksDbContext> dbFactory)
     public Task<IReadOnlySet<string>> ClaimAsync(
         IReadOnlyList<string> ids, string claimToken, DateTimeOffset now, CancellationToken cancellationToken) =>
         UpdateReturningIdsAsync(ids,
-            set: "ClaimedBy = $token, ClaimedTimestamp = $now",
-            guard: "Status = $new AND ClaimedBy IS NULL",
-            [("$token", claimToken), ("$now", now.ToUnixTimeMilliseconds()), ("$new", New)],
+            set: "\"ClaimedBy\" = @token, \"ClaimedTimestamp\" = @now",
+            guard: "\"Status\" = @new AND \"ClaimedBy\" IS NULL",
+            [("@token", claimToken), ("@now", now.ToUnixTimeMilliseconds()), ("@new", New)],
             cancellationToken);
 
     /// <summary>The earliest start after <paramref name="after"/> among unclaimed new tasks: when to look next.</summary>
@@ -152,9 +154,9 @@ public sealed class TaskClaimer(IDbContextFactory<TasksDbContext> dbFactory)
     public Task<IReadOnlySet<string>> StartAsync(
         IReadOnlyList<string> ids, string claimToken, DateTimeOffset now, CancellationToken cancellationToken) =>
         UpdateReturningIdsAsync(ids,
-            set: "Status = $inProgress, ExecutionStartTimestamp = $now, StatusChangedTimestamp = $now, UpdateTimestamp = $now",
-            guard: "Status = $new AND ClaimedBy = $token",
-            [("$inProgress", InProgress), ("$new", New), ("$token", claimToken), ("$now", now.ToUnixTimeMilliseconds())],
+            set: "\"Status\" = @inProgress, \"ExecutionStartTimestamp\" = @now, \"StatusChangedTimestamp\" = @now, \"UpdateTimestamp\" = @now",
+            guard: "\"Status\" = @new AND \"ClaimedBy\" = @token",
+            [("@inProgress", InProgress), ("@new", New), ("@token", claimToken), ("@now", now.ToUnixTimeMilliseconds())],
             cancellationToken);
 
     /// <summary>One guarded UPDATE of the given tasks; returns the ids it changed (those that still met the guard).</summary>
@@ -166,8 +168,8 @@ public sealed class TaskClaimer(IDbContextFactory<TasksDbContext> dbFactory)
         if (ids.Count == 0) return updated;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var command = await CommandAsync(db, cancellationToken);
-        var idList = string.Join(',', ids.Select((id, i) => Parameter(command, $"$id{i}", id)));
-        command.CommandText = $"UPDATE Tasks SET {set} WHERE {guard} AND Id IN ({idList}) RETURNING Id";
+        var idList = string.Join(',', ids.Select((id, i) => Parameter(command, $"@id{i}", id)));
+        command.CommandText = $"UPDATE \"Tasks\" SET {set} WHERE {guard} AND {SqlDialect.Of(db).IdsMeeting("Tasks", guard, idList)} RETURNING \"Id\"";
         foreach (var (name, value) in parameters) Parameter(command, name, value);
 
         return await WriteGate.RunAsync<IReadOnlySet<string>>(db, async () =>

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Data;
@@ -35,7 +34,7 @@ public sealed class FunctionService(IDbContextFactory<TasksDbContext> dbFactory,
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 })
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
             // Another request registered the same name between the check and the insert.
             throw AlreadyExists(definition.Name);

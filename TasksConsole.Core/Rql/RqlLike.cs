@@ -11,8 +11,9 @@ namespace TasksConsole.Core.Rql;
 /// </summary>
 /// <remarks>
 /// In SQL this is <c>column LIKE '%value%' ESCAPE '\'</c>. Case-insensitivity comes from the provider's LIKE:
-/// SQLite folds ASCII letters (not others) by default. A provider whose LIKE is case-sensitive (PostgreSQL) must
-/// switch the translation to its ILIKE here, in <see cref="RqlTranslator"/>'s use of it, and in custom fields.
+/// SQLite folds ASCII letters (not others) by default. On PostgreSQL, whose LIKE is case-sensitive,
+/// <see cref="Data.PostgreSqlQueryInterceptor"/> turns every <c>EF.Functions.Like</c> into ILIKE, which folds the
+/// same letters under the columns' "C" collation.
 /// </remarks>
 public static class RqlLike
 {

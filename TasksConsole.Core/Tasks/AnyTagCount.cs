@@ -71,7 +71,7 @@ internal sealed record AnyTagCount(IReadOnlyList<string> Tags, IReadOnlyList<Tas
     {
         // Statuses are stored under their C# names (see TasksDbContext).
         object[] parameters = [.. Tags, .. (Statuses ?? []).Select(s => s.ToString())];
-        var counts = await db.Database.SqlQueryRaw<long>(Sql(Tags.Count, Statuses?.Count), parameters).ToListAsync(cancellationToken);
+        var counts = await db.Database.SqlQueryRaw<long>(Sql(Tags.Count, Statuses?.Count, SqlDialect.Of(db)), parameters).ToListAsync(cancellationToken);
         return counts.Single();
     }
 
@@ -79,8 +79,9 @@ internal sealed record AnyTagCount(IReadOnlyList<string> Tags, IReadOnlyList<Tas
     /// The statement for <paramref name="tags"/> tags as parameters {0}…{tags-1}, and when given
     /// <paramref name="statuses"/> statuses as the parameters after them.
     /// </summary>
-    internal static string Sql(int tags, int? statuses)
+    internal static string Sql(int tags, int? statuses, SqlDialect? dialect = null)
     {
+        var postgreSql = dialect?.IsPostgreSql == true;
         var inStatuses = statuses is { } count
             ? $" AND \"Status\" IN ({string.Join(", ", Enumerable.Range(tags, count).Select(i => $"{{{i}}}"))})"
             : "";
@@ -89,6 +90,18 @@ internal sealed record AnyTagCount(IReadOnlyList<string> Tags, IReadOnlyList<Tas
             .Append($"){inStatuses})");
         for (var i = 1; i < tags; i++)
         {
+            if (postgreSql)
+            {
+                // PostgreSQL binds INTERSECT tighter than UNION (the SQL standard), so the union is a sub-select of its own.
+                sql.Append(" - (SELECT COUNT(*) FROM (SELECT * FROM (");
+                for (var j = 0; j < i; j++)
+                {
+                    if (j > 0) sql.Append(" UNION ");
+                    sql.Append($"SELECT {Suffix} FROM \"TaskTags\" WHERE \"Tag\" = {{{j}}}{inStatuses}");
+                }
+                sql.Append($") AS \"Earlier\" INTERSECT SELECT {Suffix} FROM \"TaskTags\" WHERE \"Tag\" = {{{i}}}{inStatuses}) AS \"Overlap\")");
+                continue;
+            }
             // (T0 UNION … UNION Ti-1) INTERSECT Ti: SQLite groups compound operators from the left.
             sql.Append(" - (SELECT COUNT(*) FROM (");
             for (var j = 0; j <= i; j++)

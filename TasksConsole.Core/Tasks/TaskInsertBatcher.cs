@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using TasksConsole.Core.Data;
@@ -86,12 +86,13 @@ internal sealed class TaskInsertBatcher(IDbContextFactory<TasksDbContext> dbFact
         await using var db = await dbFactory.CreateDbContextAsync();
         var rows = _rows ??= new RowInserters(db.Model);
         await db.Database.OpenConnectionAsync();
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        var connection = db.Database.GetDbConnection();
+        var dialect = SqlDialect.Of(db);
         await WriteGate.RunAsync(db, async () =>
         {
-            await using var transaction = connection.BeginTransaction(deferred: false);
-            using var insertTask = rows.Tasks.Prepare(connection, transaction);
-            using var insertTag = rows.Tags.Prepare(connection, transaction);
+            await using var transaction = await dialect.BeginWriteTransactionAsync(connection);
+            using var insertTask = rows.Tasks.Prepare(connection, transaction, dialect);
+            using var insertTag = rows.Tags.Prepare(connection, transaction, dialect);
             foreach (var item in batch)
             {
                 rows.Tasks.Insert(insertTask, item.Task);
@@ -121,7 +122,7 @@ internal sealed class TaskInsertBatcher(IDbContextFactory<TasksDbContext> dbFact
             {
                 var getter = property.GetGetter();
                 var converter = property.GetTypeMapping().Converter;
-                var parameter = "$p" + _columns.Count;
+                var parameter = "@p" + _columns.Count;
                 columns.Add($"\"{property.GetColumnName(table)}\"");
                 _columns.Add((parameter, row =>
                 {
@@ -133,17 +134,22 @@ internal sealed class TaskInsertBatcher(IDbContextFactory<TasksDbContext> dbFact
             _sql = $"INSERT INTO \"{table.Name}\" ({string.Join(", ", columns)}) VALUES ({string.Join(", ", _columns.Select(c => c.Parameter))})";
         }
 
-        public SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction)
+        public DbCommand Prepare(DbConnection connection, DbTransaction transaction, SqlDialect dialect)
         {
             var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = _sql;
-            foreach (var (parameter, _) in _columns) command.Parameters.Add(new SqliteParameter(parameter, null));
-            command.Prepare();
+            foreach (var (name, _) in _columns)
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                command.Parameters.Add(parameter);
+            }
+            if (dialect.PreparesRepeatedStatements) command.Prepare();
             return command;
         }
 
-        public void Insert(SqliteCommand command, object row)
+        public void Insert(DbCommand command, object row)
         {
             for (var i = 0; i < _columns.Count; i++) command.Parameters[i].Value = _columns[i].Value(row);
             command.ExecuteNonQuery();

@@ -132,7 +132,7 @@ public static class TaskRqlFields
     /// instead, so that a store with as many names as tasks costs a scan (what a plain LIKE costs) rather than a
     /// seek per task.
     /// </summary>
-    private static IQueryable<string> DistinctFunctionNames(TasksDbContext db) => db.Database.SqlQueryRaw<string>(DistinctFunctionNamesSql);
+    private static IQueryable<string> DistinctFunctionNames(TasksDbContext db) => db.Database.SqlQueryRaw<string>(SqlDialect.Of(db).IsPostgreSql ? PostgreSqlDistinctFunctionNamesSql : DistinctFunctionNamesSql);
 
     internal const int MaxSkipScanNames = 1000;
 
@@ -150,6 +150,21 @@ public static class TaskRqlFields
         SELECT "names"."Value" FROM "complete" CROSS JOIN "names" WHERE "complete"."Done" AND "names"."Value" IS NOT NULL
         UNION ALL
         SELECT DISTINCT "Tasks"."FunctionName" FROM "complete" CROSS JOIN "Tasks" WHERE NOT "complete"."Done"
+        """;
+
+    // The same walk in PostgreSQL, which has no skip scan either: a recursive term must keep its columns' types, so
+    // the names are text (in byte order, as the column).
+    private static readonly string PostgreSqlDistinctFunctionNamesSql = $"""
+        WITH RECURSIVE "names"("Value", "Step") AS (
+            SELECT CAST(MIN("FunctionName") AS text) COLLATE "C", 1 FROM "Tasks"
+            UNION ALL
+            SELECT CAST((SELECT MIN("FunctionName") FROM "Tasks" WHERE "FunctionName" > "names"."Value") AS text) COLLATE "C", "Step" + 1
+            FROM "names" WHERE "names"."Value" IS NOT NULL AND "names"."Step" < {MaxSkipScanNames}
+        ),
+        "complete"("Done") AS (SELECT EXISTS (SELECT 1 FROM "names" WHERE "Value" IS NULL))
+        SELECT "names"."Value" FROM "complete" CROSS JOIN "names" WHERE "complete"."Done" AND "names"."Value" IS NOT NULL
+        UNION ALL
+        SELECT DISTINCT CAST("Tasks"."FunctionName" AS text) COLLATE "C" FROM "complete" CROSS JOIN "Tasks" WHERE NOT "complete"."Done"
         """;
 
     /// <summary>A task has an error exactly when it has an error type; the object itself cannot be compared.</summary>

@@ -27,7 +27,7 @@ public sealed record DashboardStatistics(
 /// a handful of aggregate rows. Nothing here loads task rows.
 /// </summary>
 /// <remarks>
-/// The hand-written queries are SQLite SQL. They name their index because, without ANALYZE statistics, SQLite
+/// The hand-written queries name their index on SQLite (see <see cref="SqlDialect.Table"/>) because, without ANALYZE statistics, SQLite
 /// prefers an equality on Status (which matches most of the store) to a recent time range (which matches little).
 /// </remarks>
 public sealed class TaskStatistics(IDbContextFactory<TasksDbContext> dbFactory, TimeProvider clock)
@@ -39,21 +39,25 @@ public sealed class TaskStatistics(IDbContextFactory<TasksDbContext> dbFactory, 
 
     private const long MillisecondsPerMinute = 60_000;
 
-    private const string ThroughputSql = """
-        SELECT Status, StatusChangedTimestamp / 60000 AS Minute, COUNT(*) AS Count
-        FROM Tasks INDEXED BY IX_Tasks_StatusChangedTimestamp_Id
-        WHERE StatusChangedTimestamp >= @from AND Status IN (@complete, @failed, @retried)
-        GROUP BY Status, Minute
+    private const string ByStatusChange = "IX_Tasks_StatusChangedTimestamp_Id";
+
+    // {0}: from; {1}, {2}, {3}: the statuses counted.
+    private static string ThroughputSql(SqlDialect dialect) => $$"""
+        SELECT "Status", "StatusChangedTimestamp" / 60000 AS "Minute", CAST(COUNT(*) AS INTEGER) AS "Count"
+        FROM {{dialect.Table("Tasks", ByStatusChange)}}
+        WHERE "StatusChangedTimestamp" >= {0} AND "Status" IN ({1}, {2}, {3})
+        GROUP BY "Status", "Minute"
         """;
 
-    private const string StartLagSql = """
-        SELECT LagMs, LagRank, Samples FROM (
-            SELECT ExecutionStartTimestamp - StartTimestamp AS LagMs,
-                   ROW_NUMBER() OVER (ORDER BY ExecutionStartTimestamp - StartTimestamp) AS LagRank,
-                   COUNT(*) OVER () AS Samples
-            FROM Tasks INDEXED BY IX_Tasks_StatusChangedTimestamp_Id
-            WHERE StatusChangedTimestamp >= @from AND ExecutionStartTimestamp >= @from)
-        WHERE LagRank = (Samples * 50 + 99) / 100 OR LagRank = (Samples * 95 + 99) / 100
+    // {0}: from.
+    private static string StartLagSql(SqlDialect dialect) => $$"""
+        SELECT "LagMs", "LagRank", "Samples" FROM (
+            SELECT "ExecutionStartTimestamp" - "StartTimestamp" AS "LagMs",
+                   ROW_NUMBER() OVER (ORDER BY "ExecutionStartTimestamp" - "StartTimestamp") AS "LagRank",
+                   COUNT(*) OVER () AS "Samples"
+            FROM {{dialect.Table("Tasks", ByStatusChange)}}
+            WHERE "StatusChangedTimestamp" >= {0} AND "ExecutionStartTimestamp" >= {0}) AS "Lags"
+        WHERE "LagRank" = ("Samples" * 50 + 99) / 100 OR "LagRank" = ("Samples" * 95 + 99) / 100
         """;
 
     private readonly Lock _gate = new();
@@ -174,11 +178,7 @@ public sealed class TaskStatistics(IDbContextFactory<TasksDbContext> dbFactory, 
 
         // Terminal statuses never change again, so the status-changed time of a finished task is when it finished.
         var rows = await db.Database.SqlQueryRaw<MinuteRow>(
-            ThroughputSql,
-            Parameter("@from", from),
-            Parameter("@complete", nameof(TaskState.Complete)),
-            Parameter("@failed", nameof(TaskState.Failed)),
-            Parameter("@retried", nameof(TaskState.Retried)))
+            ThroughputSql(SqlDialect.Of(db)), from, nameof(TaskState.Complete), nameof(TaskState.Failed), nameof(TaskState.Retried))
             .ToListAsync(cancellationToken);
 
         var completed = new int[buckets];
@@ -210,7 +210,7 @@ public sealed class TaskStatistics(IDbContextFactory<TasksDbContext> dbFactory, 
         // status-changed range finds every task started in the window, through an index.
         // The percentile rows are picked in SQL (nearest rank: the ceil(p * n)-th smallest lag), so only two
         // rows come back however many tasks started.
-        var rows = await db.Database.SqlQueryRaw<LagRow>(StartLagSql, Parameter("@from", from))
+        var rows = await db.Database.SqlQueryRaw<LagRow>(StartLagSql(SqlDialect.Of(db)), from)
             .ToListAsync(cancellationToken);
         if (rows.Count == 0) return new StartLagSummary(0, null, null);
 
@@ -234,8 +234,6 @@ public sealed class TaskStatistics(IDbContextFactory<TasksDbContext> dbFactory, 
             .ToListAsync(cancellationToken);
         return rows.Select(r => new FunctionFailureCount(r.FunctionName, r.Failures)).ToList();
     }
-
-    private static Microsoft.Data.Sqlite.SqliteParameter Parameter(string name, object value) => new(name, value);
 
     private sealed class Flight
     {

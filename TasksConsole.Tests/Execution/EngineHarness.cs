@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using TasksConsole.Core.Data;
 using TasksConsole.Core.Execution;
 using TasksConsole.Core.Execution.Lambda;
 using TasksConsole.Core.Functions;
@@ -38,13 +39,13 @@ public sealed class EngineHarness : IAsyncDisposable
     public FunctionService Functions => _services.GetRequiredService<FunctionService>();
     public ExecutionOptions Options => _services.GetRequiredService<IOptions<ExecutionOptions>>().Value;
 
-    /// <summary>Builds an engine; <paramref name="database"/> lets a second engine take over the first one's store (a restart).</summary>
+    /// <summary>Builds an engine over a new store of <paramref name="provider"/>; <paramref name="database"/> lets a second engine take over the first one's store (a restart).</summary>
     public static async Task<EngineHarness> CreateAsync(
         Action<ExecutionOptions>? configure = null, TestDatabase? database = null, ScriptedLambda? lambda = null, bool startDispatcher = true,
-        TimeProvider? clock = null)
+        TimeProvider? clock = null, StorageProvider provider = StorageProvider.Sqlite)
     {
         var ownsDatabase = database is null;
-        database ??= await TestDatabase.CreateAsync();
+        database ??= await TestDatabase.CreateAsync(provider);
         lambda ??= new ScriptedLambda();
         var builder = CoreBuilder.Create();
         builder.AddTasksCore().AddFunctionsCore().AddExecutionCore();

@@ -1,7 +1,10 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using TasksConsole.Core.Auth;
+using TasksConsole.Core.Data;
 using TasksConsole.Tests.Infrastructure;
 
 namespace TasksConsole.Tests.Execution;
@@ -10,7 +13,7 @@ namespace TasksConsole.Tests.Execution;
 /// The whole path on the embedded defaults: REST create, the dispatcher, a real Hangfire server on SQLite, and
 /// real signed HTTP to the built-in local function runtime and its demo functions.
 /// </summary>
-public sealed class ExecutionEndToEndTests(TasksConsoleFactory factory) : IClassFixture<TasksConsoleFactory>
+public class ExecutionEndToEndTests(TasksConsoleFactory factory) : IClassFixture<TasksConsoleFactory>
 {
     [Fact]
     public async Task AnEchoTask_Completes_WithItsLogs()
@@ -132,5 +135,21 @@ public sealed class ExecutionEndToEndTests(TasksConsoleFactory factory) : IClass
         while (DateTime.UtcNow < deadline);
         Assert.Fail($"Task {id} is still {task.GetProperty("status").GetString()} after {(timeout ?? TimeSpan.FromSeconds(15)).TotalSeconds} s.");
         return task;
+    }
+}
+
+/// <summary>Every end-to-end execution test again, the app's store and Hangfire's on PostgreSQL.</summary>
+public sealed class PostgreSqlExecutionEndToEndTests(PostgreSqlTasksConsoleFactory app)
+    : ExecutionEndToEndTests(app), IClassFixture<PostgreSqlTasksConsoleFactory>
+{
+    [Fact]
+    public async Task Jobs_live_in_the_hangfire_schema_of_the_store_database()
+    {
+        Assert.IsType<Hangfire.PostgreSql.PostgreSqlStorage>(app.Services.GetRequiredService<Hangfire.JobStorage>());
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<TasksDbContext>>().CreateDbContextAsync();
+        var tables = await db.Database.SqlQueryRaw<string>(
+            "SELECT table_name AS \"Value\" FROM information_schema.tables WHERE table_schema = 'hangfire'").ToListAsync();
+        Assert.Contains("job", tables);
+        Assert.Contains("jobqueue", tables);
     }
 }

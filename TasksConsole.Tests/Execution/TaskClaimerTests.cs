@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using TasksConsole.Core.Data;
 using TasksConsole.Core.Execution;
 
 namespace TasksConsole.Tests.Execution;
@@ -7,11 +8,13 @@ namespace TasksConsole.Tests.Execution;
 public sealed class TaskClaimerTests
 {
     [Theory]
-    [InlineData(3)]
-    [InlineData(40)] // more levels than one round walks level by level: the rest comes from the sorted fallback
-    public async Task Candidates_AreTheDueUnclaimedTasks_InQueueOrder(int priorityLevels)
+    [InlineData(StorageProvider.Sqlite, 3)]
+    [InlineData(StorageProvider.Sqlite, 40)] // more levels than one round walks level by level: the rest comes from the sorted fallback
+    [InlineData(StorageProvider.PostgreSql, 3)]
+    [InlineData(StorageProvider.PostgreSql, 40)]
+    public async Task Candidates_AreTheDueUnclaimedTasks_InQueueOrder(StorageProvider provider, int priorityLevels)
     {
-        await using var engine = await EngineHarness.CreateAsync(startDispatcher: false);
+        await using var engine = await EngineHarness.CreateAsync(startDispatcher: false, provider: provider);
         await engine.AddFunctionAsync("work");
         await engine.AddFunctionAsync("held");
         var now = DateTimeOffset.UtcNow;
@@ -40,5 +43,35 @@ public sealed class TaskClaimerTests
 
         var firstFive = await claimer.FindCandidatesAsync(now, limit: 5, ["held"], CancellationToken.None);
         Assert.Equal(expected.Take(5), firstFive.Select(c => c.Id));
+    }
+
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.PostgreSql)]
+    public async Task Claimers_racing_for_the_same_tasks_never_both_win_one(StorageProvider provider)
+    {
+        await using var engine = await EngineHarness.CreateAsync(startDispatcher: false, provider: provider);
+        await engine.AddFunctionAsync("work");
+        var now = DateTimeOffset.UtcNow;
+        var ids = new List<string>();
+        for (var i = 0; i < 200; i++) ids.Add((await engine.ScheduleAsync("work", priority: 0, start: now.AddSeconds(-1))).Id);
+        var claimer = engine.Services.GetRequiredService<TaskClaimer>();
+
+        // Four claimers, each over every id in its own order, in slices as the dispatcher claims.
+        var won = await Task.WhenAll(Enumerable.Range(0, 4).Select(n => Task.Run(async () =>
+        {
+            var mine = new List<string>();
+            var order = n % 2 == 0 ? ids : Enumerable.Reverse(ids).ToList();
+            foreach (var slice in order.Chunk(25))
+            {
+                mine.AddRange(await claimer.ClaimAsync(slice, $"node{n}:claim", now, CancellationToken.None));
+            }
+            return mine;
+        })));
+
+        var all = won.SelectMany(w => w).ToList();
+        Assert.Equal(ids.Count, all.Count);
+        Assert.Equal(ids.Order(StringComparer.Ordinal), all.Order(StringComparer.Ordinal));
+        Assert.Empty(await claimer.FindCandidatesAsync(now, limit: 1_000, [], CancellationToken.None));
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using TasksConsole.Core.Data;
 using TasksConsole.Core.Execution;
 using Microsoft.Extensions.DependencyInjection;
 using TasksConsole.Core.Tasks;
@@ -6,13 +7,21 @@ using TasksConsole.Tests.Infrastructure;
 
 namespace TasksConsole.Tests.Execution;
 
-public sealed class TaskEngineTests
+public class TaskEngineTests
 {
+    /// <summary>The store the engines run on; <see cref="PostgreSqlTaskEngineTests"/> runs every test on PostgreSQL.</summary>
+    protected virtual StorageProvider Provider => StorageProvider.Sqlite;
+
+    private Task<EngineHarness> CreateEngineAsync(
+        Action<ExecutionOptions>? configure = null, TestDatabase? database = null, ScriptedLambda? lambda = null,
+        bool startDispatcher = true, TimeProvider? clock = null) =>
+        EngineHarness.CreateAsync(configure, database, lambda, startDispatcher, clock, Provider);
+
     [Fact]
     public async Task DueTasks_RunInQueueOrder_PriorityBeatsStartTime()
     {
         // One at a time, so the invocation order is the queue order.
-        await using var engine = await EngineHarness.CreateAsync(o => { o.MaxConcurrency = 1; o.BatchSize = 1; }, startDispatcher: false);
+        await using var engine = await CreateEngineAsync(o => { o.MaxConcurrency = 1; o.BatchSize = 1; }, startDispatcher: false);
         await engine.AddFunctionAsync("work");
         var past = DateTimeOffset.UtcNow.AddMinutes(-10);
         var oldLow = await engine.ScheduleAsync("work", priority: 1, start: past);
@@ -30,7 +39,7 @@ public sealed class TaskEngineTests
     [Fact]
     public async Task ConcurrencyLimits_HoldGloballyAndPerFunction()
     {
-        await using var engine = await EngineHarness.CreateAsync(o => { o.MaxConcurrency = 4; o.BatchSize = 2; });
+        await using var engine = await CreateEngineAsync(o => { o.MaxConcurrency = 4; o.BatchSize = 2; });
         await engine.AddFunctionAsync("narrow", concurrencyLimit: 1);
         await engine.AddFunctionAsync("wide");
         // Every call holds until the test has seen the engine at saturation, so what runs at once is observed, not raced.
@@ -72,7 +81,7 @@ public sealed class TaskEngineTests
     [Fact]
     public async Task ACancelThatWinsTheRace_IsNeverInvoked()
     {
-        await using var engine = await EngineHarness.CreateAsync(startDispatcher: false);
+        await using var engine = await CreateEngineAsync(startDispatcher: false);
         await engine.AddFunctionAsync("work");
         var task = await engine.ScheduleAsync("work");
         var claimer = engine.Services.GetRequiredService<TaskClaimer>();
@@ -89,7 +98,7 @@ public sealed class TaskEngineTests
     [Fact]
     public async Task AFailure_WithRetryPolicy_BuildsTheWholeChain_ThenFailsWithOneEvent()
     {
-        await using var engine = await EngineHarness.CreateAsync();
+        await using var engine = await CreateEngineAsync();
         await engine.AddFunctionAsync("flaky", retry: true, retryDelays: [0, 0, 0]);
         engine.Lambda.Script = (_, _) => Task.FromResult(ScriptedLambda.Error("Boom", "it broke"));
 
@@ -119,7 +128,7 @@ public sealed class TaskEngineTests
     [Fact]
     public async Task RetryDelays_SetTheNextAttemptsStartTime()
     {
-        await using var engine = await EngineHarness.CreateAsync();
+        await using var engine = await CreateEngineAsync();
         await engine.AddFunctionAsync("slowretry", retry: true, retryDelays: [30]);
         engine.Lambda.Script = (_, _) => Task.FromResult(ScriptedLambda.Error("Boom", "x"));
 
@@ -136,7 +145,7 @@ public sealed class TaskEngineTests
     [Fact]
     public async Task ErrorsToRetry_LimitsWhichErrorsAreRetried()
     {
-        await using var engine = await EngineHarness.CreateAsync();
+        await using var engine = await CreateEngineAsync();
         await engine.AddFunctionAsync("picky", retry: true, errorsToRetry: ["Transient"]);
         engine.Lambda.Script = (_, _) => Task.FromResult(ScriptedLambda.Error("Permanent", "no"));
 
@@ -150,7 +159,7 @@ public sealed class TaskEngineTests
     [Fact]
     public async Task UnknownFunctions_FailAsInvocationErrors_WithoutCallingLambda()
     {
-        await using var engine = await EngineHarness.CreateAsync();
+        await using var engine = await CreateEngineAsync();
 
         var task = await engine.ScheduleAsync("never-registered");
         await engine.WaitUntilAsync(all => all.All(t => t.Status.IsTerminal()));
@@ -163,7 +172,7 @@ public sealed class TaskEngineTests
     [Fact]
     public async Task DisabledFunctions_KeepTheirTasksWaiting_UntilEnabled()
     {
-        await using var engine = await EngineHarness.CreateAsync();
+        await using var engine = await CreateEngineAsync();
         await engine.AddFunctionAsync("paused");
         await engine.Functions.SetEnabledAsync("paused", false);
 
@@ -179,7 +188,7 @@ public sealed class TaskEngineTests
     [Fact]
     public async Task Zombies_PastTheirTimeLimit_FailAsZombieTaskCleaned_WithAnEvent()
     {
-        await using var engine = await EngineHarness.CreateAsync(o => o.ZombieGrace = TimeSpan.FromSeconds(1), startDispatcher: false);
+        await using var engine = await CreateEngineAsync(o => o.ZombieGrace = TimeSpan.FromSeconds(1), startDispatcher: false);
         await engine.AddFunctionAsync("stuck", retry: true, timeLimitSeconds: 3);
         var task = await engine.ScheduleAsync("stuck");
         await using (var db = await engine.Database.Factory.CreateDbContextAsync())
@@ -204,14 +213,14 @@ public sealed class TaskEngineTests
     [Fact]
     public async Task AfterAKill_UnstartedClaimsRunOnce_AndRunningTasksBecomeZombies_NothingRunsTwice()
     {
-        var database = await TestDatabase.CreateAsync();
+        var database = await TestDatabase.CreateAsync(Provider);
         await using var _ = database;
         var lambda = new ScriptedLambda();
         var hang = new TaskCompletionSource<Core.Execution.Lambda.LambdaInvokeResult>();
         lambda.Script = (_, _) => hang.Task;
 
         // First life: two tasks start and hang; two more are claimed but their job never runs (the node dies).
-        var first = await EngineHarness.CreateAsync(o => o.MaxConcurrency = 2, database, lambda);
+        var first = await CreateEngineAsync(o => o.MaxConcurrency = 2, database, lambda);
         await first.AddFunctionAsync("work");
         var running = new[] { await first.ScheduleAsync("work", priority: 5), await first.ScheduleAsync("work", priority: 5) };
         await first.WaitUntilAsync(all => all.Count(t => t.Status == TaskState.InProgress) == 2);
@@ -222,7 +231,7 @@ public sealed class TaskEngineTests
 
         // Second life, same node id and store.
         var lambdaAfter = new ScriptedLambda();
-        await using var second = await EngineHarness.CreateAsync(o => o.MaxConcurrency = 2, database, lambdaAfter);
+        await using var second = await CreateEngineAsync(o => o.MaxConcurrency = 2, database, lambdaAfter);
         var tasks = await second.WaitUntilAsync(all => all.All(t => t.Status.IsTerminal()), what: "recovery");
 
         Assert.All(running, r => Assert.Equal((TaskState.Failed, TaskOutcome.ZombieErrorName),
@@ -241,7 +250,7 @@ public sealed class TaskEngineTests
     [Fact]
     public async Task StartLag_IsSmall_BecauseTasksAreClaimedAheadAndStartedOnTime()
     {
-        await using var engine = await EngineHarness.CreateAsync(o => o.LookAhead = TimeSpan.FromMilliseconds(300));
+        await using var engine = await CreateEngineAsync(o => o.LookAhead = TimeSpan.FromMilliseconds(300));
         await engine.AddFunctionAsync("timely");
         var start = DateTimeOffset.UtcNow.AddMilliseconds(700);
 
@@ -252,4 +261,10 @@ public sealed class TaskEngineTests
         // Never early; the exact lag is measured by the benchmark, not asserted here.
         Assert.True(call.At >= task.StartTimestamp, $"invoked {(task.StartTimestamp - call.At).TotalMilliseconds} ms early");
     }
+}
+
+/// <summary>Every engine test again with the store on PostgreSQL.</summary>
+public sealed class PostgreSqlTaskEngineTests : TaskEngineTests
+{
+    protected override StorageProvider Provider => StorageProvider.PostgreSql;
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using TasksConsole.Core.Data;
 
 namespace TasksConsole.Tests.Infrastructure;
 
@@ -24,6 +25,16 @@ public static class CoreBuilder
         ["Storage:DataDirectory"] = directory,
         ["Storage:DatabaseFileName"] = fileName,
     });
+
+    /// <summary>A host builder whose store is the PostgreSQL database of <paramref name="connectionString"/>.</summary>
+    public static HostApplicationBuilder WithPostgreSql(string connectionString) => Create(StoreSettings(connectionString));
+
+    /// <summary>The settings that put a host's store on the PostgreSQL database of <paramref name="connectionString"/>.</summary>
+    public static Dictionary<string, string?> StoreSettings(string connectionString) => new()
+    {
+        ["Storage:Provider"] = nameof(StorageProvider.PostgreSql),
+        [$"ConnectionStrings:{StorageOptions.ConnectionStringName}"] = connectionString,
+    };
 
     /// <summary>
     /// Adds what <paramref name="add"/> registers to a container that no host builds (bUnit's), leaving out the

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using TasksConsole.Core.Data;
 
 namespace TasksConsole.Tests.Infrastructure;
 
@@ -65,12 +66,30 @@ public class LiveServer : IAsyncLifetime, IAsyncDisposable
 
     private Factory Started => factory ?? throw new InvalidOperationException("The live server has not been started.");
 
-    public static async Task<LiveServer> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>Starts a server; with <paramref name="provider"/> PostgreSQL, over a database of its own (dropped on dispose).</summary>
+    public static async Task<LiveServer> StartAsync(
+        IReadOnlyDictionary<string, string?>? settings = null, StorageProvider provider = StorageProvider.Sqlite)
     {
-        var server = new LiveServer(settings);
-        await server.InitializeAsync();
+        var postgres = provider == StorageProvider.PostgreSql ? await PostgresServer.CreateDatabaseAsync("live") : null;
+        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
+        if (postgres is not null)
+        {
+            foreach (var (key, value) in CoreBuilder.StoreSettings(postgres.ConnectionString)) all[key] = value;
+        }
+        var server = new LiveServer(all) { _postgres = postgres };
+        try
+        {
+            await server.InitializeAsync();
+        }
+        catch
+        {
+            if (postgres is not null) await postgres.DisposeAsync();
+            throw;
+        }
         return server;
     }
+
+    private PostgresDatabase? _postgres;
 
     /// <summary>An HttpClient aimed at the live port (not an in-memory handler), for tests that mix in raw HTTP.</summary>
     public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress };
@@ -120,6 +139,11 @@ public class LiveServer : IAsyncLifetime, IAsyncDisposable
             factory = null;
         }
         DeleteDataDirectory();
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+            _postgres = null;
+        }
     }
 
     async ValueTask IAsyncDisposable.DisposeAsync()

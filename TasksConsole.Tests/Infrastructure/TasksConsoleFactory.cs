@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using TasksConsole.Core.Auth;
+using TasksConsole.Core.Data;
 
 namespace TasksConsole.Tests.Infrastructure;
 
@@ -48,6 +49,11 @@ public class TasksConsoleFactory : WebApplicationFactory<Program>
     /// <summary>Extra configuration, applied last (e.g. <c>["Auth:OAuthClients:0:ClientId"] = "cli"</c>).</summary>
     public Dictionary<string, string?> Settings { get; } = new();
 
+    /// <summary>The store: a SQLite file in <see cref="DataDirectory"/>, or a database of its own on <see cref="PostgresServer"/>.</summary>
+    public StorageProvider Provider { get; init; } = StorageProvider.Sqlite;
+
+    private PostgresDatabase? _postgres;
+
     /// <summary>Everything the app logged.</summary>
     public LogCapture Logs { get; } = new();
 
@@ -61,6 +67,12 @@ public class TasksConsoleFactory : WebApplicationFactory<Program>
         builder.UseSetting("Auth:BootstrapAdmin:Password", AdminPassword);
         // Many factories run at once in the suite: a few Hangfire workers each are plenty and keep the machine calm.
         builder.UseSetting("Execution:WorkerCount", "4");
+        if (Provider == StorageProvider.PostgreSql)
+        {
+            // The host builds synchronously here; the database must exist before the app migrates it.
+            _postgres ??= PostgresServer.CreateDatabaseAsync("app").GetAwaiter().GetResult();
+            foreach (var (key, value) in CoreBuilder.StoreSettings(_postgres.ConnectionString)) builder.UseSetting(key, value);
+        }
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
 
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
@@ -151,13 +163,18 @@ public class TasksConsoleFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         DeleteDataDirectory();
+        if (_postgres is not null) await _postgres.DisposeAsync();
         GC.SuppressFinalize(this);
     }
 
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing) DeleteDataDirectory();
+        if (disposing)
+        {
+            DeleteDataDirectory();
+            _postgres?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
     }
 
     private void DeleteDataDirectory()
@@ -176,4 +193,10 @@ public class TasksConsoleFactory : WebApplicationFactory<Program>
         {
         }
     }
+}
+
+/// <summary>The app with its store on PostgreSQL, as a class fixture.</summary>
+public sealed class PostgreSqlTasksConsoleFactory : TasksConsoleFactory
+{
+    public PostgreSqlTasksConsoleFactory() => Provider = StorageProvider.PostgreSql;
 }

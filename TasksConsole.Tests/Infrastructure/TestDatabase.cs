@@ -5,23 +5,34 @@ using TasksConsole.Core.Data;
 
 namespace TasksConsole.Tests.Infrastructure;
 
-/// <summary>A migrated SQLite file in the temp folder, with the production pragmas, deleted on dispose.</summary>
+/// <summary>
+/// A migrated store, deleted on dispose: a SQLite file in the temp folder with the production pragmas, or a
+/// database of its own on the test PostgreSQL server (<see cref="PostgresServer"/>).
+/// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"tasksconsole-db-{Guid.NewGuid():N}");
     private readonly ServiceProvider _services;
+    private readonly PostgresDatabase? _postgres;
 
-    private TestDatabase()
+    private TestDatabase(PostgresDatabase? postgres)
     {
-        _services = CoreBuilder.WithStoreAt(_directory, "test.db").AddStorageCore().Services.BuildServiceProvider();
+        _postgres = postgres;
+        var builder = postgres is null
+            ? CoreBuilder.WithStoreAt(_directory, "test.db")
+            : CoreBuilder.WithPostgreSql(postgres.ConnectionString);
+        _services = builder.AddStorageCore().Services.BuildServiceProvider();
         Factory = _services.GetRequiredService<IDbContextFactory<TasksDbContext>>();
     }
 
     public IDbContextFactory<TasksDbContext> Factory { get; }
 
-    public static async Task<TestDatabase> CreateAsync()
+    public StorageProvider Provider => _postgres is null ? StorageProvider.Sqlite : StorageProvider.PostgreSql;
+
+    public static async Task<TestDatabase> CreateAsync(StorageProvider provider = StorageProvider.Sqlite)
     {
-        var database = new TestDatabase();
+        var postgres = provider == StorageProvider.PostgreSql ? await PostgresServer.CreateDatabaseAsync("store") : null;
+        var database = new TestDatabase(postgres);
         await database._services.MigrateTasksStoreAsync();
         return database;
     }
@@ -31,6 +42,11 @@ public sealed class TestDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+            return;
+        }
         SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
     }

@@ -1,29 +1,27 @@
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using TasksConsole.Core.Data;
 using TasksConsole.Core.Tasks;
+using TasksConsole.Tests.Infrastructure;
 
 namespace TasksConsole.Tests.Rql;
 
 /// <summary>
-/// A migrated SQLite file seeded with six tasks whose fields differ just enough to tell every operator apart.
-/// The tests only read, so one store serves the whole class.
+/// A migrated store (SQLite; PostgreSQL in <see cref="PostgreSqlRqlTaskStoreFixture"/>) seeded with six tasks whose
+/// fields differ just enough to tell every operator apart. The tests only read, so one store serves the whole class.
 /// </summary>
-public sealed class RqlTaskStoreFixture : IAsyncLifetime
+public class RqlTaskStoreFixture : IAsyncLifetime
 {
-    private readonly string _path = Path.Combine(Path.GetTempPath(), $"tasksconsole-rql-{Guid.NewGuid():N}.db");
+    private TestDatabase _database = null!;
 
-    public DbContextOptions<TasksDbContext> Options { get; private set; } = null!;
+    protected virtual StorageProvider Provider => StorageProvider.Sqlite;
 
     public static string Id(int n) => n.ToString("x24");
 
-    public TasksDbContext CreateContext() => new(Options);
+    public TasksDbContext CreateContext() => _database.CreateContext();
 
     public async Task InitializeAsync()
     {
-        Options = new DbContextOptionsBuilder<TasksDbContext>().UseSqlite($"Data Source={_path}").Options;
+        _database = await TestDatabase.CreateAsync(Provider);
         await using var db = CreateContext();
-        await db.Database.MigrateAsync();
 
         // Inserted out of id order, and 3 and 4 share a creation time, so order-by-accident cannot pass a sort test.
         db.Tasks.AddRange(
@@ -36,15 +34,7 @@ public sealed class RqlTaskStoreFixture : IAsyncLifetime
         await db.SaveChangesAsync();
     }
 
-    public Task DisposeAsync()
-    {
-        SqliteConnection.ClearPool(new SqliteConnection($"Data Source={_path}"));
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(_path + suffix);
-        }
-        return System.Threading.Tasks.Task.CompletedTask;
-    }
+    public async Task DisposeAsync() => await _database.DisposeAsync();
 
     /// <summary>Midnight UTC on the given day of January 2024.</summary>
     public static DateTimeOffset Day(int day) => new(2024, 1, day, 0, 0, 0, TimeSpan.Zero);
@@ -73,4 +63,10 @@ public sealed class RqlTaskStoreFixture : IAsyncLifetime
         if (error is { } e) task.SetError(e.Type, e.Name, e.Message);
         return task;
     }
+}
+
+/// <summary>The same six tasks in a PostgreSQL database of their own.</summary>
+public sealed class PostgreSqlRqlTaskStoreFixture : RqlTaskStoreFixture
+{
+    protected override StorageProvider Provider => StorageProvider.PostgreSql;
 }

@@ -3,18 +3,22 @@ using TasksConsole.Core.Functions;
 using TasksConsole.Core.Schedules;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Tests.Infrastructure;
+using TasksConsole.Core.Data;
 
 namespace TasksConsole.Tests.Schedules;
 
-public sealed class ScheduleFiringServiceTests
+public class ScheduleFiringServiceTests
 {
+    /// <summary>The store of the nodes; <see cref="PostgreSqlScheduleFiringServiceTests"/> runs every test on PostgreSQL.</summary>
+    protected virtual StorageProvider Provider => StorageProvider.Sqlite;
+
     private static NewSchedule EveryMinute(DateTimeOffset? start = null, bool paused = false) =>
         new("report", IntervalSeconds: 60, DataJson: """{"Kind":"daily"}""", Priority: 4, StartTimestamp: start, Tags: ["nightly"], Paused: paused);
 
     [Fact]
     public async Task ADueSchedule_CreatesOneOrdinaryTaskPerSlot()
     {
-        await using var node = await StoreNode.StartAsync();
+        await using var node = await StoreNode.StartAsync(provider: Provider);
         var start = node.Clock.GetUtcNow();
         var schedule = await node.Schedules.CreateAsync(EveryMinute(start), Caller.System);
 
@@ -40,7 +44,7 @@ public sealed class ScheduleFiringServiceTests
     [Fact]
     public async Task AfterDowntime_AScheduleFiresOnceForTheOverdueSlot_AndSkipsTheRest()
     {
-        await using var node = await StoreNode.StartAsync();
+        await using var node = await StoreNode.StartAsync(provider: Provider);
         var start = node.Clock.GetUtcNow();
         var schedule = await node.Schedules.CreateAsync(EveryMinute(start), Caller.System);
         await node.Firing.FireDueAsync();
@@ -57,7 +61,7 @@ public sealed class ScheduleFiringServiceTests
     [Fact]
     public async Task APausedSchedule_DoesNotFire_AndSkipsWhatItMissedWhenResumed()
     {
-        await using var node = await StoreNode.StartAsync();
+        await using var node = await StoreNode.StartAsync(provider: Provider);
         var start = node.Clock.GetUtcNow();
         var createdPaused = await node.Schedules.CreateAsync(EveryMinute(start, paused: true), Caller.System);
         var schedule = await node.Schedules.CreateAsync(EveryMinute(start), Caller.System);
@@ -79,8 +83,8 @@ public sealed class ScheduleFiringServiceTests
     [Fact]
     public async Task TwoNodesRacing_FireEverySlotExactlyOnce()
     {
-        await using var first = await StoreNode.StartAsync();
-        await using var second = await StoreNode.StartAsync(first.Clock, first.Directory);
+        await using var first = await StoreNode.StartAsync(provider: Provider);
+        await using var second = await first.StartPeerAsync();
         var start = first.Clock.GetUtcNow();
         var schedules = new List<ScheduleRecord>();
         for (var i = 0; i < 8; i++)
@@ -109,7 +113,7 @@ public sealed class ScheduleFiringServiceTests
     [Fact]
     public async Task AScheduleWithoutPriority_GivesItsTasksTheFunctionsDefaultPriority()
     {
-        await using var node = await StoreNode.StartAsync();
+        await using var node = await StoreNode.StartAsync(provider: Provider);
         await node.Functions.CreateAsync(new FunctionDefinition { Name = "ranked", DefaultPriority = 9 });
         var schedule = await node.Schedules.CreateAsync(new NewSchedule("ranked", IntervalSeconds: 60), Caller.System);
 
@@ -121,7 +125,7 @@ public sealed class ScheduleFiringServiceTests
     [Fact]
     public async Task TheRunningService_WakesAtTheNextSlot_OnItsClock()
     {
-        await using var node = await StoreNode.StartAsync();
+        await using var node = await StoreNode.StartAsync(provider: Provider);
         var firing = node.Firing;
         await firing.StartAsync(CancellationToken.None);
         try
@@ -146,7 +150,7 @@ public sealed class ScheduleFiringServiceTests
     [Fact]
     public async Task TheRunningService_IsWokenByANewSchedule_WithoutWaitingForItsPoll()
     {
-        await using var node = await StoreNode.StartAsync();
+        await using var node = await StoreNode.StartAsync(provider: Provider);
         var firing = node.Firing;
         await firing.StartAsync(CancellationToken.None);
         try
@@ -189,4 +193,10 @@ public sealed class ScheduleFiringServiceTests
             await Task.Delay(25);
         }
     }
+}
+
+/// <summary>Every schedule firing test again, the nodes sharing a PostgreSQL database.</summary>
+public sealed class PostgreSqlScheduleFiringServiceTests : ScheduleFiringServiceTests
+{
+    protected override StorageProvider Provider => StorageProvider.PostgreSql;
 }

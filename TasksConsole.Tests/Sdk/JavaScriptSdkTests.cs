@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using TasksConsole.Tests.Infrastructure;
 using Xunit.Abstractions;
+using TasksConsole.Core.Data;
 
 namespace TasksConsole.Tests.Sdk;
 
@@ -18,8 +19,10 @@ public sealed class JavaScriptSdkTests(ITestOutputHelper output)
     private const string SdkPackage = "@extrahorizon/javascript-sdk";
     private static readonly TimeSpan ScenarioTimeout = TimeSpan.FromSeconds(120);
 
-    [Fact]
-    public async Task UnmodifiedJavaScriptSdk_PassesTheTasksScenario_AgainstALiveServer()
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.PostgreSql)]
+    public async Task UnmodifiedJavaScriptSdk_PassesTheTasksScenario_AgainstALiveServer(StorageProvider provider)
     {
         var clientDirectory = FindClientDirectory();
         var nodeVersion = await RequireNodeAsync(clientDirectory);
@@ -29,7 +32,7 @@ public sealed class JavaScriptSdkTests(ITestOutputHelper output)
         await using var server = await LiveServer.StartAsync(new Dictionary<string, string?>
         {
             ["Auth:AccessTokenLifetime"] = "00:00:02",
-        });
+        }, provider);
 
         var result = await RunNodeAsync(clientDirectory, ["sdk-scenario.mjs"], new Dictionary<string, string>
         {

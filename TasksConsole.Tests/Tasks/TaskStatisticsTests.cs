@@ -1,12 +1,16 @@
 using Microsoft.Extensions.Time.Testing;
+using TasksConsole.Core.Data;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Tests.Infrastructure;
 using static TasksConsole.Tests.Infrastructure.ConsoleStore;
 
 namespace TasksConsole.Tests.Tasks;
 
-public sealed class TaskStatisticsTests : IAsyncLifetime
+public class TaskStatisticsTests : IAsyncLifetime
 {
+    /// <summary>The store; <see cref="PostgreSqlTaskStatisticsTests"/> runs every test on PostgreSQL.</summary>
+    protected virtual StorageProvider Provider => StorageProvider.Sqlite;
+
     // Mid-minute, so that minute buckets and "now" differ.
     private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 30, 20, TimeSpan.Zero);
     private TestDatabase _database = null!;
@@ -14,7 +18,7 @@ public sealed class TaskStatisticsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _database = await TestDatabase.CreateAsync();
+        _database = await TestDatabase.CreateAsync(Provider);
         _statistics = new TaskStatistics(_database.Factory, new FakeTimeProvider(Now));
     }
 
@@ -157,4 +161,10 @@ public sealed class TaskStatisticsTests : IAsyncLifetime
         Assert.InRange(snapshots.Distinct(ReferenceEqualityComparer.Instance).Count(), 1, 2);
         Assert.All(snapshots, s => Assert.Equal(1, s.CountsByStatus[TaskState.Complete]));
     }
+}
+
+/// <summary>Every dashboard figure again, computed by the PostgreSQL form of its SQL.</summary>
+public sealed class PostgreSqlTaskStatisticsTests : TaskStatisticsTests
+{
+    protected override StorageProvider Provider => StorageProvider.PostgreSql;
 }

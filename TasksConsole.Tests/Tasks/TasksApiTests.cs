@@ -7,7 +7,7 @@ using TasksConsole.Tests.Infrastructure;
 
 namespace TasksConsole.Tests.Tasks;
 
-public sealed class TasksApiTests(TasksConsoleFactory factory) : IClassFixture<TasksConsoleFactory>
+public class TasksApiTests(TasksConsoleFactory factory) : IClassFixture<TasksConsoleFactory>
 {
     private static readonly string Future = DateTimeOffset.UtcNow.AddDays(1).ToString("O");
 
@@ -270,3 +270,7 @@ public sealed class TasksApiTests(TasksConsoleFactory factory) : IClassFixture<T
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 }
+
+/// <summary>Every tasks API test again, the app's store on PostgreSQL.</summary>
+public sealed class PostgreSqlTasksApiTests(PostgreSqlTasksConsoleFactory factory)
+    : TasksApiTests(factory), IClassFixture<PostgreSqlTasksConsoleFactory>;

@@ -9,6 +9,14 @@ public static class StorageSetup
     public static async Task InitializeStorageAsync(this WebApplication app)
     {
         await app.Services.MigrateTasksStoreAsync();
-        app.Logger.LogInformation("Data directory: {DataDirectory}", app.Services.GetRequiredService<DataDirectory>().Path);
+        if (app.Services.GetService<PostgreSqlStore>() is { } postgres)
+        {
+            var database = new Npgsql.NpgsqlConnectionStringBuilder(postgres.ConnectionString);
+            app.Logger.LogInformation("Store: PostgreSQL database {Database} on {Host}", database.Database, database.Host);
+        }
+        else
+        {
+            app.Logger.LogInformation("Data directory: {DataDirectory}", app.Services.GetRequiredService<DataDirectory>().Path);
+        }
     }
 }

@@ -1,5 +1,7 @@
 using Hangfire;
 using Hangfire.AspNetCore;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.Options;
 using TasksConsole.Core.Data;
@@ -41,7 +43,8 @@ public static class HangfireSetup
     }
 
     /// <summary>
-    /// The job storage, the one place that knows it: SQLite in the data directory, beside the tasks database. The
+    /// The job storage, the one place that knows it: SQLite in the data directory, beside the tasks database (or
+    /// PostgreSQL, when the store is, see <see cref="CreatePostgreSqlStorage"/>). The
     /// storage opens its connections in WAL mode but leaves them at synchronous=FULL, an fsync per commit, and a job
     /// makes several commits; NORMAL (as the tasks database runs) syncs at checkpoints only and, under WAL, still loses
     /// nothing committed when the process dies. Its busy timeout is the library's own.
@@ -49,6 +52,7 @@ public static class HangfireSetup
     private static JobStorage CreateStorage(IServiceProvider provider)
     {
         var options = provider.GetRequiredService<IOptions<ExecutionOptions>>().Value;
+        if (provider.GetService<PostgreSqlStore>() is { } postgres) return CreatePostgreSqlStorage(postgres, options);
         var path = Path.Combine(provider.GetRequiredService<DataDirectory>().Path, "hangfire.db");
         return new SQLiteStorage(
             new SQLiteDbConnectionFactory(() =>
@@ -61,6 +65,25 @@ public static class HangfireSetup
             }),
             new SQLiteStorageOptions { QueuePollInterval = options.QueuePollInterval });
     }
+
+    /// <summary>
+    /// With the store on PostgreSQL, the jobs live in the same database, in their own schema (<c>hangfire</c>), so that
+    /// every node's workers share one queue. Queue polling as on SQLite; the schema is created by the first node to
+    /// start.
+    /// </summary>
+    private static PostgreSqlStorage CreatePostgreSqlStorage(PostgreSqlStore store, ExecutionOptions options)
+    {
+        var storageOptions = new PostgreSqlStorageOptions
+        {
+            SchemaName = HangfireSchema,
+            QueuePollInterval = options.QueuePollInterval,
+            PrepareSchemaIfNecessary = true,
+        };
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(store.ConnectionString, storageOptions), storageOptions);
+    }
+
+    /// <summary>The PostgreSQL schema of Hangfire's tables.</summary>
+    public const string HangfireSchema = "hangfire";
 
     /// <summary>Registers (or updates) the recurring jobs in the job storage when the host starts.</summary>
     private sealed class RecurringJobRegistration(IRecurringJobManager recurringJobs) : IHostedService

@@ -1,0 +1,61 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace TasksConsole.Core.Data;
+
+/// <summary>
+/// Where the hand-written SQL differs between the two stores. Everything else is written once: identifiers quoted
+/// (PostgreSQL folds unquoted names to lower case, EF's tables are "Tasks", "Status"), parameters named <c>@name</c>
+/// (both providers read that form).
+/// </summary>
+public abstract class SqlDialect
+{
+    public static readonly SqlDialect Sqlite = new SqliteDialect();
+    public static readonly SqlDialect PostgreSql = new PostgreSqlDialect();
+
+    public static SqlDialect Of(DbContext db) => db.Database.IsNpgsql() ? PostgreSql : Sqlite;
+
+    public abstract bool IsPostgreSql { get; }
+
+    /// <summary>
+    /// A table reference that names its index: SQLite, without ANALYZE statistics, picks poor indexes for some
+    /// queries and is told which one to use; PostgreSQL plans from its own statistics and takes no hint.
+    /// </summary>
+    public abstract string Table(string table, string index);
+
+    /// <summary>
+    /// The rows of <paramref name="table"/> among <paramref name="idList"/> that meet <paramref name="guard"/>, as an
+    /// <c>"Id" IN (…)</c> condition for a guarded UPDATE. On PostgreSQL the rows are locked first, skipping those another
+    /// transaction holds (<c>FOR UPDATE SKIP LOCKED</c>): two nodes claiming at once each take what the other is not
+    /// taking instead of queueing behind its locks. The UPDATE keeps its own guard either way.
+    /// </summary>
+    public abstract string IdsMeeting(string table, string guard, string idList);
+
+    /// <summary>A write transaction that holds the write lock from its start (SQLite: BEGIN IMMEDIATE, no lock upgrade to fail).</summary>
+    public abstract Task<DbTransaction> BeginWriteTransactionAsync(DbConnection connection);
+
+    /// <summary>Whether a statement run many times in a row is worth preparing (PostgreSQL infers null parameters' types at each run instead).</summary>
+    public abstract bool PreparesRepeatedStatements { get; }
+
+    private sealed class SqliteDialect : SqlDialect
+    {
+        public override bool IsPostgreSql => false;
+        public override string Table(string table, string index) => $"\"{table}\" INDEXED BY \"{index}\"";
+        public override string IdsMeeting(string table, string guard, string idList) => $"\"Id\" IN ({idList})";
+        public override Task<DbTransaction> BeginWriteTransactionAsync(DbConnection connection) =>
+            Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
+        public override bool PreparesRepeatedStatements => true;
+    }
+
+    private sealed class PostgreSqlDialect : SqlDialect
+    {
+        public override bool IsPostgreSql => true;
+        public override string Table(string table, string index) => $"\"{table}\"";
+        public override string IdsMeeting(string table, string guard, string idList) =>
+            $"\"Id\" IN (SELECT \"Id\" FROM \"{table}\" WHERE {guard} AND \"Id\" IN ({idList}) FOR UPDATE SKIP LOCKED)";
+        public override async Task<DbTransaction> BeginWriteTransactionAsync(DbConnection connection) =>
+            await connection.BeginTransactionAsync();
+        public override bool PreparesRepeatedStatements => false;
+    }
+}
