@@ -30,13 +30,9 @@ public sealed class LiveSetupTests
     public async Task On_PostgreSQL_a_console_circuit_is_shown_a_change_made_on_another_node()
     {
         await using var database = await PostgresTestStore.CreateAsync("livesetup");
-        var builder = CoreBuilder.Create(new Dictionary<string, string?>
-        {
-            ["Storage:Provider"] = "PostgreSql",
-            ["ConnectionStrings:Tasks"] = database.ConnectionString,
-        });
+        var builder = CoreBuilder.WithPostgreSql(database.ConnectionString);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddPooledDbContextFactory<TasksDbContext>(options => PostgresTestStore.Configure(options, database.ConnectionString));
+        builder.AddStorageCore();
         builder.AddTasksCore();
         builder.AddLive();
         using var host = builder.Build();

@@ -38,9 +38,9 @@ internal sealed class FeedNode : IAsyncDisposable
 
     public static async Task<FeedNode> StartAsync(string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var builder = CoreBuilder.Create(settings);
+        var builder = CoreBuilder.Create([.. CoreBuilder.StoreSettings(connectionString), .. settings ?? new Dictionary<string, string?>()]);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddPooledDbContextFactory<TasksDbContext>(options => PostgresTestStore.Configure(options, connectionString));
+        builder.AddStorageCore();
         builder.Services.AddSingleton<ITaskChangeFeed, TaskChangeFeed>();
         builder.AddCrossNodeChangeFeedCore(connectionString);
         var host = builder.Build();
