@@ -1,13 +1,15 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Events;
+using TasksConsole.Core.Execution;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Schedules;
 using TasksConsole.Core.Tasks;
 
 namespace TasksConsole.Core.Data;
 
-public sealed class TasksDbContext(DbContextOptions<TasksDbContext> options) : DbContext(options)
+public sealed class TasksDbContext(DbContextOptions<TasksDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<TaskRecord> Tasks => Set<TaskRecord>();
     public DbSet<TaskTag> TaskTags => Set<TaskTag>();
@@ -17,6 +19,11 @@ public sealed class TasksDbContext(DbContextOptions<TasksDbContext> options) : D
     public DbSet<TaskFailedEventRecord> TaskFailedEvents => Set<TaskFailedEventRecord>();
     public DbSet<UserRecord> Users => Set<UserRecord>();
     public DbSet<IssuedToken> Tokens => Set<IssuedToken>();
+    public DbSet<NodeRecord> Nodes => Set<NodeRecord>();
+    public DbSet<AuthRevisionRecord> AuthRevisions => Set<AuthRevisionRecord>();
+
+    /// <summary>The data-protection key ring, shared by every node so a cookie signed by one is read by all.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -114,6 +121,27 @@ public sealed class TasksDbContext(DbContextOptions<TasksDbContext> options) : D
             token.HasIndex(t => t.ExpiresTimestamp);
             token.Property(t => t.Kind).HasConversion<string>().HasMaxLength(16);
         });
+
+        modelBuilder.Entity<NodeRecord>(node =>
+        {
+            node.ToTable("Nodes");
+            node.HasKey(n => n.Id);
+            node.Property(n => n.Id).HasMaxLength(128);
+            node.Property(n => n.Version).HasMaxLength(128);
+            node.Property(n => n.HostName).HasMaxLength(256);
+            node.HasIndex(n => n.HeartbeatTimestamp);
+        });
+
+        modelBuilder.Entity<AuthRevisionRecord>(revision =>
+        {
+            revision.ToTable("AuthRevisions");
+            revision.HasKey(r => r.Id);
+            revision.Property(r => r.Id).ValueGeneratedNever();
+            // The one row exists from the migration on, so every node only ever updates and reads it.
+            revision.HasData(new AuthRevisionRecord { Id = AuthRevisionRecord.SingletonId, Value = 0 });
+        });
+
+        modelBuilder.Entity<DataProtectionKey>(key => key.ToTable("DataProtectionKeys"));
     }
 }
 
