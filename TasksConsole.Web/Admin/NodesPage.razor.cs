@@ -66,6 +66,9 @@ public partial class NodesPage(NodeQueries nodes, IOptions<ExecutionOptions> opt
         }
     }
 
+    /// <summary>The release part of an informational version: the build metadata (a commit hash) is in the tooltip.</summary>
+    private static string ShortVersion(string version) => version.Split('+')[0];
+
     public void Dispose()
     {
         _leaving.Cancel();
