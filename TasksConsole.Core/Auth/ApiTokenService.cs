@@ -93,7 +93,7 @@ public sealed class ApiTokenService(IDbContextFactory<TasksDbContext> dbFactory,
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedTimestamp, now), cancellationToken);
         if (affected > 0)
         {
-            revision.Advance();
+            await revision.PublishAsync(cancellationToken);
             return affected;
         }
         return await db.Tokens.AnyAsync(t => t.Id == id && t.Kind == TokenKind.Api, cancellationToken)

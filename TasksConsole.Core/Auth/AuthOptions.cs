@@ -23,6 +23,12 @@ public sealed record AuthOptions
     public BootstrapAdminOptions BootstrapAdmin { get; init; } = new();
 
     public SignInLimitOptions SignInLimit { get; init; } = new();
+
+    /// <summary>
+    /// How often each node reads the stored auth revision: the longest a revocation, disable or role change made on
+    /// another node waits before this node's token and session caches forget what they held.
+    /// </summary>
+    public TimeSpan RevisionPollInterval { get; init; } = TimeSpan.FromSeconds(1);
 }
 
 public sealed record OAuthClientOptions

@@ -19,6 +19,7 @@ public static class AuthSetup
             .Bind(builder.Configuration.GetSection(AuthOptions.Section))
             .Validate(o => o.AccessTokenLifetime > TimeSpan.Zero && o.RefreshTokenLifetime > TimeSpan.Zero && o.SessionLifetime > TimeSpan.Zero,
                 "Auth lifetimes must be positive.")
+            .Validate(o => o.RevisionPollInterval > TimeSpan.Zero, "Auth:RevisionPollInterval must be positive.")
             .Validate(o => o.SignInLimit.MaxFailuresPerEmail > 0 && o.SignInLimit.MaxFailuresPerClient > 0 && o.SignInLimit.Window > TimeSpan.Zero,
                 "Auth:SignInLimit values must be positive.")
             .Validate(o => o.OAuthClients.All(c => !string.IsNullOrWhiteSpace(c.ClientId)), "Every Auth:OAuthClients entry needs a ClientId.")
@@ -30,6 +31,8 @@ public static class AuthSetup
         services.TryAddSingleton<BearerTokenValidator>();
         services.TryAddSingleton<FailedSignInLimiter>();
         services.TryAddSingleton<SignInService>();
+        services.TryAddSingleton<AuthRevisionSync>();
+        services.AddHostedService(provider => provider.GetRequiredService<AuthRevisionSync>());
         return builder;
     }
 }

@@ -114,7 +114,7 @@ public sealed class OAuthTokenService(
         var revoked = await db.Tokens
             .Where(t => (t.FamilyId == familyId || t.Id == familyId) && t.RevokedTimestamp == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedTimestamp, now), cancellationToken);
-        if (revoked > 0) revision.Advance();
+        if (revoked > 0) await revision.PublishAsync(cancellationToken);
     }
 
     private IssuedTokenPair AddPair(TasksDbContext db, string userId, string? clientId, string? familyId)

@@ -191,6 +191,7 @@ public sealed class UserService(IDbContextFactory<TasksDbContext> dbFactory, Tim
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedTimestamp, now), cancellationToken);
         }
         await db.SaveChangesAsync(cancellationToken);
+        await AuthRevision.IncrementStoredAsync(db, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         revision.Advance();
         return ToInfo(user);

@@ -1,13 +1,15 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Events;
+using TasksConsole.Core.Execution;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Schedules;
 using TasksConsole.Core.Tasks;
 
 namespace TasksConsole.Core.Data;
 
-public class TasksDbContext : DbContext
+public class TasksDbContext : DbContext, IDataProtectionKeyContext
 {
     public TasksDbContext(DbContextOptions<TasksDbContext> options) : base(options)
     {
@@ -26,6 +28,11 @@ public class TasksDbContext : DbContext
     public DbSet<TaskFailedEventRecord> TaskFailedEvents => Set<TaskFailedEventRecord>();
     public DbSet<UserRecord> Users => Set<UserRecord>();
     public DbSet<IssuedToken> Tokens => Set<IssuedToken>();
+    public DbSet<NodeRecord> Nodes => Set<NodeRecord>();
+    public DbSet<AuthRevisionRecord> AuthRevisions => Set<AuthRevisionRecord>();
+
+    /// <summary>The data-protection key ring, shared by every node so a cookie signed by one is read by all.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -126,6 +133,27 @@ public class TasksDbContext : DbContext
             token.HasIndex(t => t.ExpiresTimestamp);
             token.Property(t => t.Kind).HasConversion<string>().HasMaxLength(16);
         });
+
+        modelBuilder.Entity<NodeRecord>(node =>
+        {
+            node.ToTable("Nodes");
+            node.HasKey(n => n.Id);
+            node.Property(n => n.Id).HasMaxLength(128);
+            node.Property(n => n.Version).HasMaxLength(128);
+            node.Property(n => n.HostName).HasMaxLength(256);
+            node.HasIndex(n => n.HeartbeatTimestamp);
+        });
+
+        modelBuilder.Entity<AuthRevisionRecord>(revision =>
+        {
+            revision.ToTable("AuthRevisions");
+            revision.HasKey(r => r.Id);
+            revision.Property(r => r.Id).ValueGeneratedNever();
+            // The one row exists from the migration on, so every node only ever updates and reads it.
+            revision.HasData(new AuthRevisionRecord { Id = AuthRevisionRecord.SingletonId, Value = 0 });
+        });
+
+        modelBuilder.Entity<DataProtectionKey>(key => key.ToTable("DataProtectionKeys"));
     }
 }
 

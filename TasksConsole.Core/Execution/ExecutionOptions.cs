@@ -53,6 +53,18 @@ public sealed class ExecutionOptions
     /// <summary>A claim that never started (its node died before running it) is released after this long.</summary>
     public TimeSpan ClaimTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>How often this node writes its heartbeat row (and looks for nodes that stopped writing theirs).</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// A node whose heartbeat is older than this is dead: the other nodes release its unstarted claims at once rather
+    /// than after <see cref="ClaimTimeout"/>. Keep it several heartbeats long, so a busy node is not taken for dead.
+    /// </summary>
+    public TimeSpan NodeTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A dead node's row stays listed this long after its last heartbeat, then it is deleted.</summary>
+    public TimeSpan DeadNodeRetention { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>Results larger than this are stored as a note instead (they are not part of the EXH task anyway).</summary>
     public int MaxStoredResultBytes { get; set; } = 256 * 1024;
 

@@ -24,6 +24,8 @@ public static class ExecutionSetup
                 "Execution:MaxConcurrency, BatchSize, WorkerCount and MaxQueuedJobs must be positive.")
             .Validate(o => o.FallbackPoll > TimeSpan.Zero && o.QueuePollInterval > TimeSpan.Zero && o.ClaimTimeout > TimeSpan.Zero,
                 "Execution:FallbackPoll, QueuePollInterval and ClaimTimeout must be positive.")
+            .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.NodeTimeout > o.HeartbeatInterval && o.DeadNodeRetention >= o.NodeTimeout,
+                "Execution:HeartbeatInterval must be positive, NodeTimeout longer than it, and DeadNodeRetention at least NodeTimeout.")
             .Validate(o => o.LookAhead >= TimeSpan.Zero && o.ClaimGathering >= TimeSpan.Zero && o.ZombieGrace >= TimeSpan.Zero && o.MaxStoredResultBytes >= 0,
                 "Execution:LookAhead, ClaimGathering, ZombieGrace and MaxStoredResultBytes must not be negative.")
             .ValidateOnStart();
@@ -36,6 +38,8 @@ public static class ExecutionSetup
         services.AddSingleton<ExecutionRecovery>();
         services.AddSingleton<TaskDispatcher>();
         services.AddSingleton<DirectExecutor>();
+        services.AddSingleton<NodeHeartbeat>();
+        services.AddSingleton<NodeQueries>();
         return builder;
     }
 }

@@ -111,6 +111,38 @@ public class ScheduleFiringServiceTests
     }
 
     [Fact]
+    public async Task ThreeRunningNodes_FireATwoSecondScheduleOncePerSlot()
+    {
+        await using var first = await StoreNode.StartAsync();
+        await using var second = await StoreNode.StartAsync(first.Clock, first.Directory);
+        await using var third = await StoreNode.StartAsync(first.Clock, first.Directory);
+        var nodes = new[] { first, second, third };
+        var start = first.Clock.GetUtcNow();
+        var schedule = await first.Schedules.CreateAsync(new NewSchedule("tick", IntervalSeconds: 2, StartTimestamp: start), Caller.System);
+        foreach (var node in nodes) await node.Firing.StartAsync(CancellationToken.None);
+
+        const int slots = 8;
+        for (var slot = 0; slot < slots; slot++)
+        {
+            // Each node's loop wakes on the shared clock and races the others for the slot.
+            var watch = Stopwatch.StartNew();
+            while ((await first.TasksOfScheduleAsync(schedule.Id)).Count <= slot)
+            {
+                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"slot {slot} never fired");
+                await Task.Delay(20);
+            }
+            first.Clock.Advance(TimeSpan.FromSeconds(2));
+        }
+        foreach (var node in nodes) await node.Firing.StopAsync(CancellationToken.None);
+        // The last advance made one more slot due: asking all three at the same instant (if their loops did not
+        // already take it) must add it once.
+        await Task.WhenAll(nodes.Select(node => Task.Run(() => node.Firing.FireDueAsync())));
+
+        var fired = (await first.TasksOfScheduleAsync(schedule.Id)).Select(t => t.StartTimestamp).ToList();
+        Assert.Equal(Enumerable.Range(0, slots + 1).Select(k => start.AddSeconds(2 * k)), fired);
+    }
+
+    [Fact]
     public async Task AScheduleWithoutPriority_GivesItsTasksTheFunctionsDefaultPriority()
     {
         await using var node = await StoreNode.StartAsync(provider: Provider);

@@ -3,12 +3,10 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Common;
-using TasksConsole.Core.Data;
 using TasksConsole.Web.Api;
 
 namespace TasksConsole.Web.Auth;
@@ -30,7 +28,7 @@ public static class AuthSetup
         services.AddScoped<AuthenticationStateProvider, ConsoleAuthenticationStateProvider>();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, SessionCircuitHandler>());
         services.AddHostedService<ExpiredTokenCleanup>();
-        AddKeyRingInDataDirectory(builder);
+        builder.AddKeyRingInStore();
 
         services.AddAuthentication(options =>
             {
@@ -123,16 +121,4 @@ public static class AuthSetup
     private static string GeneratePassword() =>
         // No look-alike characters (0/O, 1/l/I): the password is read off a log.
         RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 24);
-
-    /// <summary>
-    /// Cookies and antiforgery tokens are encrypted with the data-protection key ring; keeping it in the data
-    /// directory lets sessions survive a restart or a container rebuild that keeps the volume.
-    /// </summary>
-    private static void AddKeyRingInDataDirectory(IHostApplicationBuilder builder)
-    {
-        var keys = Path.Combine(builder.GetDataDirectory().Path, "keys");
-        builder.Services.AddDataProtection()
-            .SetApplicationName("TasksConsole")
-            .PersistKeysToFileSystem(new DirectoryInfo(keys));
-    }
 }

@@ -20,6 +20,8 @@ public static class ExecutionSetup
         builder.AddExecutionCore();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<OutcomeWriter>());
         builder.AddHangfireJobs();
+        // Every node heartbeats, dispatching or not: its row is how the others tell it is alive.
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<NodeHeartbeat>());
 
         // Read once here: whether this node dispatches decides which services run.
         var options = builder.Configuration.GetSection(ExecutionOptions.Section).Get<ExecutionOptions>() ?? new ExecutionOptions();

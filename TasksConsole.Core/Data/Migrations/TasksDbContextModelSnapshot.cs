@@ -16,6 +16,43 @@ namespace TasksConsole.Core.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys", (string)null);
+                });
+
+            modelBuilder.Entity("TasksConsole.Core.Auth.AuthRevisionRecord", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AuthRevisions", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Value = 0L
+                        });
+                });
+
             modelBuilder.Entity("TasksConsole.Core.Auth.IssuedToken", b =>
                 {
                     b.Property<string>("Id")
@@ -150,6 +187,44 @@ namespace TasksConsole.Core.Data.Migrations
                     b.HasIndex("TaskId");
 
                     b.ToTable("TaskFailedEvents", (string)null);
+                });
+
+            modelBuilder.Entity("TasksConsole.Core.Execution.NodeRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ClaimsHeld")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Dispatches")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("HeartbeatTimestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("HostName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartedTimestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TasksInFlight")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HeartbeatTimestamp");
+
+                    b.ToTable("Nodes", (string)null);
                 });
 
             modelBuilder.Entity("TasksConsole.Core.Functions.FunctionRecord", b =>
