@@ -22,6 +22,47 @@ namespace TasksConsole.Core.Data.PostgreSql.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys", (string)null);
+                });
+
+            modelBuilder.Entity("TasksConsole.Core.Auth.AuthRevisionRecord", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AuthRevisions", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Value = 0L
+                        });
+                });
+
             modelBuilder.Entity("TasksConsole.Core.Auth.IssuedToken", b =>
                 {
                     b.Property<string>("Id")
@@ -173,6 +214,47 @@ namespace TasksConsole.Core.Data.PostgreSql.Migrations
                     b.HasIndex("TaskId");
 
                     b.ToTable("TaskFailedEvents", (string)null);
+                });
+
+            modelBuilder.Entity("TasksConsole.Core.Execution.NodeRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .UseCollation("C");
+
+                    b.Property<int>("ClaimsHeld")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("Dispatches")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("HeartbeatTimestamp")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("HostName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .UseCollation("C");
+
+                    b.Property<long>("StartedTimestamp")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("TasksInFlight")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .UseCollation("C");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HeartbeatTimestamp");
+
+                    b.ToTable("Nodes", (string)null);
                 });
 
             modelBuilder.Entity("TasksConsole.Core.Functions.FunctionRecord", b =>
