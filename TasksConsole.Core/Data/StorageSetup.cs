@@ -68,10 +68,13 @@ public static class StorageSetup
         db.UseNpgsql(connectionString, o => o.MigrationsAssembly(typeof(TasksDbContext).Assembly.FullName))
             .AddInterceptors(PostgreSqlQueryInterceptor.Instance);
 
+    /// <summary>The advisory-lock key the nodes of one PostgreSQL store migrate under (any constant; "TCMIGRAT").</summary>
+    private const long MigrationsLockKey = 0x54434D4947524154;
+
     /// <summary>
     /// Applies pending migrations. SQLite: the ones of <see cref="TasksDbContext"/>, and the file switches to WAL (a
     /// persistent setting of the file). PostgreSQL: the ones of <see cref="PostgreSqlTasksDbContext"/>; nodes that
-    /// start together queue on EF Core's migrations lock, and the later ones find nothing left to apply.
+    /// start together queue on an advisory lock, and the later ones find nothing left to apply.
     /// </summary>
     public static async Task MigrateTasksStoreAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
@@ -83,7 +86,20 @@ public static class StorageSetup
             // From the registration, not the connection: an opened Npgsql connection forgets its password.
             ConfigurePostgreSql(options, services.GetRequiredService<PostgreSqlStore>().ConnectionString);
             await using var migrations = new PostgreSqlTasksDbContext(options.Options);
-            await migrations.Database.MigrateAsync(cancellationToken);
+            // EF Core's own migrations lock is taken per migration's transaction, so with several pending migrations
+            // a second node can slip in between two of them and apply one again. A session-level advisory lock, held
+            // on one open connection across the whole run, makes the nodes migrate one after the other.
+            await migrations.Database.OpenConnectionAsync(cancellationToken);
+            try
+            {
+                await migrations.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({MigrationsLockKey})", cancellationToken);
+                await migrations.Database.MigrateAsync(cancellationToken);
+            }
+            finally
+            {
+                await migrations.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({MigrationsLockKey})", CancellationToken.None);
+                await migrations.Database.CloseConnectionAsync();
+            }
             return;
         }
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
