@@ -121,6 +121,11 @@ public sealed class TaskDispatcher(
         var candidates = await claimer.FindCandidatesAsync(now + _options.LookAhead, free, excluded, cancellationToken);
         if (candidates.Count == 0) return new DispatchResult(0, FilledCapacity: false);
 
+        // The limits are read again now that the candidates are known: a function is created before its tasks, so a
+        // function created while this round was under way (its tasks among the candidates, not in the snapshot read
+        // above) is seen with its limit instead of none. While the snapshot is current this is a field read.
+        catalog = await functions.GetAllAsync(cancellationToken);
+
         // Per-function limits within this round: a function's surplus is skipped, not allowed to block the others.
         var chosen = new List<ClaimCandidate>(candidates.Count);
         var taken = new Dictionary<string, int>(inFlight, StringComparer.Ordinal);
