@@ -146,7 +146,10 @@ public sealed class TasksKeyboardAndPhoneTests(BrowserFixture browser) : Browser
         var added = 0;
         foreach (var tag in new[] { "one", "two", "three" })
         {
-            await page.Keyboard.TypeAsync(tag);
+            // Typed at a person's pace: keys typed faster than the server takes in the text can lose the tag on Enter
+            // (a known defect of the shared tag input, not what this test is about).
+            await page.Keyboard.TypeAsync(tag, new() { Delay = 60 });
+            await page.WaitForTimeoutAsync(300);
             await page.Keyboard.PressAsync("Enter");
             await Expect(chips).ToHaveCountAsync(++added);
             // The input is cleared by a render of its own, after the chip's: typing before it lands would be erased.
