@@ -47,6 +47,12 @@ public sealed class ExecutionOptions
     /// <summary>Hangfire workers: one per running batch job.</summary>
     public int WorkerCount { get; set; } = 24;
 
+    /// <summary>
+    /// The time limit of a task whose function is not in the registry: it is invoked as the Lambda of its name, with
+    /// this limit, no retry policy and no concurrency cap beyond <see cref="MaxConcurrency"/>.
+    /// </summary>
+    public TimeSpan DefaultTimeLimit { get; set; } = TimeSpan.FromSeconds(Functions.FunctionDefaults.TimeLimitSeconds);
+
     /// <summary>A task still in progress this long after its function's time limit has an unknown outcome: a zombie.</summary>
     public TimeSpan ZombieGrace { get; set; } = TimeSpan.FromSeconds(60);
 

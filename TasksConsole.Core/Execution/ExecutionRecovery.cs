@@ -45,8 +45,11 @@ public sealed class ExecutionRecovery(
         var now = clock.GetUtcNow();
         var released = await claimer.ReleaseClaimsAsync(claimPrefix: null, now - _options.ClaimTimeout, cancellationToken);
 
-        // Every function's limit is at least the minimum, so only tasks older than that can be zombies.
-        var oldest = now - TimeSpan.FromSeconds(FunctionDefaults.MinTimeLimitSeconds) - _options.ZombieGrace;
+        // Every limit is at least the shortest a function may have (or the unregistered functions' default, if
+        // shorter), so only tasks older than that can be zombies.
+        var shortestLimit = TimeSpan.FromSeconds(FunctionDefaults.MinTimeLimitSeconds);
+        if (_options.DefaultTimeLimit < shortestLimit) shortestLimit = _options.DefaultTimeLimit;
+        var oldest = now - shortestLimit - _options.ZombieGrace;
         List<(string Id, string FunctionName, DateTimeOffset? Started)> running;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
@@ -61,7 +64,9 @@ public sealed class ExecutionRecovery(
         var catalog = await functions.GetAllAsync(cancellationToken);
         var zombies = running.Where(t =>
         {
-            var limit = TimeSpan.FromSeconds(catalog.GetValueOrDefault(t.FunctionName)?.TimeLimitSeconds ?? FunctionDefaults.MaxTimeLimitSeconds);
+            var limit = catalog.GetValueOrDefault(t.FunctionName) is { } function
+                ? TimeSpan.FromSeconds(function.TimeLimitSeconds)
+                : _options.DefaultTimeLimit;
             return t.Started + limit + _options.ZombieGrace < now;
         }).ToList();
         await Task.WhenAll(zombies.Select(t => outcomes.RecordAsync(t.Id, TaskOutcome.Zombie(

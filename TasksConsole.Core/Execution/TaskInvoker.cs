@@ -21,16 +21,12 @@ public sealed class TaskInvoker(
 
     public async Task<TaskOutcome> InvokeAsync(TaskRecord task, FunctionRecord? function, CancellationToken cancellationToken)
     {
-        if (function is null)
-        {
-            return TaskOutcome.Failed(TaskErrorTypes.Invocation, TaskOutcome.FunctionNotFound,
-                $"No function named '{task.FunctionName}' is registered.", null, clock.GetUtcNow());
-        }
-
-        var invocation = new LambdaInvocation(
-            new LambdaTarget(function.LambdaFunctionName, function.Qualifier),
-            TaskJson.Serialize(task),
-            TimeSpan.FromSeconds(function.TimeLimitSeconds) + _lambdaOptions.TimeoutMargin);
+        // A name the registry does not know is the name of a Lambda deployed by other means, as on EXH.
+        var invocation = function is null
+            ? new LambdaInvocation(new LambdaTarget(task.FunctionName, null), TaskJson.Serialize(task),
+                _options.DefaultTimeLimit + _lambdaOptions.TimeoutMargin)
+            : new LambdaInvocation(new LambdaTarget(function.LambdaFunctionName, function.Qualifier), TaskJson.Serialize(task),
+                TimeSpan.FromSeconds(function.TimeLimitSeconds) + _lambdaOptions.TimeoutMargin);
         try
         {
             var result = await lambda.InvokeAsync(invocation, cancellationToken);
@@ -44,6 +40,12 @@ public sealed class TaskInvoker(
         catch (LambdaServiceException ex) when (ex.MayHaveRun)
         {
             return TaskOutcome.Zombie($"The outcome is unknown: {ex.Message}", clock.GetUtcNow());
+        }
+        catch (LambdaServiceException ex) when (function is null && ex.ErrorCode == ResourceNotFound)
+        {
+            return TaskOutcome.Failed(TaskErrorTypes.Invocation, ex.ErrorCode,
+                $"'{task.FunctionName}' is neither in the function registry nor a Lambda function Lambda knows ({ex.Message}).",
+                null, clock.GetUtcNow());
         }
         catch (LambdaServiceException ex)
         {
@@ -61,6 +63,8 @@ public sealed class TaskInvoker(
             return TaskOutcome.Failed(TaskErrorTypes.Invocation, "InvocationError", ex.Message, null, clock.GetUtcNow());
         }
     }
+
+    private const string ResourceNotFound = "ResourceNotFoundException";
 
     /// <summary>The function's result as JSON; a non-JSON result is kept as a JSON string, an oversized one as a note.</summary>
     private string ResultJson(byte[] payload)

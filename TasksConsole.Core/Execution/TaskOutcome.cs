@@ -15,7 +15,6 @@ public sealed record TaskOutcome(
     bool Retryable = true)
 {
     public const string ZombieErrorName = "zombieTaskCleaned";
-    public const string FunctionNotFound = "FunctionNotFound";
 
     public static TaskOutcome Complete(string resultJson, string? logTail, DateTimeOffset at) =>
         new(true, resultJson, null, null, null, logTail, at);

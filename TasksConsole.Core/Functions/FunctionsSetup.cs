@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -11,6 +12,7 @@ public static class FunctionsSetup
     {
         builder.AddCommonCore();
         builder.Services.AddFunctionCatalog();
+        builder.Services.AddOptions<FunctionsOptions>().Bind(builder.Configuration.GetSection(FunctionsOptions.Section));
         builder.Services.TryAddSingleton<FunctionService>();
         builder.Services.TryAddSingleton<FunctionSeeder>();
         builder.Services.TryAddSingleton<FunctionStatistics>();

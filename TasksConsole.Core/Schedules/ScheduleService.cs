@@ -50,6 +50,7 @@ public sealed class ScheduleService(
     public async Task<ScheduleRecord> CreateAsync(NewSchedule input, Caller caller, CancellationToken cancellationToken = default)
     {
         var schedule = Build(input, caller);
+        await tasks.EnsureRegisteredAsync(schedule.FunctionName, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         db.Schedules.Add(schedule);
         await db.SaveChangesAsync(cancellationToken);

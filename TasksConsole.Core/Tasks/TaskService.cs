@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Data;
 using TasksConsole.Core.Functions;
@@ -39,14 +40,15 @@ public sealed record Caller(string? UserId, string? ApplicationId)
 /// <summary>Creating, cancelling and reading tasks: shared by the REST API, the console and the scheduler.</summary>
 /// <remarks>
 /// A task created without a priority takes its function's default priority. A task for a function that is not
-/// registered (or is disabled) is accepted with priority 0: the registry may change before the task is due, and
-/// the engine fails it at run time with an <c>invocation</c> error. Without a catalog (a service built by hand,
-/// outside DI) every default priority is 0.
+/// registered is accepted with priority 0 and runs as the Lambda function of that name, as on EXH, unless
+/// <see cref="FunctionsOptions.RequireRegistration"/> refuses it here. Without a catalog (a service built by hand,
+/// outside DI) every default priority is 0 and nothing is refused.
 /// </remarks>
 public sealed class TaskService(
     IDbContextFactory<TasksDbContext> dbFactory, TimeProvider clock, ITaskChangeFeed changes, IFunctionCatalog? functions = null,
-    TasksMetrics? metrics = null)
+    TasksMetrics? metrics = null, IOptions<FunctionsOptions>? functionsOptions = null)
 {
+    private readonly bool _requireRegistration = functionsOptions?.Value.RequireRegistration ?? false;
     private readonly TaskInsertBatcher _inserts = new(dbFactory);
 
     public async Task<TaskRecord> CreateAsync(NewTask input, Caller caller, CancellationToken cancellationToken = default) =>
@@ -64,10 +66,13 @@ public sealed class TaskService(
     private async Task<TaskRecord?> CreateCoreAsync(
         NewTask input, Caller caller, Func<TasksDbContext, CancellationToken, Task<bool>>? guard, CancellationToken cancellationToken)
     {
-        if (input.Priority is null && functions is not null && !string.IsNullOrEmpty(input.FunctionName))
+        // A schedule's firings were checked when the schedule was created; a function deleted since still runs by name.
+        var mustBeRegistered = _requireRegistration && input.ScheduleId is null;
+        if ((input.Priority is null || mustBeRegistered) && functions is not null && !string.IsNullOrEmpty(input.FunctionName))
         {
             var function = await functions.FindAsync(input.FunctionName, cancellationToken);
-            input = input with { Priority = function?.DefaultPriority ?? 0 };
+            if (mustBeRegistered && function is null) throw NotRegistered(input.FunctionName);
+            input = input with { Priority = input.Priority ?? function?.DefaultPriority ?? 0 };
         }
         var task = BuildTask(input, caller);
 
@@ -89,6 +94,23 @@ public sealed class TaskService(
         metrics?.Created(task.FunctionName);
         return task;
     }
+
+    /// <summary>
+    /// Refuses a function the registry does not know when <see cref="FunctionsOptions.RequireRegistration"/> is on;
+    /// schedules call it on creation, as task creation does.
+    /// </summary>
+    public async Task EnsureRegisteredAsync(string functionName, CancellationToken cancellationToken = default)
+    {
+        if (_requireRegistration && functions is not null && !string.IsNullOrEmpty(functionName)
+            && await functions.FindAsync(functionName, cancellationToken) is null)
+        {
+            throw NotRegistered(functionName);
+        }
+    }
+
+    private static ServiceException NotRegistered(string functionName) =>
+        new(ErrorCode.ResourceUnknown,
+            $"No function named '{functionName}' is registered, and this installation only runs registered functions (Functions:RequireRegistration).");
 
     /// <summary>Validates the input and builds the row; throws <see cref="ServiceException"/> on bad input.</summary>
     public TaskRecord BuildTask(NewTask input, Caller caller)

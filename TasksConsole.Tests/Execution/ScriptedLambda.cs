@@ -27,6 +27,7 @@ public sealed class ScriptedLambda : ILambdaInvoker
             root.GetProperty("priority").GetInt64(),
             root.TryGetProperty("retryForTaskIds", out var chain) ? chain.GetArrayLength() : 0,
             invocation.Target,
+            invocation.Timeout,
             DateTimeOffset.UtcNow);
         Calls.Enqueue(call);
         var running = Interlocked.Increment(ref _running);
@@ -54,4 +55,4 @@ public sealed class ScriptedLambda : ILambdaInvoker
             Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { errorType = type, errorMessage = message, trace = new[] { "at x" } })));
 }
 
-public sealed record InvokedTask(string TaskId, string FunctionName, long Priority, int Attempt, LambdaTarget Target, DateTimeOffset At);
+public sealed record InvokedTask(string TaskId, string FunctionName, long Priority, int Attempt, LambdaTarget Target, TimeSpan Timeout, DateTimeOffset At);

@@ -143,6 +143,35 @@ public sealed class ServerlessOfflineEngineTests(ServerlessOfflineEngineTests.Ap
     }
 
     [Fact]
+    public async Task ATaskNamingAnUnregisteredLambdaTheEmulatorHas_RunsThatLambda_AndCompletes()
+    {
+        var client = await app.AdminAsync();
+        var lambdaName = ServerlessOfflineFixture.FullName("hello");
+
+        var id = await CreateTaskAsync(client, lambdaName, new { name = "unregistered" });
+        var task = await WaitForTerminalAsync(client, id);
+
+        Assert.True("complete" == Status(task), app.Explain($"{lambdaName} ended {task}"));
+        var registered = await client.GetAsync($"/tasks/v1/functions/{lambdaName}");
+        Assert.True(404 == (int)registered.StatusCode, "the function ran without being registered, and still is not");
+    }
+
+    [Fact]
+    public async Task ATaskNamingAnUnregisteredLambdaTheEmulatorDoesNotHave_FailsWithAnInvocationErrorSayingSo()
+    {
+        var client = await app.AdminAsync();
+        var lambdaName = ServerlessOfflineFixture.FullName("nowhere");
+
+        var id = await CreateTaskAsync(client, lambdaName, new { });
+        var task = await WaitForTerminalAsync(client, id);
+
+        Assert.True("failed" == Status(task), app.Explain($"{lambdaName} ended {task}"));
+        var (type, name, message) = Error(task);
+        Assert.Equal(("invocation", "ResourceNotFoundException"), (type, name));
+        Assert.Contains($"'{lambdaName}' is neither in the function registry nor a Lambda function", message);
+    }
+
+    [Fact]
     public async Task SeveralTasksAtOnce_AllComplete()
     {
         var client = await app.AdminAsync();

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using TasksConsole.Core.Data;
 using TasksConsole.Core.Execution;
+using TasksConsole.Core.Execution.Lambda;
 using Microsoft.Extensions.DependencyInjection;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Tests.Infrastructure;
@@ -157,16 +158,47 @@ public class TaskEngineTests
     }
 
     [Fact]
-    public async Task UnknownFunctions_FailAsInvocationErrors_WithoutCallingLambda()
+    public async Task AnUnregisteredFunction_IsInvokedAsTheLambdaOfItsName_WithTheDefaultTimeLimit()
+    {
+        await using var engine = await CreateEngineAsync(o => o.DefaultTimeLimit = TimeSpan.FromSeconds(42));
+
+        var task = await engine.ScheduleAsync("deployed-elsewhere");
+        await engine.WaitUntilAsync(all => all.All(t => t.Status.IsTerminal()));
+
+        Assert.Equal(TaskState.Complete, (await engine.GetAsync(task.Id)).Status);
+        var call = Assert.Single(engine.Lambda.Calls);
+        Assert.Equal(new LambdaTarget("deployed-elsewhere", null), call.Target);
+        // The harness's Lambda timeout margin is 1 s.
+        Assert.Equal(TimeSpan.FromSeconds(43), call.Timeout);
+    }
+
+    [Fact]
+    public async Task AnUnregisteredFunction_ThatLambdaDoesNotKnow_FailsWithAnInvocationErrorSayingSo_AndIsNotRetried()
     {
         await using var engine = await CreateEngineAsync();
+        engine.Lambda.Script = (_, _) => throw new LambdaServiceException(404, "ResourceNotFoundException", "Function not found: ghost");
 
-        var task = await engine.ScheduleAsync("never-registered");
+        var task = await engine.ScheduleAsync("ghost");
         await engine.WaitUntilAsync(all => all.All(t => t.Status.IsTerminal()));
 
         var failed = await engine.GetAsync(task.Id);
-        Assert.Equal((TaskState.Failed, "invocation", TaskOutcome.FunctionNotFound), (failed.Status, failed.ErrorType, failed.ErrorName));
-        Assert.Empty(engine.Lambda.Calls);
+        Assert.Equal((TaskState.Failed, "invocation", "ResourceNotFoundException"), (failed.Status, failed.ErrorType, failed.ErrorName));
+        Assert.Contains("'ghost' is neither in the function registry nor a Lambda function", failed.ErrorMessage);
+        Assert.Single(await engine.AllAsync());
+    }
+
+    [Fact]
+    public async Task AnUnregisteredFunctionsRuntimeError_FailsTheTask_WithoutARetry()
+    {
+        await using var engine = await CreateEngineAsync();
+        engine.Lambda.Script = (_, _) => Task.FromResult(ScriptedLambda.Error("Transient", "try again"));
+
+        var task = await engine.ScheduleAsync("unregistered-flaky");
+        await engine.WaitUntilAsync(all => all.All(t => t.Status.IsTerminal()));
+
+        var failed = await engine.GetAsync(task.Id);
+        Assert.Equal((TaskState.Failed, "runtime", "Transient"), (failed.Status, failed.ErrorType, failed.ErrorName));
+        Assert.Single(await engine.AllAsync());
     }
 
     [Fact]
