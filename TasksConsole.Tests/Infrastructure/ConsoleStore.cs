@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Events;
+using TasksConsole.Core.Functions;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Web.Live;
 
@@ -17,6 +18,7 @@ internal static class ConsoleStore
         services.AddSingleton(database.Factory);
         services.AddSingleton(clock ?? TimeProvider.System);
         services.AddSingleton<ITaskChangeFeed>(feed);
+        services.AddSingleton<IFunctionCatalog>(_ => new FunctionCatalog(database.Factory, clock ?? TimeProvider.System));
         services.AddSingleton<TaskService>();
         services.AddSingleton<RetryChainQueries>();
         services.AddSingleton<TaskStatistics>();

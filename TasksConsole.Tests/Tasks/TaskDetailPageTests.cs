@@ -80,7 +80,6 @@ public sealed class TaskDetailPageTests : ConsoleTestContext
     {
         await using var database = await TestDatabase.CreateAsync();
         Services.AddConsoleStore(database);
-        Services.AddSingleton<IFunctionCatalog>(_ => new FunctionCatalog(database.Factory, TimeProvider.System));
         Services.AddScoped<BrowserTimeZone>();
         await database.SeedAsync(TaskRow(1, TaskState.Complete));
         SignIn(Role.Operator);
@@ -92,6 +91,47 @@ public sealed class TaskDetailPageTests : ConsoleTestContext
 
         dialogs.WaitForAssertion(() => Assert.Contains("Schedule a copy of a task", dialogs.Markup), Patience);
         Assert.Contains(Id(1), dialogs.Find(".mud-dialog").TextContent);
+    }
+
+    [Fact]
+    public async Task ATaskForAnUnregisteredFunction_IsMarked_AndAnOperatorCannotRegisterIt()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        Services.AddConsoleStore(database);
+        await database.SeedAsync(TaskRow(1, TaskState.Complete, functionName: "deployed-elsewhere"));
+        SignIn(Role.Operator);
+
+        var page = RenderPage(Id(1));
+
+        Assert.Equal("not in the registry", page.Find("[data-testid=function-unregistered]").TextContent.Trim());
+        Assert.Empty(page.FindAll("[data-testid=register-function]"));
+        Assert.Empty(page.FindAll("a[href='/functions/deployed-elsewhere']"));
+    }
+
+    [Fact]
+    public async Task AnAdmin_RegistersATasksUnregisteredFunction_FromTheTaskPage_PrefilledWithItsName()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        Services.AddConsoleStore(database);
+        Services.AddSingleton<FunctionService>();
+        await database.SeedAsync(TaskRow(1, TaskState.Failed, functionName: "deployed-elsewhere"));
+        SignIn(Role.Admin);
+        RenderPopoverProvider();
+        var dialogs = Render<MudDialogProvider>();
+        var page = RenderPage(Id(1));
+
+        page.Find("[data-testid=register-function]").Click();
+        dialogs.WaitForAssertion(() => Assert.Contains("Register function", dialogs.Markup), Patience);
+        var inputs = dialogs.FindAll(".mud-dialog input").Select(i => i.GetAttribute("value")).ToList();
+        Assert.True(inputs.Count(v => v == "deployed-elsewhere") >= 2, $"name and Lambda function name prefilled: {string.Join(", ", inputs)}");
+        dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Register").Click();
+
+        page.WaitForAssertion(() =>
+        {
+            Assert.Empty(page.FindAll("[data-testid=function-unregistered]"));
+            Assert.Single(page.FindAll("a[href='/functions/deployed-elsewhere']"));
+        }, Patience);
+        Assert.NotNull(await Services.GetRequiredService<IFunctionCatalog>().FindAsync("deployed-elsewhere"));
     }
 
     [Fact]
@@ -144,7 +184,7 @@ public sealed class TaskDetailPageTests : ConsoleTestContext
         Assert.Contains("SmtpError", error);
         Assert.Contains("Mailbox unavailable", error);
         Assert.Contains("runtime", error);
-        Assert.Equal("/functions/send-mail", page.Find("a[href^='/functions/']").GetAttribute("href"));
+        Assert.Contains("send-mail", page.FindAll("tr").Single(tr => tr.TextContent.Contains("Function")).TextContent);
         Assert.Contains("\"to\": \"a@b.c\"", page.Find("pre.json-block__code").TextContent);
         Assert.Contains("No log lines — logs appear once the function has run", page.Find("[data-testid=no-logs]").TextContent);
     }

@@ -4,8 +4,10 @@ using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Common;
+using TasksConsole.Core.Functions;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Web.Auth;
+using TasksConsole.Web.Functions;
 using TasksConsole.Web.Live;
 
 namespace TasksConsole.Web.Tasks;
@@ -16,7 +18,7 @@ namespace TasksConsole.Web.Tasks;
 /// </summary>
 public sealed partial class TaskDetailPage(
     TaskService tasks, RetryChainQueries chains, CircuitTaskChanges changes, IDialogService dialogs,
-    ISnackbar snackbar, TimeProvider clock, UserService users) : IDisposable
+    ISnackbar snackbar, TimeProvider clock, UserService users, IFunctionCatalog functions) : IDisposable
 {
     /// <summary>Lambda log tails are at most 4 KB, so this only cuts logs written by something else.</summary>
     public const int LogLimit = LogQuery.DefaultLimit;
@@ -31,6 +33,9 @@ public sealed partial class TaskDetailPage(
     private string? _loadError;
     private bool _canceling;
     private bool _canViewLogs;
+    /// <summary>False when the task names a function the registry does not know: it runs as the Lambda of that name.</summary>
+    private bool _functionRegistered = true;
+    private bool _canRegisterFunction;
     private int _loadVersion;
     private IDisposable? _subscription;
 
@@ -49,6 +54,7 @@ public sealed partial class TaskDetailPage(
     {
         _subscription = changes.Subscribe(OnChangesAsync);
         _canViewLogs = await HasPermissionAsync(Permissions.ViewTaskLogs);
+        _canRegisterFunction = await HasPermissionAsync(Permissions.CreateTaskFunction);
     }
 
     protected override async Task OnParametersSetAsync()
@@ -72,8 +78,10 @@ public sealed partial class TaskDetailPage(
             var task = await tasks.FindByIdAsync(id, _disposed.Token);
             IReadOnlyList<RetryAttempt> chain = [];
             IReadOnlyList<TaskLogLine> logs = [];
+            var functionRegistered = true;
             if (task is not null)
             {
+                functionRegistered = await functions.FindAsync(task.FunctionName, _disposed.Token) is not null;
                 chain = await chains.LoadAsync(task, _disposed.Token);
                 if (_canViewLogs) logs = await tasks.GetLogsAsync(task.Id, since: null, LogLimit, _disposed.Token);
             }
@@ -85,6 +93,7 @@ public sealed partial class TaskDetailPage(
             _task = task;
             _chain = chain;
             _logs = logs;
+            _functionRegistered = functionRegistered;
             _creator = creator;
             _loaded = true;
             _loadError = null;
@@ -112,6 +121,20 @@ public sealed partial class TaskDetailPage(
             await LoadAsync();
             StateHasChanged();
         });
+    }
+
+    /// <summary>The register dialog, pre-filled with the task's function as both name and Lambda function name.</summary>
+    private async Task RegisterFunctionAsync()
+    {
+        if (_task is not { } task || !_canRegisterFunction) return;
+        var dialog = await dialogs.ShowAsync<RegisterFunctionDialog>("Register function",
+            new DialogParameters<RegisterFunctionDialog> { { d => d.InitialName, task.FunctionName } },
+            new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true, CloseOnEscapeKey = true });
+        if (await dialog.Result is { Canceled: false, Data: string name })
+        {
+            snackbar.Add($"{name} is registered; its settings apply to tasks that have not started yet.", Severity.Success);
+            _functionRegistered = await functions.FindAsync(task.FunctionName, _disposed.Token) is not null;
+        }
     }
 
     /// <summary>The schedule dialog, pre-filled from this task, over this page: the user stays where they were.</summary>
