@@ -168,7 +168,7 @@ public sealed class AppNodeProcess : IAsyncDisposable
     }
 
     /// <summary>The Web project's own build output (complete, with its static asset manifests), built with the tests.</summary>
-    private static string FindWebDll()
+    internal static string FindWebDll()
     {
         var configuration = typeof(AppNodeProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var framework = $"net{Environment.Version.Major}.{Environment.Version.Minor}";
@@ -183,7 +183,7 @@ public sealed class AppNodeProcess : IAsyncDisposable
     }
 
     /// <summary>The <c>dotnet</c> host: the CLI names itself in DOTNET_HOST_PATH for the processes it starts.</summary>
-    private static string DotnetHost()
+    internal static string DotnetHost()
     {
         var fromCli = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
         if (!string.IsNullOrEmpty(fromCli) && File.Exists(fromCli)) return fromCli;
