@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Reflection;
+using TasksConsole.Bench.Infrastructure;
 
 namespace TasksConsole.Tests.ScaleOut;
 
@@ -35,12 +35,12 @@ public sealed class AppNodeProcess : IAsyncDisposable
     /// <summary>Starts a node with <paramref name="settings"/> (configuration keys, e.g. <c>Execution:NodeId</c>) and waits until it is ready.</summary>
     public static async Task<AppNodeProcess> StartAsync(string nodeId, IReadOnlyDictionary<string, string?> settings)
     {
-        var webDll = FindWebDll();
+        var webDll = WebHostLocator.Find();
         var port = FreeLoopbackPort();
         var baseAddress = new Uri($"http://127.0.0.1:{port}/");
         var dataDirectory = Path.Combine(Path.GetTempPath(), "tasksconsole-scaleout", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
-        var start = new ProcessStartInfo(DotnetHost())
+        var start = new ProcessStartInfo(WebHostLocator.DotnetHost())
         {
             WorkingDirectory = Path.GetDirectoryName(webDll)!,
             RedirectStandardOutput = true,
@@ -165,30 +165,6 @@ public sealed class AppNodeProcess : IAsyncDisposable
             }
             await Task.Delay(200);
         }
-    }
-
-    /// <summary>The Web project's own build output (complete, with its static asset manifests), built with the tests.</summary>
-    internal static string FindWebDll()
-    {
-        var configuration = typeof(AppNodeProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var framework = $"net{Environment.Version.Major}.{Environment.Version.Minor}";
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (!File.Exists(Path.Combine(directory.FullName, "TasksConsole.sln"))) continue;
-            var dll = Path.Combine(directory.FullName, "TasksConsole.Web", "bin", configuration, framework, "TasksConsole.Web.dll");
-            if (File.Exists(dll) && File.Exists(Path.ChangeExtension(dll, ".runtimeconfig.json"))) return dll;
-            throw new FileNotFoundException($"{dll} (with its runtimeconfig.json) is missing: build the solution ({configuration}) first.");
-        }
-        throw new FileNotFoundException("The repository root (TasksConsole.sln) was not found above the test assembly.");
-    }
-
-    /// <summary>The <c>dotnet</c> host: the CLI names itself in DOTNET_HOST_PATH for the processes it starts.</summary>
-    internal static string DotnetHost()
-    {
-        var fromCli = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(fromCli) && File.Exists(fromCli)) return fromCli;
-        if (Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet") return self;
-        return "dotnet";
     }
 
     private static int FreeLoopbackPort()

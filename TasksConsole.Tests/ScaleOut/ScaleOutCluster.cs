@@ -145,7 +145,10 @@ public sealed class ScaleOutCluster : IAsyncDisposable
 
     public ScheduleService Schedules => Store.GetRequiredService<ScheduleService>();
 
-    /// <summary>Fails with every node's recent output when <paramref name="condition"/> does not hold in time.</summary>
+    /// <summary>
+    /// Fails with what the store holds (tasks by status and claiming node, Hangfire's queues) and every node's recent
+    /// output when <paramref name="condition"/> does not hold in time.
+    /// </summary>
     public async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {
         try
@@ -154,8 +157,37 @@ public sealed class ScaleOutCluster : IAsyncDisposable
         }
         catch (TimeoutException ex)
         {
-            throw new TimeoutException(ex.Message + string.Concat(_nodes.Select(node =>
+            throw new TimeoutException(ex.Message + Environment.NewLine + await DescribeStoreAsync() + string.Concat(_nodes.Select(node =>
                 $"{Environment.NewLine}--- {node.NodeId}{(node.HasExited ? " (exited)" : "")}:{Environment.NewLine}{node.RecentOutput()}")), ex);
+        }
+    }
+
+    private async Task<string> DescribeStoreAsync()
+    {
+        const string Query = """
+            SELECT 'tasks ' || "Status" || ' ' || COALESCE(split_part("ClaimedBy", ':', 1), 'unclaimed')
+                   || CASE WHEN "ClaimedTimestamp" IS NULL THEN '' ELSE ' claimed ' || (EXTRACT(EPOCH FROM now()) * 1000 - max("ClaimedTimestamp"))::bigint / 1000 || ' s ago at the latest' END
+                   || ': ' || count(*)
+              FROM "Tasks" GROUP BY "Status", split_part("ClaimedBy", ':', 1), "ClaimedTimestamp" IS NULL
+            UNION ALL
+            SELECT 'hangfire queue ' || queue || (CASE WHEN fetchedat IS NULL THEN ' waiting' ELSE ' fetched' END) || ': ' || count(*)
+              FROM hangfire.jobqueue GROUP BY queue, fetchedat IS NULL
+            UNION ALL
+            SELECT 'hangfire jobs ' || COALESCE(statename, '?') || ': ' || count(*) FROM hangfire.job GROUP BY statename
+            """;
+        try
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(Database.ConnectionString);
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand(Query, connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            var lines = new List<string>();
+            while (await reader.ReadAsync()) lines.Add(reader.GetString(0));
+            return string.Join(Environment.NewLine, lines);
+        }
+        catch (Npgsql.NpgsqlException ex)
+        {
+            return "(the store could not be described: " + ex.Message + ")";
         }
     }
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using TasksConsole.Bench.Infrastructure;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Execution.LocalRuntime;
 using TasksConsole.Tests.Infrastructure;
@@ -156,8 +157,8 @@ public sealed class StoreMoveTests
     /// <summary>The command as an operator runs it: <c>dotnet TasksConsole.Web.dll migrate-store …</c>.</summary>
     private static async Task<(int ExitCode, string Output)> RunCommandAsync(params string[] args)
     {
-        var webDll = AppNodeProcess.FindWebDll();
-        var start = new ProcessStartInfo(AppNodeProcess.DotnetHost())
+        var webDll = WebHostLocator.Find();
+        var start = new ProcessStartInfo(WebHostLocator.DotnetHost())
         {
             WorkingDirectory = Path.GetDirectoryName(webDll)!,
             RedirectStandardOutput = true,
