@@ -35,19 +35,11 @@ public sealed class AppNodeProcess : IAsyncDisposable
     /// <summary>Starts a node with <paramref name="settings"/> (configuration keys, e.g. <c>Execution:NodeId</c>) and waits until it is ready.</summary>
     public static async Task<AppNodeProcess> StartAsync(string nodeId, IReadOnlyDictionary<string, string?> settings)
     {
-        var webDll = WebHostLocator.Find();
         var port = FreeLoopbackPort();
         var baseAddress = new Uri($"http://127.0.0.1:{port}/");
         var dataDirectory = Path.Combine(Path.GetTempPath(), "tasksconsole-scaleout", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
-        var start = new ProcessStartInfo(WebHostLocator.DotnetHost())
-        {
-            WorkingDirectory = Path.GetDirectoryName(webDll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(webDll);
+        var start = WebAppStartInfo();
         // Development: the static web assets (blazor.web.js, MudBlazor's files) are served from the build output.
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["ASPNETCORE_URLS"] = baseAddress.ToString().TrimEnd('/');
@@ -77,6 +69,22 @@ public sealed class AppNodeProcess : IAsyncDisposable
             throw;
         }
         return node;
+    }
+
+    /// <summary><c>dotnet TasksConsole.Web.dll</c> with <paramref name="args"/>, its output redirected, from the Web project's build output.</summary>
+    public static ProcessStartInfo WebAppStartInfo(params string[] args)
+    {
+        var webDll = WebHostLocator.Find();
+        var start = new ProcessStartInfo(WebHostLocator.DotnetHost())
+        {
+            WorkingDirectory = Path.GetDirectoryName(webDll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(webDll);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        return start;
     }
 
     public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };

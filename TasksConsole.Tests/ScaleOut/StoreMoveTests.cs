@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using TasksConsole.Bench.Infrastructure;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Execution.LocalRuntime;
 using TasksConsole.Tests.Infrastructure;
@@ -157,17 +156,7 @@ public sealed class StoreMoveTests
     /// <summary>The command as an operator runs it: <c>dotnet TasksConsole.Web.dll migrate-store …</c>.</summary>
     private static async Task<(int ExitCode, string Output)> RunCommandAsync(params string[] args)
     {
-        var webDll = WebHostLocator.Find();
-        var start = new ProcessStartInfo(WebHostLocator.DotnetHost())
-        {
-            WorkingDirectory = Path.GetDirectoryName(webDll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(webDll);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(AppNodeProcess.WebAppStartInfo(args))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
