@@ -11,6 +11,13 @@ using TasksConsole.Web.Schedules;
 using TasksConsole.Web.Storage;
 using TasksConsole.Web.Tasks;
 
+// A one-off command instead of the app: moving a SQLite store to PostgreSQL (docs/scale-out.md).
+if (MoveStoreCommand.IsRequested(args))
+{
+    Environment.ExitCode = await MoveStoreCommand.RunAsync(args, Console.Out, Console.Error);
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddStorage();

@@ -157,19 +157,24 @@ public sealed class TaskClaimer(IDbContextFactory<TasksDbContext> dbFactory)
             set: "\"Status\" = @inProgress, \"ExecutionStartTimestamp\" = @now, \"StatusChangedTimestamp\" = @now, \"UpdateTimestamp\" = @now",
             guard: "\"Status\" = @new AND \"ClaimedBy\" = @token",
             [("@inProgress", InProgress), ("@new", New), ("@token", claimToken), ("@now", now.ToUnixTimeMilliseconds())],
-            cancellationToken);
+            cancellationToken,
+            // These rows are this claim's own: a lock on one is another node's claim statement that looked at it and
+            // found it taken (PostgreSQL keeps that lock to the end of the statement's transaction), or a cancel.
+            // Skipping it would leave the task claimed and never started; waiting a moment lets the guard decide.
+            skipLockedRows: false);
 
     /// <summary>One guarded UPDATE of the given tasks; returns the ids it changed (those that still met the guard).</summary>
     private async Task<IReadOnlySet<string>> UpdateReturningIdsAsync(
         IReadOnlyList<string> ids, string set, string guard, IEnumerable<(string Name, object Value)> parameters,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool skipLockedRows = true)
     {
         var updated = new HashSet<string>(StringComparer.Ordinal);
         if (ids.Count == 0) return updated;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var command = await CommandAsync(db, cancellationToken);
         var idList = string.Join(',', ids.Select((id, i) => Parameter(command, $"@id{i}", id)));
-        command.CommandText = $"UPDATE \"Tasks\" SET {set} WHERE {guard} AND {SqlDialect.Of(db).IdsMeeting("Tasks", guard, idList)} RETURNING \"Id\"";
+        var rows = skipLockedRows ? SqlDialect.Of(db).IdsMeeting("Tasks", guard, idList) : $"\"Id\" IN ({idList})";
+        command.CommandText = $"UPDATE \"Tasks\" SET {set} WHERE {guard} AND {rows} RETURNING \"Id\"";
         foreach (var (name, value) in parameters) Parameter(command, name, value);
 
         return await WriteGate.RunAsync<IReadOnlySet<string>>(db, async () =>

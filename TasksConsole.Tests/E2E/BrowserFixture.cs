@@ -48,6 +48,16 @@ public class BrowserFixture : IAsyncLifetime
 
     public LiveServer Server => _server ?? throw NotStarted();
 
+    /// <summary>The system Chromium, headless, as every browser test runs it.</summary>
+    public static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright) =>
+        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ChromiumArgs,
+            Timeout = 60_000,
+        });
+
     public IBrowser Browser => _browser ?? throw NotStarted();
 
     /// <summary>The app's root, e.g. <c>http://localhost:41234/</c>.</summary>
@@ -84,13 +94,7 @@ public class BrowserFixture : IAsyncLifetime
         try
         {
             _playwright = await Playwright.CreateAsync();
-            _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-            {
-                ExecutablePath = ChromiumPath,
-                Headless = true,
-                Args = ChromiumArgs,
-                Timeout = 60_000,
-            });
+            _browser = await LaunchChromiumAsync(_playwright);
         }
         catch (PlaywrightException ex)
         {

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TasksConsole.Core.Data;
 using TasksConsole.Core.Execution;
@@ -73,5 +74,47 @@ public sealed class TaskClaimerTests
         Assert.Equal(ids.Count, all.Count);
         Assert.Equal(ids.Order(StringComparer.Ordinal), all.Order(StringComparer.Ordinal));
         Assert.Empty(await claimer.FindCandidatesAsync(now, limit: 1_000, [], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Starting_a_claim_waits_for_a_row_another_transaction_holds_instead_of_skipping_it()
+    {
+        await using var engine = await EngineHarness.CreateAsync(startDispatcher: false, provider: StorageProvider.PostgreSql);
+        await engine.AddFunctionAsync("work");
+        var now = DateTimeOffset.UtcNow;
+        var task = await engine.ScheduleAsync("work", priority: 0, start: now.AddSeconds(-1));
+        var claimer = engine.Services.GetRequiredService<TaskClaimer>();
+        Assert.Single(await claimer.ClaimAsync([task.Id], "node-a:claim", now, CancellationToken.None));
+
+        // Another node's claim statement that looked at the row keeps it locked until its transaction ends.
+        string connectionString;
+        await using (var db = await engine.Services.GetRequiredService<IDbContextFactory<TasksDbContext>>().CreateDbContextAsync())
+        {
+            connectionString = db.Database.GetConnectionString()!;
+        }
+        await using var other = new Npgsql.NpgsqlConnection(connectionString);
+        await other.OpenAsync();
+        await using var otherTransaction = await other.BeginTransactionAsync();
+        await using (var lockRow = new Npgsql.NpgsqlCommand("SELECT 1 FROM \"Tasks\" WHERE \"Id\" = @id FOR UPDATE", other, otherTransaction))
+        {
+            lockRow.Parameters.AddWithValue("id", task.Id);
+            await lockRow.ExecuteScalarAsync();
+        }
+
+        var starting = claimer.StartAsync([task.Id], "node-a:claim", now, CancellationToken.None);
+        await using (var watcher = new Npgsql.NpgsqlConnection(connectionString))
+        {
+            await watcher.OpenAsync();
+            await Infrastructure.Poll.UntilAsync(async () =>
+            {
+                if (starting.IsCompleted) return true;
+                await using var waiting = new Npgsql.NpgsqlCommand(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", watcher);
+                return (long)(await waiting.ExecuteScalarAsync())! > 0;
+            }, TimeSpan.FromSeconds(30), "the start to wait for the row lock");
+        }
+        await otherTransaction.CommitAsync();
+
+        Assert.Equal([task.Id], await starting);
     }
 }

@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
+using Hangfire.States;
 using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.Options;
 using TasksConsole.Core.Data;
@@ -37,6 +38,8 @@ public static class HangfireSetup
             server.WorkerCount = options.WorkerCount;
             server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             server.ServerName = options.NodeId;
+            // Its own batches only (see HangfireTaskBatchQueue), and the recurring jobs, which any node may run.
+            server.Queues = [NodeQueue.For(options.NodeId), EnqueuedState.DefaultQueue];
         });
         services.AddHostedService<RecurringJobRegistration>();
         return builder;
@@ -67,8 +70,8 @@ public static class HangfireSetup
     }
 
     /// <summary>
-    /// With the store on PostgreSQL, the jobs live in the same database, in their own schema (<c>hangfire</c>), so that
-    /// every node's workers share one queue. Queue polling as on SQLite; the schema is created by the first node to
+    /// With the store on PostgreSQL, the jobs live in the same database, in their own schema (<c>hangfire</c>), shared
+    /// by every node; each node's batches go to a queue of its own (<see cref="NodeQueue"/>). Queue polling as on SQLite; the schema is created by the first node to
     /// start.
     /// </summary>
     private static PostgreSqlStorage CreatePostgreSqlStorage(PostgreSqlStore store, ExecutionOptions options)
