@@ -7,6 +7,8 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using SQLitePCL;
 using TasksConsole.Core.Data;
 using TasksConsole.Core.Rql;
@@ -59,6 +61,41 @@ internal static partial class QueryPlanProbe
             output.WriteLine("       " + Work(connection, command));
         }
         return commands;
+    }
+
+    /// <summary>
+    /// The same on a PostgreSQL store: the statements come from Core's own registration (so the server's query
+    /// rewriting applies), and each one's plan is PostgreSQL's <c>EXPLAIN (ANALYZE, BUFFERS)</c>, which runs it.
+    /// </summary>
+    public static async Task<IReadOnlyList<RecordedCommand>> ExplainPostgresAsync(
+        BenchStore store, string connectionString, string rawQuery, TextWriter output, CancellationToken cancellationToken)
+    {
+        var recorder = new CommandRecorder();
+        var services = store.BuildServices(builder => builder.Services.ConfigureDbContext<TasksDbContext>(db => db.AddInterceptors(recorder)));
+        await using (services)
+        {
+            var queries = new TaskQueries(services.GetRequiredService<IDbContextFactory<TasksDbContext>>());
+            var query = RqlParser.Parse(rawQuery);
+            await queries.FindAsync(query, cancellationToken);
+            recorder.Commands.Clear();
+            var clock = Stopwatch.StartNew();
+            await queries.FindAsync(query, cancellationToken);
+            var total = clock.Elapsed;
+
+            var commands = recorder.Commands.ToList();
+            output.WriteLine($"    in-process TaskQueries.FindAsync: {total.TotalMilliseconds:0.0} ms in {commands.Count} statement(s)");
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync(cancellationToken);
+            foreach (var recorded in commands)
+            {
+                output.WriteLine($"    -- {recorded.Elapsed.TotalMilliseconds:0.0} ms: {OneLine(recorded.Sql)}");
+                await using var command = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS) " + recorded.Sql, connection);
+                foreach (var (name, value) in recorded.Parameters) command.Parameters.AddWithValue(name.TrimStart('@'), value ?? DBNull.Value);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken)) output.WriteLine("       plan: " + reader.GetString(0));
+            }
+            return commands;
+        }
     }
 
     private static IEnumerable<string> Plan(SqliteConnection connection, RecordedCommand recorded)
