@@ -43,11 +43,13 @@ internal abstract class BenchStore : IAsyncDisposable
     /// <summary>
     /// Starts a server on this store, with the bench's <c>--set</c> settings last so that they win. On PostgreSQL,
     /// each <paramref name="node"/> gets its own data directory: nodes share the database, never a folder.
+    /// Nodes on one machine would all default to its name as their node id, and a node treats claims under its id
+    /// as its own (a restarted node recovers them): each gets an id of its own, as each host of a real cluster has.
     /// </summary>
     public Task<ServerProcess> StartServerAsync(
         BenchContext context, CancellationToken cancellationToken, int node = 0, IReadOnlyList<string>? settings = null) =>
         ServerProcess.StartAsync(node == 0 ? DataDirectory : $"{DataDirectory}-node{node}", context.Output, cancellationToken,
-            [.. ServerSettings, .. settings ?? [], .. context.Options.ServerSettings]);
+            [.. ServerSettings, $"Execution:NodeId=bench-node-{node}", .. settings ?? [], .. context.Options.ServerSettings]);
 
     /// <summary>The store's schema, as a server would make it at start-up.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)
@@ -81,6 +83,14 @@ internal abstract class BenchStore : IAsyncDisposable
 
     /// <summary>The engine's own timestamps of the tasks tagged <paramref name="tag"/>.</summary>
     public abstract List<TaskTiming> ReadTimings(string tag);
+
+    /// <summary>
+    /// Where the tasks tagged <paramref name="tag"/> are when they stop progressing: counted by status and by the
+    /// node that claimed them, and the job storage's jobs by state and queue (on PostgreSQL, where nodes share it).
+    /// </summary>
+    public virtual string DescribeStall(string tag) =>
+        string.Join("; ", ReadTimings(tag).GroupBy(t => (t.Status, Claimed: t.ClaimedBy is not null)).OrderBy(g => g.Key.Status, StringComparer.Ordinal)
+            .Select(g => $"{g.Key.Status} {(g.Key.Claimed ? "claimed" : "unclaimed")}: {g.Count():N0}"));
 
     /// <summary>The statements a list query runs, timed, with the store's plan of each.</summary>
     public abstract Task ExplainAsync(string rawQuery, TextWriter output, CancellationToken cancellationToken);
@@ -168,6 +178,41 @@ internal sealed class PostgresBenchStore(string dataDirectory, PostgresDatabase 
     }
 
     public override ValueTask DisposeAsync() => database.DisposeAsync();
+
+    public override string DescribeStall(string tag)
+    {
+        using var connection = new NpgsqlConnection(database.ConnectionString);
+        connection.Open();
+        var lines = new List<string> { "tasks: " + base.DescribeStall(tag) };
+        foreach (var sql in new[]
+                 {
+                     // The app's Hangfire schema: jobs by state, and what waits in which queue, fetched or not.
+                     "SELECT 'jobs ' || coalesce(statename, '(none)') || ': ' || count(*) FROM hangfire.job GROUP BY statename ORDER BY 1",
+                     "SELECT 'queue ' || queue || (CASE WHEN fetchedat IS NULL THEN ' waiting' ELSE ' fetched' END) || ': ' || count(*) FROM hangfire.jobqueue GROUP BY queue, fetchedat IS NULL",
+                     "SELECT 'servers: ' || string_agg(id || ' ' || data::text, ', ') FROM hangfire.server",
+                     // Each stuck claim: its node, its tasks, and the jobs whose arguments carry its token, by state.
+                     $"""
+                     SELECT 'stuck claim ' || t."ClaimedBy" || ': ' || count(*) || ' tasks, jobs: ' ||
+                            coalesce((SELECT string_agg(j.id || ' ' || coalesce(j.statename, '?'), ', ') FROM hangfire.job j
+                                      WHERE j.arguments::text LIKE '%' || t."ClaimedBy" || '%'), 'none')
+                     FROM "Tasks" t JOIN "TaskTags" g ON g."TaskId" = t."Id" AND g."Tag" = '{tag}'
+                     WHERE t."Status" = 'New' AND t."ClaimedBy" IS NOT NULL GROUP BY t."ClaimedBy" LIMIT 10
+                     """,
+                 })
+        {
+            try
+            {
+                using var command = new NpgsqlCommand(sql, connection);
+                using var reader = command.ExecuteReader();
+                while (reader.Read()) lines.Add(reader.IsDBNull(0) ? "(null)" : reader.GetString(0));
+            }
+            catch (PostgresException ex)
+            {
+                lines.Add($"({sql[..30]}…: {ex.MessageText})");
+            }
+        }
+        return string.Join(Environment.NewLine + "  ", lines);
+    }
 
     protected override Dictionary<string, string?> Configuration() => new()
     {

@@ -17,8 +17,10 @@ internal static class EngineWarmUp
         var result = await TaskWatcher.WaitForAsync(api, server, Tag, count, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(60), cancellationToken);
         if (result.Failed > 0)
         {
+            var (_, failed) = await api.GetAsync($"/tasks/v1/?eq(tags,{RqlValues.Encode(Tag)})&eq(status,failed)&limit(3)", cancellationToken);
             throw new InvalidOperationException(
-                $"{result.Failed} of {count} warm-up tasks on '{functionName}' failed. The server's last output:{Environment.NewLine}{server.RecentOutput()}");
+                $"{result.Failed} of {count} warm-up tasks on '{functionName}' failed, e.g. {System.Text.Encoding.UTF8.GetString(failed)}. " +
+                $"The server's last output:{Environment.NewLine}{server.RecentOutput()}");
         }
         output.WriteLine($"warm-up: {count} tasks on '{functionName}' created and run in {clock.Elapsed.TotalSeconds:0.0} s");
     }

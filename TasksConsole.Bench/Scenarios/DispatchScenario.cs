@@ -61,20 +61,23 @@ internal sealed class DispatchScenario : IBenchScenario
         var servers = new List<ServerProcess>();
         try
         {
-            for (var node = 0; node < nodeCount; node++)
+            servers.Add(await store.StartServerAsync(context, cancellationToken, 0, counting?.ServerSettings));
+            var server = servers[0];
+            using var api = await ApiClient.SignInAsync(server, cancellationToken);
+            // Registered before the other nodes start, so that their function catalogs load it at once: a node learns
+            // of a function another node registered only when its catalog snapshot expires (FunctionCatalog.MaxAge).
+            if (counting is not null) await CountingFunction.RegisterAsync(api, cancellationToken);
+            for (var node = 1; node < nodeCount; node++)
             {
                 servers.Add(await store.StartServerAsync(context, cancellationToken, node, counting?.ServerSettings));
             }
-            var server = servers[0];
-            using var api = await ApiClient.SignInAsync(server, cancellationToken);
-            if (counting is not null) await CountingFunction.RegisterAsync(api, cancellationToken);
             await EngineWarmUp.RunAsync(api, server, WarmUpTasks * nodeCount, output, cancellationToken, functionName);
             // A round like the measured one, first: a server younger than a minute spends a third of its CPU on
             // tiered JIT compilation while it runs the engine's paths hot, and that is not what a running service pays.
             var warmUpRound = Math.Clamp(count / 10, 100, 2_000);
             var warmDue = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1);
             store.SeedDue(warmUpRound, functionName, warmDue, WarmUpTag, cancellationToken);
-            var warm = await TaskWatcher.WaitForAsync(api, server, WarmUpTag, warmUpRound, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(60), cancellationToken);
+            var warm = await WatchAsync(store, api, server, WarmUpTag, warmUpRound, cancellationToken);
             output.WriteLine($"warm-up round: {warmUpRound:N0} seeded tasks due at once, all finished after {(warm.SeenAt - warmDue).TotalSeconds:0.0} s " +
                              $"({warmUpRound / (warm.SeenAt - warmDue).TotalSeconds:N0}/s, cold)");
 
@@ -93,7 +96,7 @@ internal sealed class DispatchScenario : IBenchScenario
             var cpuBefore = servers.Select(s => s.CpuTime()).ToList();
             var wait = clockStart - DateTimeOffset.UtcNow;
             if (wait > TimeSpan.Zero) await Task.Delay(wait, cancellationToken);
-            watched = await TaskWatcher.WaitForAsync(api, server, Tag, count, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(60), cancellationToken);
+            watched = await WatchAsync(store, api, server, Tag, count, cancellationToken);
             for (var node = 0; node < servers.Count; node++) cpu += servers[node].CpuTime() - cpuBefore[node];
             timings = store.ReadTimings(Tag);
             foreach (var running in servers)
@@ -131,11 +134,6 @@ internal sealed class DispatchScenario : IBenchScenario
             var (once, twice, extra) = counting.Count(timings.Select(t => t.Id));
             duplicates = $"{twice:N0} invoked more than once ({extra:N0} extra invocations), {timings.Count - once - twice:N0} never invoked";
             output.WriteLine($"at the function: {once:N0} of {timings.Count:N0} tasks invoked exactly once; {duplicates}");
-            // Which node claimed how many: every dispatching node should have taken a share.
-            foreach (var node in timings.GroupBy(t => t.ClaimedBy ?? "(none)").OrderBy(g => g.Key, StringComparer.Ordinal))
-            {
-                output.WriteLine($"  claimed by {node.Key}: {node.Count():N0}");
-            }
             duplicatesMet = twice == 0 && once == timings.Count && timings.Count == count;
         }
 
@@ -166,6 +164,20 @@ internal sealed class DispatchScenario : IBenchScenario
         var summary = $"SUMMARY dispatch: n={count:N0} ({where}), {perSecond:N0} tasks/s due to complete ({watched.Failed:N0} failed); " +
                       $"Hangfire baseline {baseline.PerSecond:N0} jobs/s, ratio {ratio:0.0}x; server peak {ServerProcess.Mib(peak)} -> {verdict}";
         return new ScenarioResult(Name, figures, summary);
+    }
+
+    /// <summary>Waits for the tasks to finish; when they stall, says where they are stuck.</summary>
+    private static async Task<WatchResult> WatchAsync(
+        BenchStore store, ApiClient api, ServerProcess server, string tag, int count, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await TaskWatcher.WaitForAsync(api, server, tag, count, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(60), cancellationToken);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}{Environment.NewLine}Where they are:{Environment.NewLine}  {store.DescribeStall(tag)}", ex);
+        }
     }
 
     /// <summary>Where the time went, from the engine's own timestamps (Unix ms, relative to when the tasks became due).</summary>
