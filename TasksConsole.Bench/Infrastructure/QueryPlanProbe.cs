@@ -34,18 +34,7 @@ internal static partial class QueryPlanProbe
         var recorder = new CommandRecorder();
         var connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly }.ToString();
         var options = new DbContextOptionsBuilder<TasksDbContext>().UseSqlite(connectionString).AddInterceptors(recorder).Options;
-        var queries = new TaskQueries(new PooledDbContextFactory<TasksDbContext>(options));
-        var query = RqlParser.Parse(rawQuery);
-
-        // The first run pays for model building and query compilation, which the server has long done.
-        await queries.FindAsync(query, cancellationToken);
-        recorder.Commands.Clear();
-        var clock = Stopwatch.StartNew();
-        await queries.FindAsync(query, cancellationToken);
-        var total = clock.Elapsed;
-
-        var commands = recorder.Commands.ToList();
-        output.WriteLine($"    in-process TaskQueries.FindAsync: {total.TotalMilliseconds:0.0} ms in {commands.Count} statement(s)");
+        var commands = await RecordAsync(new PooledDbContextFactory<TasksDbContext>(options), recorder, rawQuery, output, cancellationToken);
         using var connection = new SqliteConnection(connectionString);
         connection.Open();
         foreach (var command in commands)
@@ -74,16 +63,7 @@ internal static partial class QueryPlanProbe
         var services = store.BuildServices(builder => builder.Services.ConfigureDbContext<TasksDbContext>(db => db.AddInterceptors(recorder)));
         await using (services)
         {
-            var queries = new TaskQueries(services.GetRequiredService<IDbContextFactory<TasksDbContext>>());
-            var query = RqlParser.Parse(rawQuery);
-            await queries.FindAsync(query, cancellationToken);
-            recorder.Commands.Clear();
-            var clock = Stopwatch.StartNew();
-            await queries.FindAsync(query, cancellationToken);
-            var total = clock.Elapsed;
-
-            var commands = recorder.Commands.ToList();
-            output.WriteLine($"    in-process TaskQueries.FindAsync: {total.TotalMilliseconds:0.0} ms in {commands.Count} statement(s)");
+            var commands = await RecordAsync(services.GetRequiredService<IDbContextFactory<TasksDbContext>>(), recorder, rawQuery, output, cancellationToken);
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync(cancellationToken);
             foreach (var recorded in commands)
@@ -96,6 +76,24 @@ internal static partial class QueryPlanProbe
             }
             return commands;
         }
+    }
+
+    /// <summary>Runs the query through Core's <see cref="TaskQueries"/> twice and returns the statements of the second run, timed.</summary>
+    private static async Task<List<RecordedCommand>> RecordAsync(
+        IDbContextFactory<TasksDbContext> factory, CommandRecorder recorder, string rawQuery, TextWriter output, CancellationToken cancellationToken)
+    {
+        var queries = new TaskQueries(factory);
+        var query = RqlParser.Parse(rawQuery);
+        // The first run pays for model building and query compilation, which the server has long done.
+        await queries.FindAsync(query, cancellationToken);
+        recorder.Commands.Clear();
+        var clock = Stopwatch.StartNew();
+        await queries.FindAsync(query, cancellationToken);
+        var total = clock.Elapsed;
+
+        var commands = recorder.Commands.ToList();
+        output.WriteLine($"    in-process TaskQueries.FindAsync: {total.TotalMilliseconds:0.0} ms in {commands.Count} statement(s)");
+        return commands;
     }
 
     private static IEnumerable<string> Plan(SqliteConnection connection, RecordedCommand recorded)

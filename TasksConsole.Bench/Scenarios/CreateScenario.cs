@@ -106,9 +106,9 @@ internal sealed class CreateScenario : IBenchScenario
             new("server peak working set", ServerProcess.Mib(peak)),
         };
         var verdict = rateMet && p99Met ? "target met" : "target missed";
-        var summary = $"SUMMARY create: ({context.Options.Store}) {creates.PerSecond:N0} creates/s, p50 {LatencyStats.Ms(creates.Latency.P50)}, " +
+        var summary = $"SUMMARY create: {creates.PerSecond:N0} creates/s, p50 {LatencyStats.Ms(creates.Latency.P50)}, " +
                       $"p99 {LatencyStats.Ms(creates.Latency.P99)}, {creates.Errors} errors ({clients} clients); " +
-                      $"baseline GET {baseline.PerSecond:N0}/s; HTTP floor {floor.PerSecond:N0}/s; storage alone {storage.PerSecond:N0}/s; server peak {ServerProcess.Mib(peak)} -> {verdict}";
+                      $"baseline GET {baseline.PerSecond:N0}/s; HTTP floor {floor.PerSecond:N0}/s; storage alone {storage.PerSecond:N0}/s; server peak {ServerProcess.Mib(peak)}; store {context.Options.Store} -> {verdict}";
         return new ScenarioResult(Name, figures, summary);
     }
 

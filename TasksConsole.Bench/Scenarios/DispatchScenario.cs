@@ -161,7 +161,7 @@ internal sealed class DispatchScenario : IBenchScenario
         if (duplicatesMet is not null) figures.Insert(1, new ScenarioFigure($"invocations at the function, {nodeCount} node(s)", duplicates, "0 twice, 0 never", duplicatesMet));
         var verdict = rateMet && ratioMet && duplicatesMet != false ? "target met" : "target missed";
         var where = $"{store.Name}, {nodeCount} node(s)" + (counting is null ? "" : $"; {duplicates}");
-        var summary = $"SUMMARY dispatch: n={count:N0} ({where}), {perSecond:N0} tasks/s due to complete ({watched.Failed:N0} failed); " +
+        var summary = $"SUMMARY dispatch: n={count:N0}, {perSecond:N0} tasks/s due to complete ({watched.Failed:N0} failed) on {where}; " +
                       $"Hangfire baseline {baseline.PerSecond:N0} jobs/s, ratio {ratio:0.0}x; server peak {ServerProcess.Mib(peak)} -> {verdict}";
         return new ScenarioResult(Name, figures, summary);
     }

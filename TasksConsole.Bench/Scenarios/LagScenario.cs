@@ -103,9 +103,9 @@ internal sealed class LagScenario : IBenchScenario
             new("server peak working set", ServerProcess.Mib(peak)),
         };
         var verdict = p50Met && p99Met ? "target met" : "target missed";
-        var summary = $"SUMMARY lag: ({store.Name}) {lag.Count:N0} tasks at {rate:0.#}/s over {duration.TotalSeconds:0} s, start lag p50 {LatencyStats.Ms(lag.P50)}, " +
+        var summary = $"SUMMARY lag: {lag.Count:N0} tasks at {rate:0.#}/s over {duration.TotalSeconds:0} s, start lag p50 {LatencyStats.Ms(lag.P50)}, " +
                       $"p95 {LatencyStats.Ms(lag.P95)}, p99 {LatencyStats.Ms(lag.P99)}, {early} early; Hangfire delayed jobs p50 " +
-                      $"{LatencyStats.Ms(baseline.Lag.P50)}, p99 {LatencyStats.Ms(baseline.Lag.P99)}; server peak {ServerProcess.Mib(peak)} -> {verdict}";
+                      $"{LatencyStats.Ms(baseline.Lag.P50)}, p99 {LatencyStats.Ms(baseline.Lag.P99)}; server peak {ServerProcess.Mib(peak)}; store {store.Name} -> {verdict}";
         return new ScenarioResult(Name, figures, summary);
     }
 

@@ -32,7 +32,8 @@ internal sealed class ListScenario : IBenchScenario
 
         using var data = TempDirectory.Create("list");
         await using var store = await BenchStore.CreateAsync(context.Options, data.Path, "list", cancellationToken);
-        output.WriteLine($"seeding {count:N0} tasks into {store.Name} ({data.Path})");
+        output.WriteLine($"store: {store.Name}");
+        output.WriteLine($"seeding {count:N0} tasks into {data.Path}");
         await store.MigrateAsync(cancellationToken);
         var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         var seed = store.Seed(profile, count, now, seed: 20261127, cancellationToken);

@@ -111,8 +111,8 @@ internal sealed class LiveScenario : IBenchScenario
                 $"p95 <= {TargetP95Ms:0} ms, none lost", met),
             new("server peak working set", ServerProcess.Mib(peak)),
         };
-        var summary = $"SUMMARY live: ({context.Options.Store}) {messagesPerSecond:N0} changes/s to one hub client, latency p50 {LatencyStats.Ms(all.P50)}, " +
-                      $"p95 {LatencyStats.Ms(all.P95)}, {lost} lost; server peak {ServerProcess.Mib(peak)} -> {(met ? "target met" : "target missed")}";
+        var summary = $"SUMMARY live: {messagesPerSecond:N0} changes/s to one hub client, latency p50 {LatencyStats.Ms(all.P50)}, " +
+                      $"p95 {LatencyStats.Ms(all.P95)}, {lost} lost; server peak {ServerProcess.Mib(peak)}; store {context.Options.Store} -> {(met ? "target met" : "target missed")}";
         return new ScenarioResult(Name, figures, summary);
 
         static double Latency((HubTaskChange Change, DateTimeOffset At) r) => (r.At - r.Change.Timestamp).TotalMilliseconds;
