@@ -6,9 +6,15 @@ namespace TasksConsole.Bench;
 
 /// <summary>
 /// The command line: <c>&lt;scenario|all&gt; [--n N] [--duration S] [--rate R] [--clients C] [--runs R] [--due-share P[,P…]]
-/// [--explain] [--set Key=Value]… [--postgres ConnectionString]</c>.
+/// [--explain] [--set Key=Value]… [--store sqlite|postgres] [--postgres ConnectionString] [--nodes N]</c>.
 /// Options left out are null, and each scenario applies its own default.
 /// </summary>
+internal enum BenchStoreKind
+{
+    Sqlite,
+    Postgres,
+}
+
 internal sealed record BenchOptions
 {
     public const string All = "all";
@@ -42,8 +48,19 @@ internal sealed record BenchOptions
     /// <summary>Show the query plans of every query, not only of those that miss their target.</summary>
     public bool Explain { get; init; }
 
-    /// <summary>A PostgreSQL server (a connection string to a database the bench may create databases from).</summary>
+    /// <summary>
+    /// A PostgreSQL server (a connection string to a database the bench may create databases from): the option, or
+    /// else the environment variable <see cref="PostgresVariable"/>.
+    /// </summary>
     public string? Postgres { get; init; }
+
+    /// <summary>The store the scenarios' servers run on; PostgreSQL needs <see cref="Postgres"/>.</summary>
+    public BenchStoreKind Store { get; init; } = BenchStoreKind.Sqlite;
+
+    /// <summary>App hosts sharing one PostgreSQL store (dispatch); null for the single node of the plain scenario.</summary>
+    public int? Nodes { get; init; }
+
+    public const string PostgresVariable = "TASKSCONSOLE_BENCH_POSTGRES";
 
     public static bool TryParse(IReadOnlyList<string> args, out BenchOptions options, out string error)
     {
@@ -68,6 +85,8 @@ internal sealed record BenchOptions
         var settings = new List<string>();
         var explain = false;
         string? postgres = null;
+        int? nodes = null;
+        var store = BenchStoreKind.Sqlite;
         for (var i = 1; i < args.Count; i++)
         {
             var name = args[i];
@@ -110,7 +129,13 @@ internal sealed record BenchOptions
                 case "--postgres" when value.Contains('=', StringComparison.Ordinal):
                     postgres = value;
                     break;
-                case "--n" or "--clients" or "--runs" or "--duration" or "--rate" or "--due-share" or "--set" or "--postgres":
+                case "--store" when value is "sqlite" or "postgres":
+                    store = value == "postgres" ? BenchStoreKind.Postgres : BenchStoreKind.Sqlite;
+                    break;
+                case "--nodes" when TryPositive(value, 8, out var parsed):
+                    nodes = parsed;
+                    break;
+                case "--n" or "--clients" or "--runs" or "--duration" or "--rate" or "--due-share" or "--set" or "--postgres" or "--store" or "--nodes":
                     error = $"Option '{name}' has an invalid value '{value}'.";
                     return false;
                 default:
@@ -118,10 +143,21 @@ internal sealed record BenchOptions
                     return false;
             }
         }
+        postgres ??= Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
+        if (store == BenchStoreKind.Postgres && postgres is null)
+        {
+            error = $"--store postgres needs a PostgreSQL server: --postgres \"Host=…;Username=…;Database=postgres\" or {PostgresVariable}.";
+            return false;
+        }
+        if (nodes is > 1 && store != BenchStoreKind.Postgres)
+        {
+            error = "--nodes above 1 needs --store postgres: several app hosts share one PostgreSQL store, never one SQLite file.";
+            return false;
+        }
         options = new BenchOptions
         {
             Scenario = scenario, N = n, Duration = duration, Rate = rate, Clients = clients, Runs = runs, DueShares = dueShares, Explain = explain,
-            ServerSettings = settings, Postgres = postgres,
+            ServerSettings = settings, Postgres = postgres, Store = store, Nodes = nodes,
         };
         return true;
     }
@@ -138,13 +174,15 @@ internal sealed record BenchOptions
         text.AppendLine("Options:");
         text.AppendLine("  --n N          tasks (list: 1000000; dispatch: 20000, its Hangfire baseline at most 5000)");
         text.AppendLine("  --runs R       timed runs per query after 3 warm-ups (list: 30)");
-        text.AppendLine("  --explain      print the SQLite plan of every query (list; always done for misses)");
+        text.AppendLine("  --explain      print the store's plan of every query (list; always done for misses)");
         text.AppendLine("  --duration S   seconds of measured load (create: 20; lag: 60, 30 inside 'all'; live: 20; flow: 15 per share)");
         text.AppendLine("  --rate R       per second: tasks starting (lag: 20), task changes (live: 200; feed: 500), creates offered (flow: as fast as answered)");
         text.AppendLine("  --clients C    concurrent HTTP clients (create: 32; flow: 32, also the baseline's concurrent Hangfire callers)");
         text.AppendLine("  --due-share P  percent of created tasks due now (no start time), or a list like 0,100 (flow: 0,10,50,100)");
         text.AppendLine("  --set K=V      configuration for the server, repeatable (e.g. --set Execution:BatchSize=128)");
-        text.AppendLine("  --postgres CS  a PostgreSQL server to use (feed: required; it makes and drops a database of its own)");
+        text.AppendLine("  --store S      sqlite (default) or postgres: the store of every server a scenario starts (list, create, dispatch, lag, live, flow)");
+        text.AppendLine($"  --postgres CS  a PostgreSQL server to use, or {PostgresVariable} (feed and --store postgres: each run makes and drops a database of its own)");
+        text.AppendLine("  --nodes N      dispatch: N app hosts on one PostgreSQL store, invoking a counting function in the bench (duplicates counted)");
         return text.ToString();
     }
 

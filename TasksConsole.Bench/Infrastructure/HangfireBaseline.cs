@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Hangfire;
-using Hangfire.Storage.SQLite;
 
 namespace TasksConsole.Bench.Infrastructure;
 
@@ -26,7 +25,8 @@ internal sealed record HangfireLag(int Jobs, TimeSpan ScheduleTime, LatencyStats
 internal sealed record HangfireFlow(LoadResult Enqueues, FlowStats Jobs, LatencyStats EnqueueToPerformed, long Enqueued, long Performed, TimeSpan Drain, bool TimedOut);
 
 /// <summary>
-/// Hangfire on its own, in the bench process, on the storage the app uses (Hangfire.Storage.SQLite, a fresh file):
+/// Hangfire on its own, in the bench process, on the storage the app uses (Hangfire.Storage.SQLite in a fresh file, or
+/// Hangfire.PostgreSql in a fresh schema of the run's database, see <see cref="BenchStore.NewHangfireStorage"/>):
 /// what the engine is compared with. It runs after the app's server has stopped, so that the two never share the
 /// cores.
 /// </summary>
@@ -40,9 +40,9 @@ internal static class HangfireBaseline
     /// start until every job has succeeded: the same shape as tasks that are all due at once.
     /// </summary>
     public static async Task<HangfireThroughput> EmptyJobsAsync(
-        string directory, int count, int workerCount, TimeSpan queuePollInterval, TimeSpan timeLimit, CancellationToken cancellationToken)
+        BenchStore store, int count, int workerCount, TimeSpan queuePollInterval, TimeSpan timeLimit, CancellationToken cancellationToken)
     {
-        var storage = NewStorage(directory, new SQLiteStorageOptions { QueuePollInterval = queuePollInterval });
+        var storage = store.NewHangfireStorage("baseline", queuePollInterval);
         var run = Guid.NewGuid();
         HangfireBaselineJobs.StartCounting(run);
         try
@@ -87,9 +87,9 @@ internal static class HangfireBaseline
     /// server options), starts a server, and waits until every job has run or <paramref name="timeLimit"/> has passed.
     /// </summary>
     public static async Task<HangfireLag> DelayedJobsAsync(
-        string directory, IReadOnlyList<DateTimeOffset> at, TimeSpan timeLimit, CancellationToken cancellationToken)
+        BenchStore store, IReadOnlyList<DateTimeOffset> at, TimeSpan timeLimit, CancellationToken cancellationToken)
     {
-        var storage = NewStorage(directory, new SQLiteStorageOptions());
+        var storage = store.NewHangfireStorage("delayed", queuePollInterval: null);
         var run = Guid.NewGuid();
         var lags = HangfireBaselineJobs.StartRecording(run);
         try
@@ -122,10 +122,10 @@ internal static class HangfireBaseline
     /// waits, at most <paramref name="drainLimit"/>, for the jobs still queued.
     /// </summary>
     public static async Task<HangfireFlow> EnqueueFlowAsync(
-        string directory, int callers, TimeSpan warmUp, TimeSpan window, double? perSecond, int workerCount, TimeSpan queuePollInterval,
+        BenchStore store, int callers, TimeSpan warmUp, TimeSpan window, double? perSecond, int workerCount, TimeSpan queuePollInterval,
         TimeSpan drainLimit, CancellationToken cancellationToken)
     {
-        var storage = NewStorage(directory, new SQLiteStorageOptions { QueuePollInterval = queuePollInterval });
+        var storage = store.NewHangfireStorage("flow", queuePollInterval);
         var run = Guid.NewGuid();
         var performed = HangfireBaselineJobs.StartRecording(run);
         var enqueued = new ConcurrentQueue<long>();
@@ -181,16 +181,8 @@ internal static class HangfireBaseline
         return true;
     }
 
-    /// <summary>A fresh storage file, with the serializer settings the app uses.</summary>
-    private static SQLiteStorage NewStorage(string directory, SQLiteStorageOptions options)
-    {
-        ConfigureLikeTheApp();
-        Directory.CreateDirectory(directory);
-        return new SQLiteStorage(Path.Combine(directory, "hangfire.db"), options);
-    }
-
     /// <param name="workerCount">Null for Hangfire's default.</param>
-    private static BackgroundJobServer NewServer(SQLiteStorage storage, string namePrefix, Guid run, int? workerCount)
+    private static BackgroundJobServer NewServer(JobStorage storage, string namePrefix, Guid run, int? workerCount)
     {
         var options = new BackgroundJobServerOptions { ServerName = namePrefix + run.ToString("N")[..8], Activator = OwnActivator };
         if (workerCount is { } workers) options.WorkerCount = workers;
@@ -205,7 +197,7 @@ internal static class HangfireBaseline
     private static readonly JobActivator OwnActivator = new();
 
     /// <summary>The serializer settings the app gives Hangfire (they are process-wide), so job payloads are alike.</summary>
-    private static void ConfigureLikeTheApp()
+    internal static void ConfigureLikeTheApp()
     {
         lock (ConfigureGate)
         {

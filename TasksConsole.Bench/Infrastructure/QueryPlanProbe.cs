@@ -7,6 +7,8 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using SQLitePCL;
 using TasksConsole.Core.Data;
 using TasksConsole.Core.Rql;
@@ -32,18 +34,7 @@ internal static partial class QueryPlanProbe
         var recorder = new CommandRecorder();
         var connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly }.ToString();
         var options = new DbContextOptionsBuilder<TasksDbContext>().UseSqlite(connectionString).AddInterceptors(recorder).Options;
-        var queries = new TaskQueries(new PooledDbContextFactory<TasksDbContext>(options));
-        var query = RqlParser.Parse(rawQuery);
-
-        // The first run pays for model building and query compilation, which the server has long done.
-        await queries.FindAsync(query, cancellationToken);
-        recorder.Commands.Clear();
-        var clock = Stopwatch.StartNew();
-        await queries.FindAsync(query, cancellationToken);
-        var total = clock.Elapsed;
-
-        var commands = recorder.Commands.ToList();
-        output.WriteLine($"    in-process TaskQueries.FindAsync: {total.TotalMilliseconds:0.0} ms in {commands.Count} statement(s)");
+        var commands = await RecordAsync(new PooledDbContextFactory<TasksDbContext>(options), recorder, rawQuery, output, cancellationToken);
         using var connection = new SqliteConnection(connectionString);
         connection.Open();
         foreach (var command in commands)
@@ -58,6 +49,50 @@ internal static partial class QueryPlanProbe
             foreach (var line in Plan(connection, command)) output.WriteLine("       " + line);
             output.WriteLine("       " + Work(connection, command));
         }
+        return commands;
+    }
+
+    /// <summary>
+    /// The same on a PostgreSQL store: the statements come from Core's own registration (so the server's query
+    /// rewriting applies), and each one's plan is PostgreSQL's <c>EXPLAIN (ANALYZE, BUFFERS)</c>, which runs it.
+    /// </summary>
+    public static async Task<IReadOnlyList<RecordedCommand>> ExplainPostgresAsync(
+        BenchStore store, string connectionString, string rawQuery, TextWriter output, CancellationToken cancellationToken)
+    {
+        var recorder = new CommandRecorder();
+        var services = store.BuildServices(builder => builder.Services.ConfigureDbContext<TasksDbContext>(db => db.AddInterceptors(recorder)));
+        await using (services)
+        {
+            var commands = await RecordAsync(services.GetRequiredService<IDbContextFactory<TasksDbContext>>(), recorder, rawQuery, output, cancellationToken);
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync(cancellationToken);
+            foreach (var recorded in commands)
+            {
+                output.WriteLine($"    -- {recorded.Elapsed.TotalMilliseconds:0.0} ms: {OneLine(recorded.Sql)}");
+                await using var command = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS) " + recorded.Sql, connection);
+                foreach (var (name, value) in recorded.Parameters) command.Parameters.AddWithValue(name.TrimStart('@'), value ?? DBNull.Value);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken)) output.WriteLine("       plan: " + reader.GetString(0));
+            }
+            return commands;
+        }
+    }
+
+    /// <summary>Runs the query through Core's <see cref="TaskQueries"/> twice and returns the statements of the second run, timed.</summary>
+    private static async Task<List<RecordedCommand>> RecordAsync(
+        IDbContextFactory<TasksDbContext> factory, CommandRecorder recorder, string rawQuery, TextWriter output, CancellationToken cancellationToken)
+    {
+        var queries = new TaskQueries(factory);
+        var query = RqlParser.Parse(rawQuery);
+        // The first run pays for model building and query compilation, which the server has long done.
+        await queries.FindAsync(query, cancellationToken);
+        recorder.Commands.Clear();
+        var clock = Stopwatch.StartNew();
+        await queries.FindAsync(query, cancellationToken);
+        var total = clock.Elapsed;
+
+        var commands = recorder.Commands.ToList();
+        output.WriteLine($"    in-process TaskQueries.FindAsync: {total.TotalMilliseconds:0.0} ms in {commands.Count} statement(s)");
         return commands;
     }
 

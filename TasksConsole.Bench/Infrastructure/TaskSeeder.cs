@@ -42,7 +42,7 @@ internal static class TaskSeeder
     /// <summary>Fixed middle bytes of the seeded ids (where ObjectId has its per-process random part).</summary>
     private static readonly byte[] IdMiddle = [0xbe, 0x4c, 0x0f, 0x5e, 0xed];
 
-    private const string CreatedByUserId = "be4c0f5eed0000000000a001";
+    public const string CreatedByUserId = "be4c0f5eed0000000000a001";
 
     private const string InsertTaskSql = """
         INSERT INTO Tasks (Id, FunctionName, DataJson, Priority, StartTimestamp, Status, Tags, CreationTimestamp,
@@ -69,20 +69,7 @@ internal static class TaskSeeder
 
     public static SeedReport Seed(string databasePath, SeedProfile profile, int count, DateTimeOffset now, int seed, CancellationToken cancellationToken)
     {
-        var random = new Random(seed);
-        var functions = new ZipfSampler(profile.Functions.Count, profile.FunctionZipfExponent);
-        var tags = new ZipfSampler(profile.Tags.Count, profile.TagZipfExponent);
-        var tagCounts = new WeightedSampler(profile.TagCountWeights);
-        var statuses = new WeightedSampler(profile.Statuses.Select(s => s.Weight).ToList());
-        var priorities = new WeightedSampler(profile.PriorityWeights);
-
-        var tasksPerTag = profile.Tags.ToDictionary(t => t, _ => 0L);
-        var tasksPerFunction = profile.Functions.ToDictionary(f => f, _ => 0L);
-        var last = now.AddHours(-1).ToUnixTimeMilliseconds();
-        var first = last - (long)profile.Span.TotalMilliseconds;
-        var step = (double)(last - first) / Math.Max(1, count);
-        var nowMs = now.ToUnixTimeMilliseconds();
-
+        var rows = new SeedRows(profile, count, now, seed);
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString());
         connection.Open();
         Execute(connection, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;");
@@ -109,15 +96,14 @@ internal static class TaskSeeder
         var tagPriority = insertTag.Parameters.Add(new SqliteParameter("$priority", null));
         var tagStart = insertTag.Parameters.Add(new SqliteParameter("$start", null));
 
-        long tagRows = 0;
-        var chosen = new List<int>(3);
         var json = new StringBuilder(64);
         SqliteTransaction? transaction = null;
         try
         {
-            for (var i = 0; i < count; i++)
+            var i = 0;
+            foreach (var row in rows.Generate())
             {
-                if (i % RowsPerTransaction == 0)
+                if (i++ % RowsPerTransaction == 0)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     transaction?.Commit();
@@ -125,68 +111,49 @@ internal static class TaskSeeder
                     transaction = connection.BeginTransaction();
                     insertTask.Transaction = transaction;
                     insertTag.Transaction = transaction;
-                    if (i == 0)
+                    if (i == 1)
                     {
                         insertTask.Prepare();
                         insertTag.Prepare();
                     }
                 }
 
-                var created = first + (long)((i + random.NextDouble()) * step);
-                var id = NewId(created, i);
-                var function = profile.Functions[functions.Next(random)];
-                var status = profile.Statuses[statuses.Next(random)].Status;
-                long priority = priorities.Next(random);
-                var start = StartOf(status, created, nowMs, random);
-                var (statusChanged, executionStart, executionEnd) = Lifecycle(status, created, start, nowMs, random);
-
-                chosen.Clear();
-                var wanted = tagCounts.Next(random) + 1;
-                while (chosen.Count < wanted)
-                {
-                    var tag = tags.Next(random);
-                    if (!chosen.Contains(tag)) chosen.Add(tag);
-                }
                 json.Clear().Append('[');
-                for (var t = 0; t < chosen.Count; t++)
+                for (var t = 0; t < row.Tags.Length; t++)
                 {
                     if (t > 0) json.Append(',');
-                    json.Append('"').Append(profile.Tags[chosen[t]]).Append('"');
+                    json.Append('"').Append(row.Tags[t]).Append('"');
                 }
                 json.Append(']');
 
-                var failed = status is "Failed" or "Retried";
-                p["id"].Value = id;
-                p["function"].Value = function;
-                p["data"].Value = $"{{\"orderId\":{i},\"region\":\"eu-west-1\"}}";
-                p["priority"].Value = priority;
-                p["start"].Value = start;
-                p["status"].Value = status;
+                p["id"].Value = row.Id;
+                p["function"].Value = row.Function;
+                p["data"].Value = row.DataJson;
+                p["priority"].Value = row.Priority;
+                p["start"].Value = row.Start;
+                p["status"].Value = row.Status;
                 p["tags"].Value = json.ToString();
-                p["created"].Value = created;
-                p["updated"].Value = statusChanged;
-                p["statusChanged"].Value = statusChanged;
+                p["created"].Value = row.Created;
+                p["updated"].Value = row.StatusChanged;
+                p["statusChanged"].Value = row.StatusChanged;
                 p["user"].Value = CreatedByUserId;
-                p["errorType"].Value = failed ? "runtime" : DBNull.Value;
-                p["errorName"].Value = failed ? "Error" : DBNull.Value;
-                p["errorMessage"].Value = failed ? "Upstream answered 503" : DBNull.Value;
-                p["result"].Value = status == "Complete" ? "{\"ok\":true}" : DBNull.Value;
-                p["executionStart"].Value = executionStart is { } es ? es : DBNull.Value;
-                p["executionEnd"].Value = executionEnd is { } ee ? ee : DBNull.Value;
+                p["errorType"].Value = (object?)row.ErrorType ?? DBNull.Value;
+                p["errorName"].Value = (object?)row.ErrorName ?? DBNull.Value;
+                p["errorMessage"].Value = (object?)row.ErrorMessage ?? DBNull.Value;
+                p["result"].Value = (object?)row.ResultJson ?? DBNull.Value;
+                p["executionStart"].Value = row.ExecutionStart is { } es ? es : DBNull.Value;
+                p["executionEnd"].Value = row.ExecutionEnd is { } ee ? ee : DBNull.Value;
                 insertTask.ExecuteNonQuery();
 
-                tagTaskId.Value = id;
-                tagStatus.Value = status;
-                tagPriority.Value = priority;
-                tagStart.Value = start;
-                foreach (var tag in chosen)
+                tagTaskId.Value = row.Id;
+                tagStatus.Value = row.Status;
+                tagPriority.Value = row.Priority;
+                tagStart.Value = row.Start;
+                foreach (var tag in row.Tags)
                 {
-                    tagName.Value = profile.Tags[tag];
+                    tagName.Value = tag;
                     insertTag.ExecuteNonQuery();
-                    tasksPerTag[profile.Tags[tag]]++;
-                    tagRows++;
                 }
-                tasksPerFunction[function]++;
             }
             transaction?.Commit();
         }
@@ -207,8 +174,7 @@ internal static class TaskSeeder
         var indexTime = clock.Elapsed;
         connection.Close();
 
-        return new SeedReport(count, tagRows, insertTime, indexTime, new FileInfo(databasePath).Length, tasksPerTag, tasksPerFunction,
-            DateTimeOffset.FromUnixTimeMilliseconds(first), DateTimeOffset.FromUnixTimeMilliseconds(last));
+        return rows.Report(insertTime, indexTime, new FileInfo(databasePath).Length);
     }
 
     /// <summary>
@@ -274,14 +240,14 @@ internal static class TaskSeeder
     /// New tasks start in the future: a backlog of due tasks would set a dispatcher to work during the
     /// measurements. Most others started when they were created, some were scheduled up to a day ahead.
     /// </summary>
-    private static long StartOf(string status, long created, long now, Random random)
+    internal static long StartOf(string status, long created, long now, Random random)
     {
         if (status == "New") return now + 60_000 + (long)(random.NextDouble() * TimeSpan.FromDays(30).TotalMilliseconds);
         var delay = random.NextDouble() < 0.7 ? 0 : (long)(random.NextDouble() * TimeSpan.FromDays(1).TotalMilliseconds);
         return Math.Min(created + delay, now - 60_000);
     }
 
-    private static (long StatusChanged, long? ExecutionStart, long? ExecutionEnd) Lifecycle(
+    internal static (long StatusChanged, long? ExecutionStart, long? ExecutionEnd) Lifecycle(
         string status, long created, long start, long now, Random random)
     {
         var executionStart = start + random.Next(5, 500);
@@ -296,7 +262,7 @@ internal static class TaskSeeder
     }
 
     /// <summary>ObjectId layout: 4 bytes of creation seconds, 5 fixed bytes, a 3-byte counter; ascending in <paramref name="index"/>.</summary>
-    private static string NewId(long createdMs, int index)
+    internal static string NewId(long createdMs, int index)
     {
         var seconds = (uint)(createdMs / 1000);
         Span<byte> bytes = stackalloc byte[12];
@@ -329,10 +295,10 @@ internal static class TaskSeeder
     }
 
     /// <summary>Weight of rank k (0-based) proportional to 1/(k+1)^s.</summary>
-    private sealed class ZipfSampler(int count, double exponent)
+    internal sealed class ZipfSampler(int count, double exponent)
         : WeightedSampler(Enumerable.Range(1, count).Select(k => 1 / Math.Pow(k, exponent)).ToList());
 
-    private class WeightedSampler
+    internal class WeightedSampler
     {
         private readonly double[] cumulative;
 

@@ -42,8 +42,10 @@ internal sealed class CreateScenario : IBenchScenario
         using var data = TempDirectory.Create("create");
         LoadResult creates, baseline, floor;
         long? peak;
-        await using (var server = await ServerProcess.StartAsync(data.Combine("server"), output, cancellationToken, context.Options.ServerSettings))
+        await using (var store = await BenchStore.CreateAsync(context.Options, data.Combine("server"), "create", cancellationToken))
+        await using (var server = await store.StartServerAsync(context, cancellationToken))
         {
+            output.WriteLine($"store: {store.Name}");
             using var api = await ApiClient.SignInAsync(server, cancellationToken);
             output.WriteLine($"{clients} clients, {warmUp.TotalSeconds:0.#} s warm-up + {duration.TotalSeconds:0.#} s measured per run");
 
@@ -84,7 +86,8 @@ internal sealed class CreateScenario : IBenchScenario
         }
 
         // After the server has stopped, so that the two do not share the cores.
-        var storage = await StorageOnlyAsync(data.Combine("in-process"), clients, warmUp, duration, start, cancellationToken);
+        await using var inProcessStore = await BenchStore.CreateAsync(context.Options, data.Combine("in-process"), "createinproc", cancellationToken);
+        var storage = await StorageOnlyAsync(inProcessStore, clients, warmUp, duration, start, cancellationToken);
         Print(output, "TaskService.CreateAsync in-process (storage only)", storage);
 
         var ratio = creates.PerSecond / baseline.PerSecond;
@@ -105,14 +108,14 @@ internal sealed class CreateScenario : IBenchScenario
         var verdict = rateMet && p99Met ? "target met" : "target missed";
         var summary = $"SUMMARY create: {creates.PerSecond:N0} creates/s, p50 {LatencyStats.Ms(creates.Latency.P50)}, " +
                       $"p99 {LatencyStats.Ms(creates.Latency.P99)}, {creates.Errors} errors ({clients} clients); " +
-                      $"baseline GET {baseline.PerSecond:N0}/s; HTTP floor {floor.PerSecond:N0}/s; storage alone {storage.PerSecond:N0}/s; server peak {ServerProcess.Mib(peak)} -> {verdict}";
+                      $"baseline GET {baseline.PerSecond:N0}/s; HTTP floor {floor.PerSecond:N0}/s; storage alone {storage.PerSecond:N0}/s; server peak {ServerProcess.Mib(peak)}; store {context.Options.Store} -> {verdict}";
         return new ScenarioResult(Name, figures, summary);
     }
 
     private static async Task<LoadResult> StorageOnlyAsync(
-        string dataDirectory, int clients, TimeSpan warmUp, TimeSpan duration, DateTimeOffset start, CancellationToken cancellationToken)
+        BenchStore store, int clients, TimeSpan warmUp, TimeSpan duration, DateTimeOffset start, CancellationToken cancellationToken)
     {
-        var services = StoreServices.Build(dataDirectory, core => core.AddTasksCore());
+        var services = store.BuildServices(core => core.AddTasksCore());
         await using (services)
         {
             await services.MigrateTasksStoreAsync(cancellationToken);

@@ -6,7 +6,7 @@ namespace TasksConsole.Bench.Scenarios;
 
 /// <summary>
 /// Dispatch throughput: <c>--n</c> tasks on the local runtime's no-op function, all due at the same instant, from
-/// due to complete. Targets: at least 1,000 tasks/s, and at least 5 times what plain Hangfire manages with one
+/// due to complete, on the chosen store and with <c>--nodes</c> on several app hosts sharing it. Targets: at least 1,500 tasks/s, and at least 5 times what plain Hangfire manages with one
 /// empty job per task on the same storage and settings.
 /// </summary>
 /// <remarks>
@@ -20,7 +20,7 @@ namespace TasksConsole.Bench.Scenarios;
 internal sealed class DispatchScenario : IBenchScenario
 {
     private const int DefaultTasks = 20_000;
-    private const double TargetPerSecond = 1_000;
+    private const double TargetPerSecond = 1_500;
     private const double TargetOverBaseline = 5;
     private const string Tag = "bench-dispatch";
     private const string WarmUpTag = "bench-dispatch-warm-up";
@@ -37,31 +37,47 @@ internal sealed class DispatchScenario : IBenchScenario
 
     public string Name => "dispatch";
 
-    public string Description => "--n tasks due at once on 'noop', due to complete; target >= 1,000 tasks/s and >= 5x plain Hangfire";
+    public string Description => "--n tasks due at once on 'noop', due to complete; target >= 1,500 tasks/s and >= 5x plain Hangfire (--nodes: 0 run twice)";
 
     public async Task<ScenarioResult> RunAsync(BenchContext context, CancellationToken cancellationToken)
     {
         var output = context.Output;
         var count = context.Options.N ?? DefaultTasks;
         var engine = new ExecutionOptions();
+        var nodeCount = context.Options.Nodes ?? 1;
 
         using var data = TempDirectory.Create("dispatch");
-        var serverData = data.Combine("server");
+        await using var store = await BenchStore.CreateAsync(context.Options, data.Combine("server"), "dispatch", cancellationToken);
+        // With --nodes, every node invokes one function outside them all, which counts what it was asked to run.
+        await using var counting = context.Options.Nodes is null ? null : await CountingFunction.StartAsync(cancellationToken);
+        var functionName = counting is null ? EngineWarmUp.FunctionName : CountingFunction.Name;
+        output.WriteLine($"store: {store.Name}; {nodeCount} node(s); function '{functionName}'" +
+                         (counting is null ? " (the local runtime's no-op)" : $" (a no-op at {counting.Endpoint} in the bench process, counting invocations per task)"));
         List<TaskTiming> timings;
         WatchResult watched;
         DateTimeOffset clockStart;
-        TimeSpan? cpu;
-        long? peak;
-        await using (var server = await ServerProcess.StartAsync(serverData, output, cancellationToken, context.Options.ServerSettings))
+        TimeSpan? cpu = TimeSpan.Zero;
+        long? peak = 0;
+        var servers = new List<ServerProcess>();
+        try
         {
+            servers.Add(await store.StartServerAsync(context, cancellationToken, 0, counting?.ServerSettings));
+            var server = servers[0];
             using var api = await ApiClient.SignInAsync(server, cancellationToken);
-            await EngineWarmUp.RunAsync(api, server, WarmUpTasks, output, cancellationToken);
+            // Registered before the other nodes start, so that their function catalogs load it at once: a node learns
+            // of a function another node registered only when its catalog snapshot expires (FunctionCatalog.MaxAge).
+            if (counting is not null) await CountingFunction.RegisterAsync(api, cancellationToken);
+            for (var node = 1; node < nodeCount; node++)
+            {
+                servers.Add(await store.StartServerAsync(context, cancellationToken, node, counting?.ServerSettings));
+            }
+            await EngineWarmUp.RunAsync(api, server, WarmUpTasks * nodeCount, output, cancellationToken, functionName);
             // A round like the measured one, first: a server younger than a minute spends a third of its CPU on
             // tiered JIT compilation while it runs the engine's paths hot, and that is not what a running service pays.
             var warmUpRound = Math.Clamp(count / 10, 100, 2_000);
             var warmDue = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1);
-            TaskSeeder.SeedDue(Path.Combine(serverData, TaskSeeder.DatabaseFileName), warmUpRound, EngineWarmUp.FunctionName, warmDue, WarmUpTag, cancellationToken);
-            var warm = await TaskWatcher.WaitForAsync(api, server, WarmUpTag, warmUpRound, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(60), cancellationToken);
+            store.SeedDue(warmUpRound, functionName, warmDue, WarmUpTag, cancellationToken);
+            var warm = await WatchAsync(store, api, server, WarmUpTag, warmUpRound, cancellationToken);
             output.WriteLine($"warm-up round: {warmUpRound:N0} seeded tasks due at once, all finished after {(warm.SeenAt - warmDue).TotalSeconds:0.0} s " +
                              $"({warmUpRound / (warm.SeenAt - warmDue).TotalSeconds:N0}/s, cold)");
 
@@ -69,22 +85,29 @@ internal sealed class DispatchScenario : IBenchScenario
             var lead = TimeSpan.FromSeconds(2 + count / 10_000.0);
             var due = DateTimeOffset.FromUnixTimeMilliseconds((DateTimeOffset.UtcNow + lead).ToUnixTimeMilliseconds());
             var seeding = Stopwatch.StartNew();
-            var committed = TaskSeeder.SeedDue(Path.Combine(serverData, TaskSeeder.DatabaseFileName), count, EngineWarmUp.FunctionName, due, Tag, cancellationToken);
-            output.WriteLine($"seeded {count:N0} new tasks on '{EngineWarmUp.FunctionName}' in {seeding.Elapsed.TotalSeconds:0.0} s, " +
+            var committed = store.SeedDue(count, functionName, due, Tag, cancellationToken);
+            output.WriteLine($"seeded {count:N0} new tasks on '{functionName}' in {seeding.Elapsed.TotalSeconds:0.0} s, " +
                              (committed <= due
                                  ? $"committed {(due - committed).TotalMilliseconds:0} ms before they are due"
                                  : $"committed {(committed - due).TotalMilliseconds:0} ms after their start time: the clock starts at the commit"));
             // Had the commit come late, the tasks could not have been seen before it: the clock starts then.
             clockStart = committed > due ? committed : due;
 
-            var cpuBefore = server.CpuTime();
+            var cpuBefore = servers.Select(s => s.CpuTime()).ToList();
             var wait = clockStart - DateTimeOffset.UtcNow;
             if (wait > TimeSpan.Zero) await Task.Delay(wait, cancellationToken);
-            watched = await TaskWatcher.WaitForAsync(api, server, Tag, count, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(60), cancellationToken);
-            cpu = server.CpuTime() - cpuBefore;
-            timings = TaskTimings.Read(Path.Combine(serverData, TaskSeeder.DatabaseFileName), Tag);
-            server.EnsureRunning();
-            peak = server.PeakWorkingSetBytes();
+            watched = await WatchAsync(store, api, server, Tag, count, cancellationToken);
+            for (var node = 0; node < servers.Count; node++) cpu += servers[node].CpuTime() - cpuBefore[node];
+            timings = store.ReadTimings(Tag);
+            foreach (var running in servers)
+            {
+                running.EnsureRunning();
+                peak = Math.Max(peak ?? 0, running.PeakWorkingSetBytes() ?? 0);
+            }
+        }
+        finally
+        {
+            foreach (var running in servers) await running.DisposeAsync();
         }
 
         var complete = timings.Where(t => t.IsComplete).ToList();
@@ -104,11 +127,21 @@ internal sealed class DispatchScenario : IBenchScenario
         }
         output.WriteLine($"server peak working set (VmHWM): {ServerProcess.Mib(peak)}");
 
+        var duplicates = "";
+        bool? duplicatesMet = null;
+        if (counting is not null)
+        {
+            var (once, twice, extra) = counting.Count(timings.Select(t => t.Id));
+            duplicates = $"{twice:N0} invoked more than once ({extra:N0} extra invocations), {timings.Count - once - twice:N0} never invoked";
+            output.WriteLine($"at the function: {once:N0} of {timings.Count:N0} tasks invoked exactly once; {duplicates}");
+            duplicatesMet = twice == 0 && once == timings.Count && timings.Count == count;
+        }
+
         var baselineJobs = Math.Min(count, BaselineMaxJobs);
-        output.WriteLine($"baseline: {baselineJobs:N0} empty Hangfire jobs on Hangfire.Storage.SQLite, queue poll " +
+        output.WriteLine($"baseline: {baselineJobs:N0} empty Hangfire jobs on {store.HangfireStorageName}, queue poll " +
                          $"{engine.QueuePollInterval.TotalMilliseconds:0} ms, {engine.WorkerCount} workers (the engine's defaults), in this process");
         var baseline = await HangfireBaseline.EmptyJobsAsync(
-            data.Combine("hangfire-baseline"), baselineJobs, engine.WorkerCount, engine.QueuePollInterval, BaselineTimeLimit, cancellationToken);
+            store, baselineJobs, engine.WorkerCount, engine.QueuePollInterval, BaselineTimeLimit, cancellationToken);
         var stopped = baseline.TimedOut ? $" (stopped after {baseline.RunTime.TotalSeconds:0} s)" : "";
         output.WriteLine($"  enqueued in {baseline.EnqueueTime.TotalSeconds:0.0} s ({baselineJobs / baseline.EnqueueTime.TotalSeconds:N0}/s, no server running); " +
                          $"{baseline.Succeeded:N0} succeeded in {baseline.RunTime.TotalSeconds:0.00} s{stopped}: {baseline.PerSecond:N0} jobs/s");
@@ -125,10 +158,26 @@ internal sealed class DispatchScenario : IBenchScenario
             new("tasks/s over baseline", $"{ratio:0.0}x", $">= {TargetOverBaseline:0}x", ratioMet),
             new("server peak working set", ServerProcess.Mib(peak)),
         };
-        var verdict = rateMet && ratioMet ? "target met" : "target missed";
-        var summary = $"SUMMARY dispatch: n={count:N0}, {perSecond:N0} tasks/s due to complete ({watched.Failed:N0} failed); " +
+        if (duplicatesMet is not null) figures.Insert(1, new ScenarioFigure($"invocations at the function, {nodeCount} node(s)", duplicates, "0 twice, 0 never", duplicatesMet));
+        var verdict = rateMet && ratioMet && duplicatesMet != false ? "target met" : "target missed";
+        var where = $"{store.Name}, {nodeCount} node(s)" + (counting is null ? "" : $"; {duplicates}");
+        var summary = $"SUMMARY dispatch: n={count:N0}, {perSecond:N0} tasks/s due to complete ({watched.Failed:N0} failed) on {where}; " +
                       $"Hangfire baseline {baseline.PerSecond:N0} jobs/s, ratio {ratio:0.0}x; server peak {ServerProcess.Mib(peak)} -> {verdict}";
         return new ScenarioResult(Name, figures, summary);
+    }
+
+    /// <summary>Waits for the tasks to finish; when they stall, says where they are stuck.</summary>
+    private static async Task<WatchResult> WatchAsync(
+        BenchStore store, ApiClient api, ServerProcess server, string tag, int count, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await TaskWatcher.WaitForAsync(api, server, tag, count, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(60), cancellationToken);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}{Environment.NewLine}Where they are:{Environment.NewLine}  {store.DescribeStall(tag)}", ex);
+        }
     }
 
     /// <summary>Where the time went, from the engine's own timestamps (Unix ms, relative to when the tasks became due).</summary>

@@ -73,17 +73,20 @@ internal sealed class FlowScenario : IBenchScenario
         {
             output.WriteLine();
             output.WriteLine($"-- {share}% due now");
-            var run = await RunShareAsync(context, data.Combine($"share-{share}"), share, clients, warmUp, duration, engine.BatchSize, cancellationToken);
+            // A fresh store per share, as a fresh server: no share inherits the tasks of the one before.
+            await using var store = await BenchStore.CreateAsync(context.Options, data.Combine($"share-{share}"), $"flow{share}", cancellationToken);
+            var run = await RunShareAsync(context, store, share, clients, warmUp, duration, engine.BatchSize, cancellationToken);
             Print(output, run);
             runs.Add(run);
         }
 
         output.WriteLine();
-        output.WriteLine($"baseline: {clients} concurrent callers of BackgroundJob.Enqueue (empty jobs) on Hangfire.Storage.SQLite while its server " +
+        output.WriteLine($"baseline: {clients} concurrent callers of BackgroundJob.Enqueue (empty jobs) on {(context.Options.Store == BenchStoreKind.Postgres ? "Hangfire.PostgreSql" : "Hangfire.Storage.SQLite")} while its server " +
                          $"runs, queue poll {engine.QueuePollInterval.TotalMilliseconds:0} ms, {engine.WorkerCount} workers (the engine's defaults), " +
                          $"in this process; same warm-up and window");
+        await using var baselineStore = await BenchStore.CreateAsync(context.Options, data.Combine("baseline"), "flowbaseline", cancellationToken);
         var baseline = await HangfireBaseline.EnqueueFlowAsync(
-            data.Combine("hangfire-baseline"), clients, warmUp, duration, rate, engine.WorkerCount, engine.QueuePollInterval, BaselineDrainLimit, cancellationToken);
+            baselineStore, clients, warmUp, duration, rate, engine.WorkerCount, engine.QueuePollInterval, BaselineDrainLimit, cancellationToken);
         Print(output, baseline);
 
         var figures = new List<ScenarioFigure>();
@@ -108,17 +111,17 @@ internal sealed class FlowScenario : IBenchScenario
         return result with { Summary = summary };
     }
 
-    /// <summary>What one share did, from the load generator, the server's process and its SQLite file.</summary>
+    /// <summary>What one share did, from the load generator, the server's process and its store.</summary>
     private sealed record ShareRun(
         int Share, LoadResult Creates, long DueCreated, long DueComplete, long DueFailed, FlowStats Due, TimeSpan Drain, LatencyStats StartLag,
         IReadOnlyList<TaskTiming> Measured, ClaimSizes Claims, TimeSpan? Cpu, long? Peak, int BatchSize);
 
     private static async Task<ShareRun> RunShareAsync(
-        BenchContext context, string serverData, int share, int clients, TimeSpan warmUp, TimeSpan duration, int batchSize, CancellationToken cancellationToken)
+        BenchContext context, BenchStore store, int share, int clients, TimeSpan warmUp, TimeSpan duration, int batchSize, CancellationToken cancellationToken)
     {
         var output = context.Output;
-        var database = Path.Combine(serverData, TaskSeeder.DatabaseFileName);
-        await using var server = await ServerProcess.StartAsync(serverData, output, cancellationToken, context.Options.ServerSettings);
+        output.WriteLine($"store: {store.Name}");
+        await using var server = await store.StartServerAsync(context, cancellationToken);
         using var api = await ApiClient.SignInAsync(server, cancellationToken);
         await EngineWarmUp.RunAsync(api, server, WarmUpTasks, output, cancellationToken);
 
@@ -137,11 +140,11 @@ internal sealed class FlowScenario : IBenchScenario
         server.EnsureRunning();
 
         // Counted in the database: a create the client gave up on may still have been committed, and must run too.
-        var dueCreated = TaskTimings.Read(database, DueTag).Count;
+        var dueCreated = store.ReadTimings(DueTag).Count;
         var watched = dueCreated == 0
             ? new WatchResult(0, 0, creates.WindowEnd)
             : await TaskWatcher.WaitForAsync(api, server, DueTag, dueCreated, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(60), cancellationToken);
-        var timings = TaskTimings.Read(database, DueTag);
+        var timings = store.ReadTimings(DueTag);
         server.EnsureRunning();
         var peak = server.PeakWorkingSetBytes();
 

@@ -33,10 +33,11 @@ internal sealed class LagScenario : IBenchScenario
         var count = Math.Max(1, (int)Math.Round(duration.TotalSeconds * rate));
 
         using var data = TempDirectory.Create("lag");
-        var serverData = data.Combine("server");
+        await using var store = await BenchStore.CreateAsync(context.Options, data.Combine("server"), "lag", cancellationToken);
+        output.WriteLine($"store: {store.Name}");
         List<TaskTiming> timings;
         long? peak;
-        await using (var server = await ServerProcess.StartAsync(serverData, output, cancellationToken, context.Options.ServerSettings))
+        await using (var server = await store.StartServerAsync(context, cancellationToken))
         {
             using var api = await ApiClient.SignInAsync(server, cancellationToken);
             await EngineWarmUp.RunAsync(api, server, WarmUpTasks, output, cancellationToken);
@@ -56,7 +57,7 @@ internal sealed class LagScenario : IBenchScenario
             if (untilLast > TimeSpan.Zero) await Task.Delay(untilLast, cancellationToken);
             var watched = await TaskWatcher.WaitForAsync(api, server, Tag, count, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(60), cancellationToken);
             if (watched.Failed > 0) output.WriteLine($"  warning: {watched.Failed} tasks failed");
-            timings = TaskTimings.Read(Path.Combine(serverData, TaskSeeder.DatabaseFileName), Tag);
+            timings = store.ReadTimings(Tag);
             server.EnsureRunning();
             peak = server.PeakWorkingSetBytes();
         }
@@ -81,10 +82,10 @@ internal sealed class LagScenario : IBenchScenario
         output.WriteLine($"server peak working set (VmHWM): {ServerProcess.Mib(peak)}");
 
         // Hangfire's defaults throughout: 15 s schedule poll, and Hangfire.Storage.SQLite's own queue poll (15 s).
-        output.WriteLine($"baseline: {count:N0} Hangfire delayed jobs (BackgroundJob.Schedule) over the same spread, default settings, in this process");
+        output.WriteLine($"baseline: {count:N0} Hangfire delayed jobs (BackgroundJob.Schedule) over the same spread, default settings, on {store.HangfireStorageName}, in this process");
         var baselineStarts = Spread(TimeSpan.FromSeconds(3 + count / 100.0), count, rate);
         var baseline = await HangfireBaseline.DelayedJobsAsync(
-            data.Combine("hangfire-baseline"), baselineStarts, duration + TimeSpan.FromSeconds(60), cancellationToken);
+            store, baselineStarts, duration + TimeSpan.FromSeconds(60), cancellationToken);
         output.WriteLine($"  scheduled in {baseline.ScheduleTime.TotalSeconds:0.0} s; {baseline.Lag.Count:N0} of {count:N0} ran" +
                          (baseline.TimedOut ? " (stopped waiting for the rest)" : "") + $"; lag {Describe(baseline.Lag)}; {baseline.Early} early");
 
@@ -104,7 +105,7 @@ internal sealed class LagScenario : IBenchScenario
         var verdict = p50Met && p99Met ? "target met" : "target missed";
         var summary = $"SUMMARY lag: {lag.Count:N0} tasks at {rate:0.#}/s over {duration.TotalSeconds:0} s, start lag p50 {LatencyStats.Ms(lag.P50)}, " +
                       $"p95 {LatencyStats.Ms(lag.P95)}, p99 {LatencyStats.Ms(lag.P99)}, {early} early; Hangfire delayed jobs p50 " +
-                      $"{LatencyStats.Ms(baseline.Lag.P50)}, p99 {LatencyStats.Ms(baseline.Lag.P99)}; server peak {ServerProcess.Mib(peak)} -> {verdict}";
+                      $"{LatencyStats.Ms(baseline.Lag.P50)}, p99 {LatencyStats.Ms(baseline.Lag.P99)}; server peak {ServerProcess.Mib(peak)}; store {store.Name} -> {verdict}";
         return new ScenarioResult(Name, figures, summary);
     }
 

@@ -31,18 +31,19 @@ internal sealed class ListScenario : IBenchScenario
         var figures = new List<ScenarioFigure>();
 
         using var data = TempDirectory.Create("list");
-        var databasePath = data.Combine(TaskSeeder.DatabaseFileName);
+        await using var store = await BenchStore.CreateAsync(context.Options, data.Path, "list", cancellationToken);
+        output.WriteLine($"store: {store.Name}");
         output.WriteLine($"seeding {count:N0} tasks into {data.Path}");
-        await TaskSeeder.MigrateAsync(data.Path, cancellationToken);
+        await store.MigrateAsync(cancellationToken);
         var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        var seed = TaskSeeder.Seed(databasePath, profile, count, now, seed: 20261127, cancellationToken);
+        var seed = store.Seed(profile, count, now, seed: 20261127, cancellationToken);
         var seedRows = $"{seed.Tasks:N0} tasks + {seed.TagRows:N0} tag rows";
         output.WriteLine($"seeded {seedRows} in {seed.TotalTime.TotalSeconds:0.0} s ({seed.RowsPerSecond:N0} rows/s): " +
-                         $"inserts {seed.InsertTime.TotalSeconds:0.0} s, indexes {seed.IndexTime.TotalSeconds:0.0} s; file {seed.DatabaseBytes / 1048576.0:N0} MiB");
+                         $"inserts {seed.InsertTime.TotalSeconds:0.0} s, indexes {seed.IndexTime.TotalSeconds:0.0} s; database {seed.DatabaseBytes / 1048576.0:N0} MiB");
         figures.Add(new ScenarioFigure("seed", $"{seedRows} in {seed.TotalTime.TotalSeconds:0.0} s ({seed.RowsPerSecond:N0} rows/s)"));
 
         var queries = Queries(profile, seed);
-        await using var server = await ServerProcess.StartAsync(data.Path, output, cancellationToken, context.Options.ServerSettings);
+        await using var server = await store.StartServerAsync(context, cancellationToken);
         using var api = await ApiClient.SignInAsync(server, cancellationToken);
 
         output.WriteLine($"{WarmUps} warm-ups, then {runs} timed runs per query (sequential, one client)");
@@ -73,13 +74,13 @@ internal sealed class ListScenario : IBenchScenario
             foreach (var (query, _, _, _) in explained)
             {
                 output.WriteLine($"  ({query.Key}) {query.Title}");
-                await QueryPlanProbe.ExplainAsync(databasePath, query.Rql, output, cancellationToken);
+                await store.ExplainAsync(query.Rql, output, cancellationToken);
             }
         }
 
         var verdict = misses.Count == 0 ? "target met" : "target missed";
         var missed = misses.Count == 0 ? "" : $" (missed: {string.Join(", ", misses.Select(m => $"{m.Query.Key} p95 {LatencyStats.Ms(m.Stats.P95)}"))})";
-        var summary = $"SUMMARY list: n={count:N0}, {measured.Count - misses.Count}/{measured.Count} queries p95 <= {TargetP95Ms:0} ms{missed}; " +
+        var summary = $"SUMMARY list: n={count:N0} ({store.Name}), {measured.Count - misses.Count}/{measured.Count} queries p95 <= {TargetP95Ms:0} ms{missed}; " +
                       $"seeded {seed.RowsPerSecond:N0} rows/s; server peak {ServerProcess.Mib(peak)} -> {verdict}";
         return new ScenarioResult(Name, figures, summary);
     }

@@ -46,8 +46,10 @@ internal sealed class LiveScenario : IBenchScenario
         LatencyStats creates;
         double messagesPerSecond;
         long? peak;
-        await using (var server = await ServerProcess.StartAsync(data.Combine("server"), output, cancellationToken, context.Options.ServerSettings))
+        await using (var store = await BenchStore.CreateAsync(context.Options, data.Combine("server"), "live", cancellationToken))
+        await using (var server = await store.StartServerAsync(context, cancellationToken))
         {
+            output.WriteLine($"store: {store.Name}");
             using var api = await ApiClient.SignInAsync(server, cancellationToken);
             await using var hub = new HubConnectionBuilder()
                 .WithUrl(new Uri(server.BaseAddress, "/hubs/tasks"), options =>
@@ -110,7 +112,7 @@ internal sealed class LiveScenario : IBenchScenario
             new("server peak working set", ServerProcess.Mib(peak)),
         };
         var summary = $"SUMMARY live: {messagesPerSecond:N0} changes/s to one hub client, latency p50 {LatencyStats.Ms(all.P50)}, " +
-                      $"p95 {LatencyStats.Ms(all.P95)}, {lost} lost; server peak {ServerProcess.Mib(peak)} -> {(met ? "target met" : "target missed")}";
+                      $"p95 {LatencyStats.Ms(all.P95)}, {lost} lost; server peak {ServerProcess.Mib(peak)}; store {context.Options.Store} -> {(met ? "target met" : "target missed")}";
         return new ScenarioResult(Name, figures, summary);
 
         static double Latency((HubTaskChange Change, DateTimeOffset At) r) => (r.At - r.Change.Timestamp).TotalMilliseconds;

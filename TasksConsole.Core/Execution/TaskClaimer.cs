@@ -100,7 +100,7 @@ public sealed class TaskClaimer(IDbContextFactory<TasksDbContext> dbFactory)
             set: "\"ClaimedBy\" = @token, \"ClaimedTimestamp\" = @now",
             guard: "\"Status\" = @new AND \"ClaimedBy\" IS NULL",
             [("@token", claimToken), ("@now", now.ToUnixTimeMilliseconds()), ("@new", New)],
-            cancellationToken);
+            cancellationToken, skipLocked: true);
 
     /// <summary>The earliest start after <paramref name="after"/> among unclaimed new tasks: when to look next.</summary>
     public async Task<DateTimeOffset?> NextStartAfterAsync(DateTimeOffset after, CancellationToken cancellationToken)
@@ -157,24 +157,25 @@ public sealed class TaskClaimer(IDbContextFactory<TasksDbContext> dbFactory)
             set: "\"Status\" = @inProgress, \"ExecutionStartTimestamp\" = @now, \"StatusChangedTimestamp\" = @now, \"UpdateTimestamp\" = @now",
             guard: "\"Status\" = @new AND \"ClaimedBy\" = @token",
             [("@inProgress", InProgress), ("@new", New), ("@token", claimToken), ("@now", now.ToUnixTimeMilliseconds())],
-            cancellationToken,
-            // These rows are this claim's own: a lock on one is another node's claim statement that looked at it and
-            // found it taken (PostgreSQL keeps that lock to the end of the statement's transaction), or a cancel.
-            // Skipping it would leave the task claimed and never started; waiting a moment lets the guard decide.
-            skipLockedRows: false);
+            cancellationToken, skipLocked: false);
 
-    /// <summary>One guarded UPDATE of the given tasks; returns the ids it changed (those that still met the guard).</summary>
+    /// <summary>
+    /// One guarded UPDATE of the given tasks; returns the ids it changed (those that still met the guard).
+    /// <paramref name="skipLocked"/> is for claims only, where a row another node is busy with is rightly someone
+    /// else's. A start must wait for a lock instead: the rows of a claim can be held for a moment by another node's
+    /// claim round (PostgreSQL's FOR UPDATE may lock a row whose guard it then finds no longer met), and a start that
+    /// skipped them would leave its tasks new and claimed, with no job left to start them, until the claim timeout.
+    /// </summary>
     private async Task<IReadOnlySet<string>> UpdateReturningIdsAsync(
         IReadOnlyList<string> ids, string set, string guard, IEnumerable<(string Name, object Value)> parameters,
-        CancellationToken cancellationToken, bool skipLockedRows = true)
+        CancellationToken cancellationToken, bool skipLocked)
     {
         var updated = new HashSet<string>(StringComparer.Ordinal);
         if (ids.Count == 0) return updated;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var command = await CommandAsync(db, cancellationToken);
         var idList = string.Join(',', ids.Select((id, i) => Parameter(command, $"@id{i}", id)));
-        var rows = skipLockedRows ? SqlDialect.Of(db).IdsMeeting("Tasks", guard, idList) : $"\"Id\" IN ({idList})";
-        command.CommandText = $"UPDATE \"Tasks\" SET {set} WHERE {guard} AND {rows} RETURNING \"Id\"";
+        command.CommandText = $"UPDATE \"Tasks\" SET {set} WHERE {guard} AND {(skipLocked ? SqlDialect.Of(db).IdsMeeting("Tasks", guard, idList) : $"\"Id\" IN ({idList})")} RETURNING \"Id\"";
         foreach (var (name, value) in parameters) Parameter(command, name, value);
 
         return await WriteGate.RunAsync<IReadOnlySet<string>>(db, async () =>

@@ -118,6 +118,29 @@ public sealed class BenchSmokeTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task List_OnPostgres_SeedsByCopy_AndShowsPostgresPlans()
+    {
+        var output = await RunAsync(0, "list", "--n", "2000", "--runs", "3", "--explain", "--store", "postgres", "--postgres", PostgresServer.AdminConnectionString);
+
+        Assert.Contains("store: PostgreSQL", output);
+        Assert.Matches(@"seeded 2,000 tasks \+ [\d,]+ tag rows", output);
+        Assert.Single(Regex.Matches(output, @"^SUMMARY list: n=2,000 \(PostgreSQL\), ", RegexOptions.Multiline));
+        Assert.Matches(@"plan: .*(Index|Seq) ", output);
+        AssertDataDirectoryDeleted(output);
+    }
+
+    [Fact]
+    public async Task Dispatch_OnPostgresWithNodes_CountsEachTaskInvokedOnceAtTheFunction()
+    {
+        var output = await RunAsync(0, "dispatch", "--n", "200", "--store", "postgres", "--nodes", "1", "--postgres", PostgresServer.AdminConnectionString);
+
+        Assert.Single(Regex.Matches(output, @"^SUMMARY dispatch: n=200, .* on PostgreSQL, 1 node\(s\); 0 invoked more than once", RegexOptions.Multiline));
+        Assert.Contains("at the function: 200 of 200 tasks invoked exactly once; 0 invoked more than once (0 extra invocations), 0 never invoked", output);
+        Assert.Matches(@"200 succeeded in [\d.]+ s: [\d,]+ jobs/s", output);
+        Assert.Contains("on Hangfire.PostgreSql", output);
+    }
+
+    [Fact]
     public async Task Feed_WithoutPostgres_SaysItDidNotRun()
     {
         var output = await RunAsync(0, "feed", "--duration", "1");
@@ -134,6 +157,9 @@ public sealed class BenchSmokeTests(ITestOutputHelper log)
     [InlineData("live", "--set", "NoEqualsSign")]
     [InlineData("flow", "--due-share", "101")]
     [InlineData("flow", "--due-share", "10,x")]
+    [InlineData("list", "--store", "mysql")]
+    [InlineData("dispatch", "--nodes", "2")]
+    [InlineData("dispatch", "--nodes", "0", "--store", "postgres", "--postgres", "Host=localhost")]
     public async Task BadArguments_AreAUsageError(params string[] args)
     {
         var output = await RunAsync(2, args);

@@ -20,8 +20,10 @@ public sealed class TaskListShortcutTests(TaskListShortcutTests.Store store) : I
     /// "early" is on the first twenty; "edge" on every sixteenth of the first 240 and on all later ones. Function names carry LIKE's own wildcards and escape character. Statuses
     /// are changed by plain UPDATEs after the insert, as the engine changes them.
     /// </summary>
-    public sealed class Store : IAsyncLifetime
+    public class Store : IAsyncLifetime
     {
+        protected virtual StorageProvider Provider => StorageProvider.Sqlite;
+
         public const int Tasks = 600;
 
         public static readonly string[] FunctionNames =
@@ -39,7 +41,7 @@ public sealed class TaskListShortcutTests(TaskListShortcutTests.Store store) : I
 
         public async Task InitializeAsync()
         {
-            _database = await TestDatabase.CreateAsync();
+            _database = await TestDatabase.CreateAsync(Provider);
             var random = new Random(1234);
             var start = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
             _numbers = Enumerable.Range(0, Tasks).ToArray();
@@ -110,14 +112,16 @@ public sealed class TaskListShortcutTests(TaskListShortcutTests.Store store) : I
     [InlineData("like(functionName,mail)&in(tags,common,late)")]
     [InlineData("or(like(functionName,50%2525_),eq(tags,rare))")]
     [InlineData("like(functionName,mail)&ne(status,new)&sort(-priority,+creationTimestamp)")]
-    public async Task Shortcuts_AnswerLikeTheGeneralTranslationAndThePlainForms(string rql)
+    public Task Shortcuts_AnswerLikeTheGeneralTranslationAndThePlainForms(string rql) => AssertShortcutAnswersLikeTheGeneralPathAsync(store, rql);
+
+    internal static async Task AssertShortcutAnswersLikeTheGeneralPathAsync(Store store, string rql)
     {
         var queries = new TaskQueries(store.Factory);
         var query = RqlParser.Parse(rql);
 
         var shortcut = await queries.FindAsync(query, useShortcuts: true, TaskQueries.MaxLimit, CancellationToken.None);
         var general = await queries.FindAsync(query, useShortcuts: false, TaskQueries.MaxLimit, CancellationToken.None);
-        var (plainIds, plainTotal) = await PlainAsync(query, general.Offset, general.Limit);
+        var (plainIds, plainTotal) = await PlainAsync(store, query, general.Offset, general.Limit);
 
         Assert.Equal(general.Total, shortcut.Total);
         Assert.Equal(general.Tasks.Select(t => t.Id), shortcut.Tasks.Select(t => t.Id));
@@ -126,14 +130,22 @@ public sealed class TaskListShortcutTests(TaskListShortcutTests.Store store) : I
     }
 
     [Theory]
-    [InlineData("in(tags,common,other)")]
-    [InlineData("in(tags,common,other,late)")]
-    [InlineData("in(tags,late,other,common,rare,a%2525b)")]
-    [InlineData("eq(tags,common)")]
-    [InlineData("in(tags,rare,late)")]
-    [InlineData("in(tags,common,other)&eq(status,new)")]
-    [InlineData("in(status,complete,failed)&in(tags,late,other,rare)")]
-    public async Task AnyTagCount_CountsATaskWithSeveralOfTheTagsOnce(string rql)
+    [MemberData(nameof(AnyTagCountFilters))]
+    public Task AnyTagCount_CountsATaskWithSeveralOfTheTagsOnce(string rql) => AssertAnyTagCountCountsEachTaskOnceAsync(store, rql);
+
+    /// <summary>Filters the any-of-tags count takes, on both stores.</summary>
+    public static TheoryData<string> AnyTagCountFilters { get; } =
+    [
+        "in(tags,common,other)",
+        "in(tags,common,other,late)",
+        "in(tags,late,other,common,rare,a%2525b)",
+        "eq(tags,common)",
+        "in(tags,rare,late)",
+        "in(tags,common,other)&eq(status,new)",
+        "in(status,complete,failed)&in(tags,late,other,rare)",
+    ];
+
+    internal static async Task AssertAnyTagCountCountsEachTaskOnceAsync(Store store, string rql)
     {
         var filter = RqlParser.Parse(rql).Filter;
         var count = AnyTagCount.TryCreate(filter);
@@ -282,11 +294,38 @@ public sealed class TaskListShortcutTests(TaskListShortcutTests.Store store) : I
     }
 
     /// <summary>The page and count through the row-by-row forms (EXISTS per task, LIKE per task): the plainest SQL for the RQL.</summary>
-    private async Task<(List<string> Ids, long Total)> PlainAsync(RqlQuery query, int offset, int limit)
+    private static async Task<(List<string> Ids, long Total)> PlainAsync(Store store, RqlQuery query, int offset, int limit)
     {
         await using var db = await store.Factory.CreateDbContextAsync();
         var fields = TaskRqlFields.For(db, TaskConditionForm.RowCheck);
         var ids = await db.Tasks.ApplyQuery(query, fields).Skip(offset).Take(limit).Select(t => t.Id).ToListAsync();
         return (ids, await db.Tasks.ApplyFilter(query.Filter, fields).LongCountAsync());
     }
+}
+
+/// <summary>
+/// The any-of-tags count and the tag shortcuts in their PostgreSQL form (the overlaps as a semi-join on the task id),
+/// on the same seed in a PostgreSQL database.
+/// </summary>
+public sealed class PostgreSqlTaskListShortcutTests(PostgreSqlTaskListShortcutTests.PostgreSqlStore store)
+    : IClassFixture<PostgreSqlTaskListShortcutTests.PostgreSqlStore>
+{
+    public sealed class PostgreSqlStore : TaskListShortcutTests.Store
+    {
+        protected override StorageProvider Provider => StorageProvider.PostgreSql;
+    }
+
+    [Theory]
+    [MemberData(nameof(TaskListShortcutTests.AnyTagCountFilters), MemberType = typeof(TaskListShortcutTests))]
+    public Task AnyTagCount_CountsATaskWithSeveralOfTheTagsOnce(string rql) =>
+        TaskListShortcutTests.AssertAnyTagCountCountsEachTaskOnceAsync(store, rql);
+
+    [Theory]
+    [InlineData("in(tags,common,other)")]
+    [InlineData("in(tags,common,other)&limit(20,40)")]
+    [InlineData("in(tags,common,other,late)&in(status,failed,canceled)&sort(-creationTimestamp)")]
+    [InlineData("in(tags,other,rare,late)")]
+    [InlineData("eq(tags,common)&eq(status,complete)")]
+    public Task Shortcuts_AnswerLikeTheGeneralTranslationAndThePlainForms(string rql) =>
+        TaskListShortcutTests.AssertShortcutAnswersLikeTheGeneralPathAsync(store, rql);
 }
