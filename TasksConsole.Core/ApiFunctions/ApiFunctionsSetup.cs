@@ -13,6 +13,7 @@ public static class ApiFunctionsSetup
         builder.Services.TryAddSingleton<ApiFunctionInvoker>();
         builder.Services.TryAddSingleton<ApiRequestService>();
         builder.Services.TryAddSingleton<ApiRequestFeed>();
+        builder.Services.TryAddSingleton<ApiRequestRecorder>();
         return builder;
     }
 }

@@ -13,20 +13,27 @@ public sealed record ApiRequestPage(IReadOnlyList<ApiRequestRecord> Requests, lo
 /// <summary>Stores API requests with their log lines, and reads them back (RQL lists, one by id, its logs).</summary>
 public sealed class ApiRequestService(IDbContextFactory<TasksDbContext> dbFactory, ApiRequestFeed feed)
 {
-    public async Task RecordAsync(ApiFunctionAnswer answer, CancellationToken cancellationToken = default)
+    public Task RecordAsync(ApiFunctionAnswer answer, CancellationToken cancellationToken = default) => RecordAsync([answer], cancellationToken);
+
+    /// <summary>Stores the requests and their log lines in one transaction, then announces each of them.</summary>
+    public async Task RecordAsync(IReadOnlyList<ApiFunctionAnswer> answers, CancellationToken cancellationToken = default)
     {
-        var record = answer.Record;
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        db.ApiRequests.Add(record);
-        if (!string.IsNullOrEmpty(answer.LogTail))
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            foreach (var (timestamp, message) in OutcomeWriter.LogLines(answer.LogTail, record.Timestamp))
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            foreach (var answer in answers)
             {
-                db.ApiRequestLogLines.Add(new ApiRequestLogLine { ApiRequestId = record.Id, Timestamp = timestamp, Message = message + "\n" });
+                var record = answer.Record;
+                db.ApiRequests.Add(record);
+                if (string.IsNullOrEmpty(answer.LogTail)) continue;
+                foreach (var (timestamp, message) in OutcomeWriter.LogLines(answer.LogTail, record.Timestamp))
+                {
+                    db.ApiRequestLogLines.Add(new ApiRequestLogLine { ApiRequestId = record.Id, Timestamp = timestamp, Message = message + "\n" });
+                }
             }
+            await WriteGate.RunAsync(db, () => db.SaveChangesAsync(cancellationToken), cancellationToken);
         }
-        await WriteGate.RunAsync(db, () => db.SaveChangesAsync(cancellationToken), cancellationToken);
-        feed.Publish(record);
+        foreach (var answer in answers) feed.Publish(answer.Record);
     }
 
     public async Task<ApiRequestPage> FindAsync(RqlQuery query, CancellationToken cancellationToken = default)

@@ -14,7 +14,7 @@ namespace TasksConsole.Web.ApiFunctions;
 
 /// <summary>
 /// <c>/tasks/v1/api/{functionName}/{path}</c>, every method: the request is handed to the function as an API Gateway
-/// event and its response object is the answer. The call is recorded as an API request once the caller has its answer.
+/// event and its response object is the answer. The call is recorded as an API request (in the background, in batches).
 /// </summary>
 public static class ApiFunctionEndpoints
 {
@@ -45,10 +45,9 @@ public static class ApiFunctionEndpoints
         HttpContext context,
         IFunctionCatalog functions,
         ApiFunctionInvoker invoker,
-        ApiRequestService requests,
+        ApiRequestRecorder recorder,
         PublicCallLimiter limiter,
-        IOptions<ApiFunctionsOptions> options,
-        ILoggerFactory loggers)
+        IOptions<ApiFunctionsOptions> options)
     {
         // The function's own statuses (a bare 404 included) are its answer, not ours to dress up as an EXH error.
         if (context.Features.Get<IStatusCodePagesFeature>() is { } statusPages) statusPages.Enabled = false;
@@ -78,17 +77,8 @@ public static class ApiFunctionEndpoints
         var answer = await invoker.InvokeAsync(function, call, context.RequestAborted);
 
         await WriteAnswerAsync(context, answer);
-        try
-        {
-            // The caller has its answer; recording after it keeps the store out of the round trip.
-            await context.Response.CompleteAsync();
-            await requests.RecordAsync(answer, CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            loggers.CreateLogger(typeof(ApiFunctionEndpoints)).LogError(ex,
-                "API request {Id} to {Function} was answered but could not be recorded", answer.Record.Id, function.Name);
-        }
+        // Stored by the recorder once the answer is on its way, so the store is not part of the round trip.
+        recorder.Enqueue(answer);
         return Results.Empty;
     }
 
@@ -106,20 +96,9 @@ public static class ApiFunctionEndpoints
 
     private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, int maxBytes)
     {
-        if (request.ContentLength > maxBytes) throw TooLarge(maxBytes);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
-        {
-            if (buffer.Length + read > maxBytes) throw TooLarge(maxBytes);
-            buffer.Write(chunk, 0, read);
-        }
+        using var buffer = await JsonBody.ReadBytesAsync(request, maxBytes);
         return buffer.ToArray();
     }
-
-    private static ServiceException TooLarge(int maxBytes) =>
-        new(ErrorCode.BodyFormat, $"The request body is larger than the {maxBytes / (1024 * 1024)} MB an API function accepts.");
 
     private static async Task WriteAnswerAsync(HttpContext context, ApiFunctionAnswer answer)
     {
