@@ -26,6 +26,9 @@ public static class Permissions
     public const string UpdateTaskSchedule = "UPDATE_TASK_SCHEDULE";
     public const string DeleteTaskSchedule = "DELETE_TASK_SCHEDULE";
     public const string ViewEvents = "VIEW_TASK_EVENTS";
+    public const string ExecuteApiFunction = "EXECUTE_API_FUNCTION";
+    public const string ViewApiFunctionRequests = "VIEW_API_FUNCTION_REQUESTS";
+    public const string ViewApiFunctionRequestLogs = "VIEW_API_FUNCTION_REQUEST_LOGS";
     public const string ManageUsers = "MANAGE_USERS";
     public const string ManageApiTokens = "MANAGE_API_TOKENS";
     public const string AccessJobDashboard = "ACCESS_JOB_DASHBOARD";
@@ -41,6 +44,7 @@ public static class Permissions
     [
         .. OperatorPermissions,
         CreateTaskFunction, UpdateTaskFunction, DeleteTaskFunction, ExecuteTaskFunction,
+        ExecuteApiFunction, ViewApiFunctionRequests, ViewApiFunctionRequestLogs,
         CreateTaskSchedule, UpdateTaskSchedule, DeleteTaskSchedule,
         ManageUsers, ManageApiTokens, AccessJobDashboard,
     ];

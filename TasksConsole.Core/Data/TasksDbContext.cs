@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using TasksConsole.Core.ApiFunctions;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Events;
 using TasksConsole.Core.Execution;
@@ -30,6 +31,8 @@ public class TasksDbContext : DbContext, IDataProtectionKeyContext
     public DbSet<IssuedToken> Tokens => Set<IssuedToken>();
     public DbSet<NodeRecord> Nodes => Set<NodeRecord>();
     public DbSet<AuthRevisionRecord> AuthRevisions => Set<AuthRevisionRecord>();
+    public DbSet<ApiRequestRecord> ApiRequests => Set<ApiRequestRecord>();
+    public DbSet<ApiRequestLogLine> ApiRequestLogLines => Set<ApiRequestLogLine>();
 
     /// <summary>The data-protection key ring, shared by every node so a cookie signed by one is read by all.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -154,6 +157,26 @@ public class TasksDbContext : DbContext, IDataProtectionKeyContext
         });
 
         modelBuilder.Entity<DataProtectionKey>(key => key.ToTable("DataProtectionKeys"));
+
+        modelBuilder.Entity<ApiRequestRecord>(request =>
+        {
+            request.ToTable("ApiRequests");
+            request.HasKey(r => r.Id);
+            request.Property(r => r.Id).HasMaxLength(24);
+            request.Property(r => r.FunctionName).HasMaxLength(128);
+            request.Property(r => r.Method).HasMaxLength(16);
+            request.Property(r => r.ErrorType).HasMaxLength(16);
+            // The list's default order (newest first, id as tie-breaker) and a function's recent requests.
+            request.HasIndex(r => new { r.Timestamp, r.Id });
+            request.HasIndex(r => new { r.FunctionName, r.Timestamp });
+        });
+
+        modelBuilder.Entity<ApiRequestLogLine>(line =>
+        {
+            line.ToTable("ApiRequestLogLines");
+            line.HasOne<ApiRequestRecord>().WithMany().HasForeignKey(l => l.ApiRequestId).OnDelete(DeleteBehavior.Cascade);
+            line.HasIndex(l => new { l.ApiRequestId, l.Timestamp });
+        });
     }
 }
 

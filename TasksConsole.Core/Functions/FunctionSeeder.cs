@@ -9,7 +9,8 @@ public sealed record DemoFunctionSpec(
     string Description,
     int TimeLimitSeconds,
     bool RetryEnabled,
-    IReadOnlyList<string>? ErrorsToRetry);
+    IReadOnlyList<string>? ErrorsToRetry,
+    string? PermissionMode = null);
 
 /// <summary>
 /// Registers the demo functions on a first start, so that a fresh install has something to run. It only acts
@@ -32,6 +33,7 @@ public sealed class FunctionSeeder(FunctionService functions, ILogger<FunctionSe
                 TimeLimitSeconds = demo.TimeLimitSeconds,
                 RetryEnabled = demo.RetryEnabled,
                 ErrorsToRetry = demo.ErrorsToRetry ?? [],
+                PermissionMode = demo.PermissionMode ?? FunctionPermissionModes.PermissionRequired,
             };
             try
             {

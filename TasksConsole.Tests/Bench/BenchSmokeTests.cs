@@ -54,6 +54,16 @@ public sealed class BenchSmokeTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task Api_RunsForASecond_AndPrintsItsSummary()
+    {
+        var output = await RunAsync(0, "api", "--duration", "1", "--rate", "20");
+
+        Assert.Single(Regex.Matches(output, "^SUMMARY api: ", RegexOptions.Multiline));
+        Assert.Matches(@"overhead \(round trip minus own time, same calls\): n=\d+", output);
+        Assert.Contains(", 0 errors,", output);
+    }
+
+    [Fact]
     public async Task Dispatch_RunsTinyBatch_AndPrintsItsSummary()
     {
         var output = await RunAsync(0, "dispatch", "--n", "200");

@@ -185,6 +185,27 @@ public sealed class ServerlessOfflineEngineTests(ServerlessOfflineEngineTests.Ap
         Assert.True(tasks.All(t => Status(t) == "complete"), app.Explain(string.Join("\n", tasks)));
     }
 
+    [Fact]
+    public async Task AnApiFunctionServedByNode_AnswersThroughTheServer_WithItsStatusHeadersAndBodies()
+    {
+        var client = await app.AdminAsync();
+        await app.RegisterAsync(client, "node-api", ServerlessOfflineFixture.FullName("api"));
+        var userId = (await app.Factory.GetTokensAsync(TasksConsoleFactory.AdminEmail, TasksConsoleFactory.AdminPassword)).UserId;
+
+        var created = await client.PostAsJsonAsync("/tasks/v1/api/node-api/items", new { id = "i-1", name = "first" });
+        var read = await client.GetAsync("/tasks/v1/api/node-api/items/i-1?verbose=true");
+        var pixel = await client.GetAsync("/tasks/v1/api/node-api/pixel");
+
+        Assert.True(created.StatusCode == System.Net.HttpStatusCode.Created, app.Explain($"POST answered {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}"));
+        Assert.Equal("/items/i-1", created.Headers.Location?.OriginalString);
+        Assert.Equal("first", (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("created").GetProperty("name").GetString());
+        var item = await read.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(("i-1", "?verbose=true", userId),
+            (item.GetProperty("id").GetString(), item.GetProperty("query").GetString(), item.GetProperty("userId").GetString()));
+        Assert.Equal("image/gif", pixel.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(Convert.FromBase64String("R0lGODlhAQABAAAAACw="), await pixel.Content.ReadAsByteArrayAsync());
+    }
+
     /// <summary>The app against the emulator: one emulator and one app for the class, each test with its own functions.</summary>
     public sealed class App : IAsyncLifetime
     {

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using TasksConsole.Core.ApiFunctions;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Events;
 using TasksConsole.Core.Functions;
@@ -26,6 +27,8 @@ internal static class ConsoleStore
         services.AddScoped<CircuitTaskChanges>();
         services.AddSingleton<AuthRevision>();
         services.AddSingleton<UserService>();
+        services.AddSingleton<ApiRequestFeed>();
+        services.AddSingleton<ApiRequestService>();
         return feed;
     }
 

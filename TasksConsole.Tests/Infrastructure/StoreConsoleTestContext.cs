@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using MudBlazor;
+using TasksConsole.Core.ApiFunctions;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Events;
 using TasksConsole.Core.Functions;
@@ -42,7 +43,7 @@ public abstract class StoreConsoleTestContext : ConsoleTestContext
             .. Permissions.For(role).Select(p => new Claim(TasksClaimTypes.Permission, p)),
         ]);
         _database = await TestDatabase.CreateAsync();
-        Services.AddCore(core => core.AddTasksCore().AddFunctionsCore().AddSchedulesCore().AddEventsCore().AddAuthCore());
+        Services.AddCore(core => core.AddTasksCore().AddFunctionsCore().AddSchedulesCore().AddEventsCore().AddAuthCore().AddApiFunctionsCore());
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton(_database.Factory);
         Services.AddLogging();

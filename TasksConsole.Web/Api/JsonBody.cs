@@ -31,19 +31,29 @@ public static class JsonBody
         }
     }
 
-    /// <summary>The body as a JSON object; an absent or empty body reads as <c>{}</c> when <paramref name="allowEmpty"/>.</summary>
-    public static async Task<JsonElement> ReadObjectAsync(HttpRequest request, bool allowEmpty = false, int maxBytes = DefaultMaxBytes)
+    /// <summary>The raw body, refused with BODY_FORMAT once it is longer than <paramref name="maxBytes"/> (before reading it all).</summary>
+    public static async Task<MemoryStream> ReadBytesAsync(HttpRequest request, int maxBytes)
     {
         if (request.ContentLength > maxBytes) throw TooLarge(maxBytes);
-
-        using var buffer = new MemoryStream();
+        var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
         while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
         {
-            if (buffer.Length + read > maxBytes) throw TooLarge(maxBytes);
+            if (buffer.Length + read > maxBytes)
+            {
+                await buffer.DisposeAsync();
+                throw TooLarge(maxBytes);
+            }
             buffer.Write(chunk, 0, read);
         }
+        return buffer;
+    }
+
+    /// <summary>The body as a JSON object; an absent or empty body reads as <c>{}</c> when <paramref name="allowEmpty"/>.</summary>
+    public static async Task<JsonElement> ReadObjectAsync(HttpRequest request, bool allowEmpty = false, int maxBytes = DefaultMaxBytes)
+    {
+        using var buffer = await ReadBytesAsync(request, maxBytes);
 
         if (buffer.Length == 0 || IsWhitespace(buffer))
         {

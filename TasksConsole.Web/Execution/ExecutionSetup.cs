@@ -34,6 +34,6 @@ public static class ExecutionSetup
     {
         if (app.Services.GetService<LocalLambdaRuntime>() is null) return;
         await app.Services.GetRequiredService<FunctionSeeder>().EnsureDemoFunctionsAsync(LocalDemoFunctions.All.Select(f =>
-            new DemoFunctionSpec(f.Name, f.Description, (int)Math.Ceiling(f.TimeLimit.TotalSeconds), f.RetryRecommended, ErrorsToRetry: null)));
+            new DemoFunctionSpec(f.Name, f.Description, (int)Math.Ceiling(f.TimeLimit.TotalSeconds), f.RetryRecommended, ErrorsToRetry: null, f.PermissionMode)));
     }
 }

@@ -33,7 +33,7 @@ public static class ExecuteFunctionEndpoint
     {
         var function = await functions.FindAsync(name, cancellationToken)
             ?? throw new ServiceException(ErrorCode.ResourceUnknown, $"No function named '{name}'.");
-        if (Authorize(context, function) is { } refusal) return refusal;
+        if (FunctionPermission.Authorize(context, function, Permissions.ExecuteTaskFunction) is { } refusal) return refusal;
         if (!function.Enabled)
         {
             throw new ServiceException(ErrorCode.IllegalState, $"Function '{name}' is disabled.");
@@ -59,22 +59,6 @@ public static class ExecuteFunctionEndpoint
         var response = JsonSerializer.SerializeToNode(TaskResponse.From(execution.Task), ApiJson.Options)!.AsObject();
         response["result"] = JsonNode.Parse(outcome.ResultJson ?? "null");
         return TypedResults.Ok(response);
-    }
-
-    private static JsonHttpResult<ErrorBody>? Authorize(HttpContext context, FunctionRecord function)
-    {
-        var user = context.User;
-        var authenticated = user.Identity?.IsAuthenticated == true;
-        return function.PermissionMode switch
-        {
-            FunctionPermissionModes.Public => null,
-            FunctionPermissionModes.AllUsers when authenticated => null,
-            _ when !authenticated => ApiAuthorization.Unauthenticated(context),
-            FunctionPermissionModes.AllUsers => null,
-            _ when user.HasPermission(Permissions.ExecuteTaskFunction)
-                || user.HasPermission($"{Permissions.ExecuteTaskFunction}:{function.Name}") => null,
-            _ => ApiErrors.Result(ErrorCode.NoPermission, $"Executing '{function.Name}' needs the {Permissions.ExecuteTaskFunction} permission."),
-        };
     }
 
     private sealed record ExecuteErrorBody(int Code, string Name, string Message, RuntimeError RuntimeError, string TaskId);

@@ -37,9 +37,9 @@ public static class FunctionText
 
     public static string PermissionModeHelp(string mode) => mode switch
     {
-        FunctionPermissionModes.PermissionRequired => "Direct execution needs EXECUTE_TASK_FUNCTION.",
-        FunctionPermissionModes.AllUsers => "Any signed-in user may execute it directly.",
-        FunctionPermissionModes.Public => "Anyone may execute it directly, even without signing in.",
+        FunctionPermissionModes.PermissionRequired => "Direct execution needs EXECUTE_TASK_FUNCTION; API calls need EXECUTE_API_FUNCTION.",
+        FunctionPermissionModes.AllUsers => "Any signed-in user may execute it directly or call it as an API.",
+        FunctionPermissionModes.Public => "Anyone may execute it directly or call it as an API, even without signing in (rate limited).",
         _ => "",
     };
 

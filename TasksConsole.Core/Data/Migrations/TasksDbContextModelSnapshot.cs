@@ -33,6 +33,84 @@ namespace TasksConsole.Core.Data.Migrations
                     b.ToTable("DataProtectionKeys", (string)null);
                 });
 
+            modelBuilder.Entity("TasksConsole.Core.ApiFunctions.ApiRequestLogLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ApiRequestId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApiRequestId", "Timestamp");
+
+                    b.ToTable("ApiRequestLogLines", (string)null);
+                });
+
+            modelBuilder.Entity("TasksConsole.Core.ApiFunctions.ApiRequestRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ApplicationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("DurationSeconds")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("ErrorMessage")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ErrorName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ErrorType")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FunctionName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("StatusCode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FunctionName", "Timestamp");
+
+                    b.HasIndex("Timestamp", "Id");
+
+                    b.ToTable("ApiRequests", (string)null);
+                });
+
             modelBuilder.Entity("TasksConsole.Core.Auth.AuthRevisionRecord", b =>
                 {
                     b.Property<int>("Id")
@@ -510,6 +588,15 @@ namespace TasksConsole.Core.Data.Migrations
                         .IsDescending(false, false, true, false, false);
 
                     b.ToTable("TaskTags", (string)null);
+                });
+
+            modelBuilder.Entity("TasksConsole.Core.ApiFunctions.ApiRequestLogLine", b =>
+                {
+                    b.HasOne("TasksConsole.Core.ApiFunctions.ApiRequestRecord", null)
+                        .WithMany()
+                        .HasForeignKey("ApiRequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("TasksConsole.Core.Tasks.TaskTag", b =>

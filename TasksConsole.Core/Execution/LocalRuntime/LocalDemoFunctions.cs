@@ -17,6 +17,7 @@ public static class LocalDemoFunctions
     public const string Flaky = "flaky";
     public const string Timeout = "timeout";
     public const string Noop = "noop";
+    public const string ApiDemo = ApiDemoFunction.Name;
 
     public static readonly TimeSpan DefaultTimeLimit = TimeSpan.FromSeconds(30);
 
@@ -29,6 +30,7 @@ public static class LocalDemoFunctions
             DefaultTimeLimit, true, FlakyAsync),
         new(Timeout, "Sleeps past its 3 s time limit, so the runtime answers Sandbox.Timedout.", TimeSpan.FromSeconds(3), false, TimeoutAsync),
         new(Noop, "Returns {} at once; for benchmarks.", DefaultTimeLimit, false, NoopAsync),
+        new(ApiDemo, ApiDemoFunction.Description, DefaultTimeLimit, false, ApiDemoFunction.HandleAsync, ApiDemoFunction.PermissionMode),
     ];
 
     private static ValueTask<JsonNode?> EchoAsync(LocalFunctionContext context, CancellationToken cancellationToken)

@@ -10,9 +10,11 @@ public delegate ValueTask<JsonNode?> LocalFunctionHandler(LocalFunctionContext c
 
 /// <summary>
 /// A function the local runtime serves. <see cref="TimeLimit"/> is enforced like Lambda's own timeout; the
-/// <paramref name="RetryRecommended"/> hint is for whoever registers the function with a retry policy.
+/// <paramref name="RetryRecommended"/> hint is for whoever registers the function with a retry policy, and
+/// <paramref name="PermissionMode"/> (null: the registry's default) says who may call it as an API function.
 /// </summary>
-public sealed record LocalFunction(string Name, string Description, TimeSpan TimeLimit, bool RetryRecommended, LocalFunctionHandler Handler);
+public sealed record LocalFunction(
+    string Name, string Description, TimeSpan TimeLimit, bool RetryRecommended, LocalFunctionHandler Handler, string? PermissionMode = null);
 
 /// <summary>Thrown by a local function to fail with a chosen error type, like a Node <c>Error</c> with a custom name.</summary>
 public sealed class LocalFunctionException(string errorType, string message) : Exception(message)

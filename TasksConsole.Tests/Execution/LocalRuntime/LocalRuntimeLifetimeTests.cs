@@ -45,7 +45,7 @@ public sealed class LocalRuntimeLifetimeTests
     [Fact]
     public void TheCatalogue_DescribesEveryDemoFunction_WithItsTimeLimit()
     {
-        Assert.Equal(["echo", "sleep", "fail", "flaky", "timeout", "noop"], LocalDemoFunctions.All.Select(f => f.Name));
+        Assert.Equal(["echo", "sleep", "fail", "flaky", "timeout", "noop", "api-demo"], LocalDemoFunctions.All.Select(f => f.Name));
         Assert.All(LocalDemoFunctions.All, f => Assert.False(string.IsNullOrWhiteSpace(f.Description)));
         Assert.Equal(TimeSpan.FromSeconds(3), LocalDemoFunctions.All.Single(f => f.Name == LocalDemoFunctions.Timeout).TimeLimit);
         Assert.Equal(TimeSpan.FromSeconds(30), LocalDemoFunctions.All.Single(f => f.Name == LocalDemoFunctions.Sleep).TimeLimit);

@@ -36,3 +36,35 @@ exports.flaky = async (event) => {
   }
   return { attempts: attempt + 1 };
 };
+
+// An API function: the event is an API Gateway payload-2.0 request ({version, rawPath, rawQueryString, headers,
+// requestContext.http.method, body, isBase64Encoded}); the answer is a response object.
+//   POST /items           201 with the item it was sent (JSON), and a Location header
+//   GET  /items/{id}?q=   the id, the query string and the caller the server named
+//   GET  /pixel           a binary body (base64, isBase64Encoded)
+exports.api = async (event) => {
+  const method = event.requestContext.http.method;
+  console.log(`api ${method} ${event.rawPath}${event.rawQueryString}`);
+  const json = (statusCode, body, headers = {}) => ({
+    statusCode,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  const item = /^\/items\/([^/]+)$/.exec(event.rawPath);
+  if (method === 'POST' && event.rawPath === '/items') {
+    const sent = JSON.parse(event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body);
+    return json(201, { created: sent }, { location: `/items/${sent.id}` });
+  }
+  if (method === 'GET' && item) {
+    return json(200, { id: item[1], query: event.rawQueryString, userId: event.headers['x-exh-requesting-user-id'] ?? null });
+  }
+  if (method === 'GET' && event.rawPath === '/pixel') {
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'image/gif' },
+      body: Buffer.from('R0lGODlhAQABAAAAACw=', 'base64').toString('base64'),
+      isBase64Encoded: true,
+    };
+  }
+  return json(404, { message: `no route ${method} ${event.rawPath}` });
+};

@@ -14,7 +14,10 @@ import {
   createOAuth2Client,
   rqlBuilder,
   IllegalStateError,
+  InvalidApiFunctionResultError,
   InvalidGrantError,
+  LambdaInvocationError,
+  LambdaRuntimeError,
   ResourceUnknownError,
   TaskStatus,
 } from '@extrahorizon/javascript-sdk';
@@ -390,6 +393,123 @@ async function main() {
     const all = await exh.tasks.findAll({ rql: rqlBuilder().eq('tags', bulkTag).build() });
     assert.equal(all.length, BULK_COUNT, `findAll returned ${all.length} tasks`);
     assert.deepEqual(sortedIds(all), [...bulkIds].sort());
+  });
+
+  // ---- API functions --------------------------------------------------------------------------------------------
+  // The built-in runtime's api-demo function (allUsers) answers /hello, /echo, /status/{code}, /fail and /invalid.
+
+  const apiDemo = 'api-demo';
+  await check('tasks.api.get reaches the function with its query string and answers its body', async () => {
+    const answer = await exh.tasks.api.get(apiDemo, `/hello?name=${encodeURIComponent('SDK run')}`);
+    assert.deepEqual(answer, { message: 'Hello, SDK run!' });
+  });
+
+  await check('tasks.api.post/put/patch send their data and the function sees method, path, query and the caller', async () => {
+    const data = { runId, nested: { camelCase: 1, snake_case: [true, null] } };
+    for (const method of ['post', 'put', 'patch']) {
+      const echo = await exh.tasks.api[method](apiDemo, `echo/${method}?x=1&y=${runId}`, data);
+      assert.equal(echo.method, method.toUpperCase());
+      assert.equal(echo.path, `/echo/${method}`);
+      assert.equal(echo.query, `?x=1&y=${runId}`);
+      assert.deepEqual(echo.body, data, 'the body reaches the function verbatim');
+      assert.equal(echo.isBase64Encoded, false);
+      if (login.userId) assert.equal(echo.userId, login.userId, 'x-exh-requesting-user-id is set by the server');
+    }
+  });
+
+  await check('tasks.api.delete reaches the function; forged identity headers are replaced', async () => {
+    const echo = await exh.tasks.api.delete(apiDemo, '/echo/item-1', {
+      headers: { 'X-Exh-Requesting-User-Id': 'ffffffffffffffffffffffff' },
+    });
+    assert.equal(echo.method, 'DELETE');
+    assert.equal(echo.path, '/echo/item-1');
+    assert.notEqual(echo.userId, 'ffffffffffffffffffffffff');
+  });
+
+  await check('a binary body reaches the function base64-encoded', async () => {
+    const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const echo = await exh.tasks.api.post(apiDemo, '/echo', bytes, { headers: { 'Content-Type': 'application/octet-stream' } });
+    assert.equal(echo.isBase64Encoded, true);
+    assert.equal(echo.bodyBytes, 256);
+    assert.equal(echo.body, bytes.toString('base64'));
+  });
+
+  await check('a function error throws LambdaRuntimeError (1406)', async () => {
+    const error = await rejectionOf(exh.tasks.api.get(apiDemo, '/fail'));
+    assert.ok(error instanceof LambdaRuntimeError, `${error?.name}: ${error?.message}`);
+  });
+
+  await check('an invalid result (not a response object, or a status outside 200-499) throws InvalidApiFunctionResultError (1409)', async () => {
+    for (const path of ['/invalid', '/status/500']) {
+      const error = await rejectionOf(exh.tasks.api.get(apiDemo, path));
+      assert.ok(error instanceof InvalidApiFunctionResultError, `${path}: ${error?.name}: ${error?.message}`);
+    }
+  });
+
+  await check("the function's own 4xx reaches the caller as an SDK error with its body", async () => {
+    const error = await rejectionOf(exh.tasks.api.get(apiDemo, '/status/418'));
+    assert.equal(error.status, 418);
+  });
+
+  const modes = {};
+  await check('permission modes: permissionRequired, allUsers and public', async () => {
+    for (const mode of ['permissionRequired', 'allUsers', 'public']) {
+      const name = `sdk-api-${mode}-${runId}`;
+      await exh.tasks.functions.create({ name, lambdaFunctionName: apiDemo, executionOptions: { permissionMode: mode } });
+      modes[mode] = name;
+      // The signed-in admin holds EXECUTE_API_FUNCTION, so every mode lets it in.
+      assert.deepEqual(await exh.tasks.api.get(name, '/hello?name=admin'), { message: 'Hello, admin!' });
+    }
+    assert.equal((await rawGet(`/tasks/v1/api/${modes.permissionRequired}/hello`)).status, 401);
+    assert.equal((await rawGet(`/tasks/v1/api/${modes.allUsers}/hello`)).status, 401);
+    const anonymous = await rawGet(`/tasks/v1/api/${modes.public}/hello?name=anyone`);
+    assert.equal(anonymous.status, 200);
+    assert.deepEqual(anonymous.body, { message: 'Hello, anyone!' });
+  });
+
+  // Requests are recorded just after their answer is sent: wait for the last one before reading them back.
+  async function findRequests(rql, count) {
+    for (let attempt = 0; ; attempt++) {
+      const result = await exh.tasks.apiRequests.find({ rql });
+      if (result.data.length >= count || attempt >= 100) return result;
+      await sleep(100);
+    }
+  }
+
+  let failedRequest;
+  await check('apiRequests.find filters with RQL and pages like tasks', async () => {
+    const result = await findRequests(rqlBuilder().eq('functionName', apiDemo).eq('path', '/fail').build(), 1);
+    assert.ok(result.data.length >= 1, 'the failed call was recorded');
+    failedRequest = result.data[0];
+    assert.equal(failedRequest.method, 'GET');
+    assert.equal(failedRequest.statusCode, 400);
+    assert.equal(failedRequest.error?.type, 'runtime');
+    assert.equal(failedRequest.error?.name, 'ApiDemoFailure');
+    assert.ok(failedRequest.timestamp instanceof Date, 'timestamp is an ISO date the SDK turns into a Date');
+    assert.equal(typeof failedRequest.duration, 'number');
+    assert.equal(result.page.limit, 20);
+    const invalid = await findRequests(rqlBuilder().eq('functionName', apiDemo).eq('path', '/invalid').build(), 1);
+    assert.equal(invalid.data[0].error?.type, 'response');
+  });
+
+  await check('apiRequests.findAll returns every request of a function', async () => {
+    await findRequests(rqlBuilder().eq('functionName', modes.public).build(), 2);
+    const all = await exh.tasks.apiRequests.findAll({ rql: rqlBuilder().in('functionName', Object.values(modes)).build() });
+    assert.equal(all.length, 4, 'one call per mode by the admin, one anonymous public call (refused calls are not run)');
+    const anonymous = all.find(request => request.functionName === modes.public && !request.userId);
+    assert.ok(anonymous, 'the anonymous public call is recorded without a user');
+  });
+
+  await check('apiRequests.findFirst by id finds one request (this SDK version has no apiRequests.findById)', async () => {
+    assert.equal(typeof exh.tasks.apiRequests.findById, 'undefined');
+    const found = await exh.tasks.apiRequests.findFirst({ rql: rqlBuilder().eq('id', failedRequest.id).build() });
+    assert.equal(found?.id, failedRequest.id);
+  });
+
+  await check("apiRequests.logs.find returns the request's log lines", async () => {
+    const lines = await exh.tasks.apiRequests.logs.find(failedRequest.id);
+    assert.ok(lines.some(line => line.message.includes('GET /fail')), JSON.stringify(lines));
+    assert.ok(lines.every(line => line.timestamp instanceof Date));
   });
 
   // ---- token refresh --------------------------------------------------------------------------------------------

@@ -43,6 +43,97 @@ namespace TasksConsole.Core.Data.PostgreSql.Migrations
                     b.ToTable("DataProtectionKeys", (string)null);
                 });
 
+            modelBuilder.Entity("TasksConsole.Core.ApiFunctions.ApiRequestLogLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ApiRequestId")
+                        .IsRequired()
+                        .HasColumnType("character varying(24)")
+                        .UseCollation("C");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApiRequestId", "Timestamp");
+
+                    b.ToTable("ApiRequestLogLines", (string)null);
+                });
+
+            modelBuilder.Entity("TasksConsole.Core.ApiFunctions.ApiRequestRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .UseCollation("C");
+
+                    b.Property<string>("ApplicationId")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<double>("DurationSeconds")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("ErrorMessage")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("ErrorName")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("ErrorType")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .UseCollation("C");
+
+                    b.Property<string>("FunctionName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .UseCollation("C");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .UseCollation("C");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<int>("StatusCode")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FunctionName", "Timestamp");
+
+                    b.HasIndex("Timestamp", "Id");
+
+                    b.ToTable("ApiRequests", (string)null);
+                });
+
             modelBuilder.Entity("TasksConsole.Core.Auth.AuthRevisionRecord", b =>
                 {
                     b.Property<int>("Id")
@@ -573,6 +664,15 @@ namespace TasksConsole.Core.Data.PostgreSql.Migrations
                         .IsDescending(false, false, true, false, false);
 
                     b.ToTable("TaskTags", (string)null);
+                });
+
+            modelBuilder.Entity("TasksConsole.Core.ApiFunctions.ApiRequestLogLine", b =>
+                {
+                    b.HasOne("TasksConsole.Core.ApiFunctions.ApiRequestRecord", null)
+                        .WithMany()
+                        .HasForeignKey("ApiRequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("TasksConsole.Core.Tasks.TaskTag", b =>
