@@ -10,6 +10,7 @@ using TasksConsole.Web.Operations;
 using TasksConsole.Web.Schedules;
 using TasksConsole.Web.Storage;
 using TasksConsole.Web.Tasks;
+using TasksConsole.Web.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -21,6 +22,7 @@ builder.AddFunctions();
 builder.AddSchedules();
 builder.AddEvents();
 builder.AddExecution();
+builder.AddWebhooks();
 builder.AddLive();
 builder.AddConsoleUi();
 builder.AddOperations();
@@ -41,6 +43,7 @@ app.MapTasksEndpoints();
 app.MapFunctionsEndpoints();
 app.MapSchedulesEndpoints();
 app.MapExecutionEndpoints();
+app.MapWebhooksEndpoints();
 app.MapLiveEndpoints();
 app.MapApiReference();
 app.MapConsoleUi();

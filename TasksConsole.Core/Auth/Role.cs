@@ -29,6 +29,7 @@ public static class Permissions
     public const string ManageUsers = "MANAGE_USERS";
     public const string ManageApiTokens = "MANAGE_API_TOKENS";
     public const string AccessJobDashboard = "ACCESS_JOB_DASHBOARD";
+    public const string ManageWebhooks = "MANAGE_WEBHOOKS";
 
     private static readonly string[] ViewerPermissions =
     [
@@ -42,7 +43,7 @@ public static class Permissions
         .. OperatorPermissions,
         CreateTaskFunction, UpdateTaskFunction, DeleteTaskFunction, ExecuteTaskFunction,
         CreateTaskSchedule, UpdateTaskSchedule, DeleteTaskSchedule,
-        ManageUsers, ManageApiTokens, AccessJobDashboard,
+        ManageUsers, ManageApiTokens, AccessJobDashboard, ManageWebhooks,
     ];
 
     public static IReadOnlyList<string> For(Role role) => role switch
