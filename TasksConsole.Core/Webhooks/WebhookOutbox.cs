@@ -21,11 +21,11 @@ public sealed class WebhookOutbox(WebhookWakeSignal wake, TimeProvider clock)
 
     /// <summary>Adds a task_failed delivery for every endpoint that wants it; returns how many.</summary>
     public int AddTaskFailed(TasksDbContext db, IReadOnlyList<WebhookEndpointRecord> endpoints, TaskFailedEventRecord failure) =>
-        Add(db, endpoints, WebhookEventTypes.TaskFailed, failure.FunctionName, () => TaskFailedPayload(failure));
+        Add(db, endpoints, WebhookEventTypes.TaskFailed, failure.FunctionName, failure.CreationTimestamp, () => TaskFailedPayload(failure));
 
     /// <summary>Adds a task_status_changed delivery for every endpoint that wants it; returns how many.</summary>
     public int AddStatusChanged(TasksDbContext db, IReadOnlyList<WebhookEndpointRecord> endpoints, TaskRecord task) =>
-        Add(db, endpoints, WebhookEventTypes.TaskStatusChanged, task.FunctionName, () => JsonSerializer.Serialize(new
+        Add(db, endpoints, WebhookEventTypes.TaskStatusChanged, task.FunctionName, task.StatusChangedTimestamp, () => JsonSerializer.Serialize(new
         {
             type = WebhookEventTypes.TaskStatusChanged,
             content = new
@@ -58,9 +58,10 @@ public sealed class WebhookOutbox(WebhookWakeSignal wake, TimeProvider clock)
     /// <summary>Tells this node's sender that deliveries were committed; call it after the commit.</summary>
     public void Wake() => wake.Wake();
 
-    public WebhookDeliveryRecord NewDelivery(string endpointId, string eventType, string payload)
+    /// <summary>A delivery due at once; <paramref name="at"/> is the time of the change that caused it.</summary>
+    public WebhookDeliveryRecord NewDelivery(string endpointId, string eventType, string payload, DateTimeOffset? at = null)
     {
-        var now = clock.GetStoredNow();
+        var now = at ?? clock.GetStoredNow();
         return new WebhookDeliveryRecord
         {
             Id = ObjectId.NewId(clock),
@@ -72,7 +73,8 @@ public sealed class WebhookOutbox(WebhookWakeSignal wake, TimeProvider clock)
         };
     }
 
-    private int Add(TasksDbContext db, IReadOnlyList<WebhookEndpointRecord> endpoints, string eventType, string functionName, Func<string> payload)
+    private int Add(
+        TasksDbContext db, IReadOnlyList<WebhookEndpointRecord> endpoints, string eventType, string functionName, DateTimeOffset at, Func<string> payload)
     {
         string? body = null;
         var added = 0;
@@ -80,7 +82,7 @@ public sealed class WebhookOutbox(WebhookWakeSignal wake, TimeProvider clock)
         {
             if (!endpoint.Wants(eventType, functionName)) continue;
             body ??= payload();
-            db.WebhookDeliveries.Add(NewDelivery(endpoint.Id, eventType, body));
+            db.WebhookDeliveries.Add(NewDelivery(endpoint.Id, eventType, body, at));
             added++;
         }
         return added;
