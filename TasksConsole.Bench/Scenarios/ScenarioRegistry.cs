@@ -12,6 +12,7 @@ internal static class ScenarioRegistry
         new LiveScenario(),
         new FlowScenario(),
         new FeedScenario(),
+        new WebhooksScenario(),
     ];
 
     public static IBenchScenario? Find(string name) =>
