@@ -19,12 +19,7 @@ public class WebhookDeliveryTests
 {
     protected virtual StorageProvider Provider => StorageProvider.Sqlite;
 
-    private TasksConsoleFactory Start(Dictionary<string, string?> settings)
-    {
-        var factory = new TasksConsoleFactory { Provider = Provider };
-        foreach (var (key, value) in settings) factory.Settings[key] = value;
-        return factory;
-    }
+    private TasksConsoleFactory Start(Dictionary<string, string?> settings) => StartApp(settings, Provider);
 
     [Fact]
     public async Task AFailedTask_IsDeliveredOnce_AsTheSignedExhEvent_ToTheEndpointsThatWantIt()

@@ -43,8 +43,7 @@ public sealed class WebhookSsrfTests
         await using var receiver = await WebhookReceiver.StartAsync();
         var settings = Settings();
         settings["Webhooks:AllowPrivateNetworks"] = "false";
-        await using var app = new TasksConsoleFactory();
-        foreach (var (key, value) in settings) app.Settings[key] = value;
+        await using var app = StartApp(settings);
         var admin = await app.CreateClientAsync(Role.Admin);
         // As if the host had resolved to a public address when the URL was saved, and to loopback now (DNS rebinding).
         var endpointId = Core.Common.ObjectId.NewId();
@@ -76,8 +75,7 @@ public sealed class WebhookSsrfTests
         await using var receiver = await WebhookReceiver.StartAsync();
         var settings = Settings();
         settings["Webhooks:RetryDelays:0"] = "01:00:00";
-        await using var app = new TasksConsoleFactory();
-        foreach (var (key, value) in settings) app.Settings[key] = value;
+        await using var app = StartApp(settings);
         var admin = await app.CreateClientAsync(Role.Admin);
         var endpointId = await RegisterAsync(admin, receiver);
         await receiver.AnswerAsync(307);

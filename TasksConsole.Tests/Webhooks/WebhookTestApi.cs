@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using TasksConsole.Core.Data;
+using TasksConsole.Tests.Infrastructure;
 
 namespace TasksConsole.Tests.Webhooks;
 
@@ -16,6 +18,14 @@ internal static class WebhookTestApi
         ["Webhooks:RetryDelays:2"] = "00:00:00.200",
         ["Webhooks:DisableAfterFailures"] = disableAfterFailures.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
+
+    /// <summary>The app with <paramref name="settings"/> (see <see cref="Settings"/>), on <paramref name="provider"/>'s store.</summary>
+    public static TasksConsoleFactory StartApp(Dictionary<string, string?> settings, StorageProvider provider = StorageProvider.Sqlite)
+    {
+        var factory = new TasksConsoleFactory { Provider = provider };
+        foreach (var (key, value) in settings) factory.Settings[key] = value;
+        return factory;
+    }
 
     /// <summary>Registers <paramref name="receiver"/> and tells it the new secret; returns the endpoint id.</summary>
     public static async Task<string> RegisterAsync(
