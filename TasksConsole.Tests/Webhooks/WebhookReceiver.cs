@@ -80,12 +80,15 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>Answers 500 to the next <paramref name="count"/> valid requests.</summary>
     public Task FailNextAsync(int count) => CommandAsync($"FAIL {count}");
 
-    /// <summary>Waits (polling, with a generous deadline for a loaded machine) until the accepted requests meet the condition.</summary>
+    /// <summary>
+    /// Waits (polling) until the accepted requests meet the condition. The deadline is generous: it includes running
+    /// the task that causes the event, while a loaded CI machine starts its servers and job storages.
+    /// </summary>
     public async Task<IReadOnlyList<ReceivedWebhook>> WaitForAsync(
         Func<IReadOnlyList<ReceivedWebhook>, bool> condition, string what, TimeSpan? timeout = null)
     {
         var deadline = Stopwatch.StartNew();
-        var limit = timeout ?? TimeSpan.FromSeconds(60);
+        var limit = timeout ?? TimeSpan.FromSeconds(120);
         while (true)
         {
             var received = Received;

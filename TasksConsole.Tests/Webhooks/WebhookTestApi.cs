@@ -64,12 +64,12 @@ internal static class WebhookTestApi
     public static async Task<JsonElement[]> WaitForDeliveriesAsync(
         HttpClient admin, string endpointId, Func<JsonElement[], bool> condition, string what)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
         while (true)
         {
             var deliveries = await DeliveriesAsync(admin, endpointId);
             if (condition(deliveries)) return deliveries;
-            if (DateTime.UtcNow > deadline) Assert.Fail($"Waited 60 s for {what}; deliveries: {string.Join("\n", deliveries)}");
+            if (DateTime.UtcNow > deadline) Assert.Fail($"Waited 120 s for {what}; deliveries: {string.Join("\n", deliveries)}");
             await Task.Delay(100);
         }
     }
