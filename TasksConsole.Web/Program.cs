@@ -11,6 +11,7 @@ using TasksConsole.Web.Operations;
 using TasksConsole.Web.Schedules;
 using TasksConsole.Web.Storage;
 using TasksConsole.Web.Tasks;
+using TasksConsole.Web.Webhooks;
 
 // A one-off command instead of the app: moving a SQLite store to PostgreSQL (docs/scale-out.md).
 if (MoveStoreCommand.IsRequested(args))
@@ -30,6 +31,7 @@ builder.AddSchedules();
 builder.AddEvents();
 builder.AddExecution();
 builder.AddApiFunctions();
+builder.AddWebhooks();
 builder.AddLive();
 builder.AddConsoleUi();
 builder.AddOperations();
@@ -51,6 +53,7 @@ app.MapFunctionsEndpoints();
 app.MapSchedulesEndpoints();
 app.MapExecutionEndpoints();
 app.MapApiFunctions();
+app.MapWebhooksEndpoints();
 app.MapLiveEndpoints();
 app.MapApiReference();
 app.MapConsoleUi();

@@ -13,6 +13,7 @@ internal static class ScenarioRegistry
         new FlowScenario(),
         new FeedScenario(),
         new ApiScenario(),
+        new WebhooksScenario(),
     ];
 
     public static IBenchScenario? Find(string name) =>

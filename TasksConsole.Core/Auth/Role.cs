@@ -32,6 +32,7 @@ public static class Permissions
     public const string ManageUsers = "MANAGE_USERS";
     public const string ManageApiTokens = "MANAGE_API_TOKENS";
     public const string AccessJobDashboard = "ACCESS_JOB_DASHBOARD";
+    public const string ManageWebhooks = "MANAGE_WEBHOOKS";
 
     private static readonly string[] ViewerPermissions =
     [
@@ -46,7 +47,7 @@ public static class Permissions
         CreateTaskFunction, UpdateTaskFunction, DeleteTaskFunction, ExecuteTaskFunction,
         ExecuteApiFunction, ViewApiFunctionRequests, ViewApiFunctionRequestLogs,
         CreateTaskSchedule, UpdateTaskSchedule, DeleteTaskSchedule,
-        ManageUsers, ManageApiTokens, AccessJobDashboard,
+        ManageUsers, ManageApiTokens, AccessJobDashboard, ManageWebhooks,
     ];
 
     public static IReadOnlyList<string> For(Role role) => role switch

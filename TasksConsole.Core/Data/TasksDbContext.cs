@@ -7,6 +7,7 @@ using TasksConsole.Core.Execution;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Schedules;
 using TasksConsole.Core.Tasks;
+using TasksConsole.Core.Webhooks;
 
 namespace TasksConsole.Core.Data;
 
@@ -33,6 +34,8 @@ public class TasksDbContext : DbContext, IDataProtectionKeyContext
     public DbSet<AuthRevisionRecord> AuthRevisions => Set<AuthRevisionRecord>();
     public DbSet<ApiRequestRecord> ApiRequests => Set<ApiRequestRecord>();
     public DbSet<ApiRequestLogLine> ApiRequestLogLines => Set<ApiRequestLogLine>();
+    public DbSet<WebhookEndpointRecord> WebhookEndpoints => Set<WebhookEndpointRecord>();
+    public DbSet<WebhookDeliveryRecord> WebhookDeliveries => Set<WebhookDeliveryRecord>();
 
     /// <summary>The data-protection key ring, shared by every node so a cookie signed by one is read by all.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -176,6 +179,35 @@ public class TasksDbContext : DbContext, IDataProtectionKeyContext
             line.ToTable("ApiRequestLogLines");
             line.HasOne<ApiRequestRecord>().WithMany().HasForeignKey(l => l.ApiRequestId).OnDelete(DeleteBehavior.Cascade);
             line.HasIndex(l => new { l.ApiRequestId, l.Timestamp });
+        });
+
+        modelBuilder.Entity<WebhookEndpointRecord>(endpoint =>
+        {
+            endpoint.ToTable("WebhookEndpoints");
+            endpoint.HasKey(e => e.Id);
+            endpoint.Property(e => e.Id).HasMaxLength(24);
+            endpoint.Property(e => e.Url).HasMaxLength(WebhookAddressGuard.MaxUrlLength);
+            endpoint.Property(e => e.Description).HasMaxLength(WebhookService.MaxDescriptionLength);
+            endpoint.Property(e => e.EventTypes).HasMaxLength(256);
+            endpoint.Property(e => e.Secret).HasMaxLength(128);
+            endpoint.Ignore(e => e.EventTypeList);
+            endpoint.Ignore(e => e.FunctionNameList);
+        });
+
+        modelBuilder.Entity<WebhookDeliveryRecord>(delivery =>
+        {
+            delivery.ToTable("WebhookDeliveries");
+            delivery.HasKey(d => d.Id);
+            delivery.Property(d => d.Id).HasMaxLength(24);
+            delivery.Property(d => d.EndpointId).HasMaxLength(24);
+            delivery.Property(d => d.EventType).HasMaxLength(64);
+            delivery.Property(d => d.LeaseOwner).HasMaxLength(192);
+            delivery.Property(d => d.State).HasConversion<string>().HasMaxLength(16);
+            delivery.HasOne<WebhookEndpointRecord>().WithMany().HasForeignKey(d => d.EndpointId).OnDelete(DeleteBehavior.Cascade);
+            // The sender's scan: pending deliveries by due time.
+            delivery.HasIndex(d => new { d.State, d.NextAttemptTimestamp });
+            // The console's list of an endpoint's deliveries, newest first.
+            delivery.HasIndex(d => new { d.EndpointId, d.CreationTimestamp });
         });
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Metrics;
+using TasksConsole.Core.Webhooks;
 
 namespace TasksConsole.Core.Execution;
 
@@ -16,6 +17,8 @@ public static class ExecutionSetup
     {
         builder.AddCommonCore();
         builder.AddMetricsCore();
+        // Outcomes fill the webhook outbox in their own transaction.
+        builder.AddWebhooksCore();
         var services = builder.Services;
         services.AddOptions<ExecutionOptions>()
             .Bind(builder.Configuration.GetSection(ExecutionOptions.Section))

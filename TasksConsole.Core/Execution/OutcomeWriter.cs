@@ -11,13 +11,15 @@ using TasksConsole.Core.Events;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Core.Metrics;
+using TasksConsole.Core.Webhooks;
 
 namespace TasksConsole.Core.Execution;
 
 /// <summary>
 /// Records outcomes in as few transactions as the load allows: every outcome waiting when the writer comes round
 /// goes into one transaction (SQLite has one writer, so a commit per task would cap throughput). Each outcome is
-/// recorded in full in that transaction: the status, a retry task or a task_failed event, and the log lines.
+/// recorded in full in that transaction: the status, a retry task or a task_failed event, the webhook deliveries
+/// those cause, and the log lines.
 /// Callers await their outcome's commit, so a finished job means a durable result.
 /// </summary>
 public sealed class OutcomeWriter(
@@ -25,6 +27,7 @@ public sealed class OutcomeWriter(
     IFunctionCatalog functions,
     ITaskChangeFeed changes,
     TasksMetrics metrics,
+    WebhookOutbox webhooks,
     TimeProvider clock,
     ILogger<OutcomeWriter> logger) : BackgroundService
 {
@@ -105,6 +108,8 @@ public sealed class OutcomeWriter(
         var published = new List<TaskChange>();
         var completed = new List<TaskRecord>();
         var logLines = new List<TaskLogLine>();
+        var endpoints = await WebhookOutbox.ActiveEndpointsAsync(db);
+        var deliveries = 0;
 
         foreach (var item in batch)
         {
@@ -122,6 +127,7 @@ public sealed class OutcomeWriter(
                 task.ResultJson = outcome.ResultJson;
                 completed.Add(task);
                 published.Add(TaskChange.StatusChanged(task, now));
+                deliveries += webhooks.AddStatusChanged(db, endpoints, task);
                 continue;
             }
 
@@ -135,6 +141,7 @@ public sealed class OutcomeWriter(
                 task.RetriedByTaskId = retry.Id;
                 published.Add(TaskChange.StatusChanged(task, now));
                 published.Add(TaskChange.Created(retry, now));
+                deliveries += webhooks.AddStatusChanged(db, endpoints, task);
             }
             else
             {
@@ -151,6 +158,8 @@ public sealed class OutcomeWriter(
                 };
                 db.TaskFailedEvents.Add(failure);
                 published.Add(TaskChange.Failed(task, failure, now));
+                deliveries += webhooks.AddStatusChanged(db, endpoints, task);
+                deliveries += webhooks.AddTaskFailed(db, endpoints, failure);
             }
         }
 
@@ -169,6 +178,7 @@ public sealed class OutcomeWriter(
             await db.SaveChangesAsync();
             await transaction.CommitAsync();
         });
+        if (deliveries > 0) webhooks.Wake();
         return published;
     }
 

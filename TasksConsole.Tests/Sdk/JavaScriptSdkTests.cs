@@ -54,7 +54,7 @@ public sealed class JavaScriptSdkTests(ITestOutputHelper output)
             $"The SDK scenario exited 0 but did not end with {{\"ok\":true,\"checks\":N}}.\n{result.Transcript}");
     }
 
-    private static string FindClientDirectory()
+    internal static string FindClientDirectory()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
