@@ -51,9 +51,9 @@ public class ExecutionEndToEndTests(TasksConsoleFactory factory) : IClassFixture
         var first = await WaitForTerminalAsync(client, firstId);
         Assert.Equal("retried", first.GetProperty("status").GetString());
         var secondId = first.GetProperty("retriedByTaskId").GetString()!;
-        var second = await WaitForTerminalAsync(client, secondId, TimeSpan.FromSeconds(20));
+        var second = await WaitForTerminalAsync(client, secondId);
         var thirdId = second.GetProperty("retriedByTaskId").GetString()!;
-        var third = await WaitForTerminalAsync(client, thirdId, TimeSpan.FromSeconds(30));
+        var third = await WaitForTerminalAsync(client, thirdId);
 
         Assert.Equal("complete", third.GetProperty("status").GetString());
         Assert.Equal([firstId, secondId], third.GetProperty("retryForTaskIds").EnumerateArray().Select(x => x.GetString()!).ToArray());
