@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -16,6 +17,8 @@ namespace TasksConsole.Core.Webhooks;
 /// attempt scheduled with backoff and jitter, or given up when the schedule is spent. An endpoint that fails
 /// <see cref="WebhookOptions.DisableAfterFailures"/> attempts in a row is disabled with the reason. It wakes at once
 /// when this node commits deliveries, and polls for those of other nodes and for retries falling due.
+/// Attempts are recorded in batches, one transaction for all those waiting: a transaction per attempt held SQLite's
+/// single writer once per delivery, and under a burst of failures the claims queued behind those writes.
 /// </summary>
 public sealed class WebhookSender(
     IDbContextFactory<TasksDbContext> dbFactory,
@@ -29,13 +32,19 @@ public sealed class WebhookSender(
     ILogger<WebhookSender> logger) : BackgroundService
 {
     private const int MaxErrorLength = 500;
+    private const int MaxRecordBatch = 256;
     private readonly WebhookOptions _options = webhookOptions.Value;
+    private readonly Channel<SentAttempt> _sent = Channel.CreateUnbounded<SentAttempt>(new UnboundedChannelOptions { SingleReader = true });
     private int _inFlight;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var slots = Math.Max(1, _options.BatchSize);
+        // Claiming again once half the slots are free, not at every freed slot: one claim per delivery would cost a
+        // write transaction per delivery, which is what batching the records saves.
+        var refill = Math.Max(1, slots / 2);
         var sends = new HashSet<Task>();
+        var recording = RecordSentAsync();
         while (!stoppingToken.IsCancellationRequested)
         {
             var free = slots - Volatile.Read(ref _inFlight);
@@ -51,13 +60,13 @@ public sealed class WebhookSender(
                     foreach (var (delivery, endpoint) in claimed)
                     {
                         Interlocked.Increment(ref _inFlight);
-                        var send = SendAndRecordAsync(delivery, endpoint, owner);
+                        var send = SendAsync(delivery, endpoint, owner);
                         lock (sends) sends.Add(send);
                         _ = send.ContinueWith(done =>
                         {
                             lock (sends) sends.Remove(done);
-                            // A full claim may have left due deliveries behind: a freed slot looks again at once.
-                            if (Interlocked.Decrement(ref _inFlight) == slots - 1) wake.Wake();
+                            // A full claim may have left due deliveries behind: freed slots look again at once.
+                            if (Interlocked.Decrement(ref _inFlight) == slots - refill) wake.Wake();
                         }, TaskScheduler.Default);
                     }
                 }
@@ -80,23 +89,37 @@ public sealed class WebhookSender(
         lock (sends) running = [.. sends];
         // Sends under way finish and are recorded; an unrecorded one would only be sent again after its lease.
         await Task.WhenAll(running);
+        _sent.Writer.TryComplete();
+        await recording;
     }
 
-    private async Task SendAndRecordAsync(WebhookDeliveryRecord delivery, WebhookEndpointRecord endpoint, string owner)
+    private async Task SendAsync(WebhookDeliveryRecord delivery, WebhookEndpointRecord endpoint, string owner)
     {
-        var attempt = await SendAsync(delivery, endpoint);
-        try
+        var attempt = await AttemptAsync(delivery, endpoint);
+        _sent.Writer.TryWrite(new SentAttempt(delivery, endpoint, owner, attempt));
+    }
+
+    /// <summary>Records every attempt waiting, in one transaction, until the sender stops and the queue is drained.</summary>
+    private async Task RecordSentAsync()
+    {
+        var batch = new List<SentAttempt>(MaxRecordBatch);
+        while (await _sent.Reader.WaitToReadAsync(CancellationToken.None))
         {
-            await RecordAsync(delivery, endpoint, owner, attempt);
-        }
-        catch (Exception ex)
-        {
-            // Its lease runs out and the delivery is sent again: at least once.
-            logger.LogError(ex, "Recording webhook delivery {DeliveryId} failed", delivery.Id);
+            while (batch.Count < MaxRecordBatch && _sent.Reader.TryRead(out var sent)) batch.Add(sent);
+            try
+            {
+                await RecordAsync(batch);
+            }
+            catch (Exception ex)
+            {
+                // Their leases run out and the deliveries are sent again: at least once.
+                logger.LogError(ex, "Recording {Count} webhook delivery attempts failed", batch.Count);
+            }
+            batch.Clear();
         }
     }
 
-    private async Task<AttemptResult> SendAsync(WebhookDeliveryRecord delivery, WebhookEndpointRecord endpoint)
+    private async Task<AttemptResult> AttemptAsync(WebhookDeliveryRecord delivery, WebhookEndpointRecord endpoint)
     {
         var started = Stopwatch.GetTimestamp();
         var timestamp = clock.GetUtcNow();
@@ -136,67 +159,119 @@ public sealed class WebhookSender(
         return ex;
     }
 
-    private async Task RecordAsync(WebhookDeliveryRecord delivery, WebhookEndpointRecord endpoint, string owner, AttemptResult attempt)
+    private async Task RecordAsync(IReadOnlyList<SentAttempt> batch)
     {
         var now = clock.GetStoredNow();
-        var attempts = delivery.Attempts + 1;
-        var latency = (int)Math.Min(int.MaxValue, attempt.Elapsed.TotalMilliseconds);
-        var error = attempt.Error is { Length: > MaxErrorLength } full ? full[..MaxErrorLength] : attempt.Error;
-        var gaveUp = !attempt.Succeeded && attempts > _options.Schedule.Count;
-        var state = attempt.Succeeded ? WebhookDeliveryState.Succeeded : gaveUp ? WebhookDeliveryState.Failed : WebhookDeliveryState.Pending;
-        var next = attempt.Succeeded || gaveUp ? delivery.NextAttemptTimestamp : now + RetryDelay(attempts);
+        var outcomes = batch.Select(sent => Outcome(sent, now)).ToList();
+        var recorded = new List<DeliveryOutcome>(outcomes.Count);
 
         await using var db = await dbFactory.CreateDbContextAsync();
         await WriteGate.RunAsync(db, async () =>
         {
+            recorded.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync();
-            var updated = await db.WebhookDeliveries
-                .Where(d => d.Id == delivery.Id && d.LeaseOwner == owner)
-                .ExecuteUpdateAsync(set => set
-                    .SetProperty(d => d.State, state)
-                    .SetProperty(d => d.Attempts, attempts)
-                    .SetProperty(d => d.NextAttemptTimestamp, next)
-                    .SetProperty(d => d.LeaseOwner, (string?)null)
-                    .SetProperty(d => d.LeaseExpiresTimestamp, (DateTimeOffset?)null)
-                    .SetProperty(d => d.LastAttemptTimestamp, now)
-                    .SetProperty(d => d.LastResponseStatus, attempt.Status)
-                    .SetProperty(d => d.LastLatencyMilliseconds, latency)
-                    .SetProperty(d => d.LastError, error)
-                    .SetProperty(d => d.DeliveredTimestamp, attempt.Succeeded ? now : null));
-            if (updated == 0)
+            foreach (var outcome in outcomes)
             {
-                // The lease ran out and another sender holds the delivery now (or it was deleted): its record wins.
-                await transaction.RollbackAsync();
-                return;
+                // Nothing updated: the lease ran out and another sender holds the delivery now (or it was deleted),
+                // and its record wins.
+                if (await UpdateDeliveryAsync(db, outcome, now) > 0) recorded.Add(outcome);
             }
-            if (attempt.Succeeded)
+            foreach (var attempts in recorded.GroupBy(o => o.Sent.Endpoint.Id))
             {
-                await db.WebhookEndpoints.Where(e => e.Id == endpoint.Id && e.ConsecutiveFailures != 0)
-                    .ExecuteUpdateAsync(set => set.SetProperty(e => e.ConsecutiveFailures, 0));
-            }
-            else
-            {
-                await db.WebhookEndpoints.Where(e => e.Id == endpoint.Id)
-                    .ExecuteUpdateAsync(set => set.SetProperty(e => e.ConsecutiveFailures, e => e.ConsecutiveFailures + 1));
-                var limit = _options.DisableAfterFailures;
-                var reason = $"Disabled after {limit} failed attempts in a row; the last: {error}";
-                if (await db.WebhookEndpoints.Where(e => e.Id == endpoint.Id && !e.Disabled && e.ConsecutiveFailures >= limit)
-                        .ExecuteUpdateAsync(set => set
-                            .SetProperty(e => e.Disabled, true)
-                            .SetProperty(e => e.DisabledReason, reason)
-                            .SetProperty(e => e.DisabledTimestamp, now)
-                            .SetProperty(e => e.UpdateTimestamp, now)) > 0)
-                {
-                    logger.LogWarning("Webhook endpoint {EndpointId} ({Url}) disabled: {Reason}", endpoint.Id, endpoint.Url, reason);
-                }
+                await UpdateEndpointAsync(db, attempts.Key, attempts.Last().Sent.Endpoint.Url, [.. attempts], now);
             }
             await transaction.CommitAsync();
         });
-        if (gaveUp)
+        foreach (var outcome in recorded.Where(o => o.State == WebhookDeliveryState.Failed))
         {
             logger.LogWarning("Webhook delivery {DeliveryId} to {Url} failed {Attempts} times and was given up: {Error}",
-                delivery.Id, endpoint.Url, attempts, error);
+                outcome.Sent.Delivery.Id, outcome.Sent.Endpoint.Url, outcome.Attempts, outcome.Error);
         }
+    }
+
+    private DeliveryOutcome Outcome(SentAttempt sent, DateTimeOffset now)
+    {
+        var attempt = sent.Attempt;
+        var attempts = sent.Delivery.Attempts + 1;
+        var error = attempt.Error is { Length: > MaxErrorLength } full ? full[..MaxErrorLength] : attempt.Error;
+        var gaveUp = !attempt.Succeeded && attempts > _options.Schedule.Count;
+        var state = attempt.Succeeded ? WebhookDeliveryState.Succeeded : gaveUp ? WebhookDeliveryState.Failed : WebhookDeliveryState.Pending;
+        var next = attempt.Succeeded || gaveUp ? sent.Delivery.NextAttemptTimestamp : now + RetryDelay(attempts);
+        return new DeliveryOutcome(sent, state, attempts, next, error);
+    }
+
+    private static Task<int> UpdateDeliveryAsync(TasksDbContext db, DeliveryOutcome outcome, DateTimeOffset now)
+    {
+        var (sent, state, attempts, next, error) = outcome;
+        var latency = (int)Math.Min(int.MaxValue, sent.Attempt.Elapsed.TotalMilliseconds);
+        return db.WebhookDeliveries
+            .Where(d => d.Id == sent.Delivery.Id && d.LeaseOwner == sent.Owner)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(d => d.State, state)
+                .SetProperty(d => d.Attempts, attempts)
+                .SetProperty(d => d.NextAttemptTimestamp, next)
+                .SetProperty(d => d.LeaseOwner, (string?)null)
+                .SetProperty(d => d.LeaseExpiresTimestamp, (DateTimeOffset?)null)
+                .SetProperty(d => d.LastAttemptTimestamp, now)
+                .SetProperty(d => d.LastResponseStatus, sent.Attempt.Status)
+                .SetProperty(d => d.LastLatencyMilliseconds, latency)
+                .SetProperty(d => d.LastError, error)
+                .SetProperty(d => d.DeliveredTimestamp, sent.Attempt.Succeeded ? now : null));
+    }
+
+    /// <summary>
+    /// Carries an endpoint's run of failures through one batch's attempts, in the order they were sent: a success
+    /// ends the run, each failure after it adds one; the endpoint is disabled when the run reaches the limit.
+    /// </summary>
+    private async Task UpdateEndpointAsync(TasksDbContext db, string endpointId, string url, IReadOnlyList<DeliveryOutcome> attempts, DateTimeOffset now)
+    {
+        var (succeededOnce, failuresSince) = FailureRun(attempts.Select(o => o.Sent.Attempt.Succeeded));
+        if (succeededOnce)
+        {
+            await db.WebhookEndpoints.Where(e => e.Id == endpointId && e.ConsecutiveFailures != failuresSince)
+                .ExecuteUpdateAsync(set => set.SetProperty(e => e.ConsecutiveFailures, failuresSince));
+        }
+        else
+        {
+            await db.WebhookEndpoints.Where(e => e.Id == endpointId)
+                .ExecuteUpdateAsync(set => set.SetProperty(e => e.ConsecutiveFailures, e => e.ConsecutiveFailures + failuresSince));
+        }
+        if (failuresSince == 0) return;
+
+        var limit = _options.DisableAfterFailures;
+        var reason = $"Disabled after {limit} failed attempts in a row; the last: {attempts[^1].Error}";
+        if (await db.WebhookEndpoints.Where(e => e.Id == endpointId && !e.Disabled && e.ConsecutiveFailures >= limit)
+                .ExecuteUpdateAsync(set => set
+                    .SetProperty(e => e.Disabled, true)
+                    .SetProperty(e => e.DisabledReason, reason)
+                    .SetProperty(e => e.DisabledTimestamp, now)
+                    .SetProperty(e => e.UpdateTimestamp, now)) > 0)
+        {
+            logger.LogWarning("Webhook endpoint {EndpointId} ({Url}) disabled: {Reason}", endpointId, url, reason);
+        }
+    }
+
+    /// <summary>
+    /// Whether any of <paramref name="succeeded"/> (attempts in the order sent) succeeded, and how many failed after
+    /// the last success (all of them when none did).
+    /// </summary>
+    internal static (bool SucceededOnce, int FailuresSince) FailureRun(IEnumerable<bool> succeeded)
+    {
+        var succeededOnce = false;
+        var failuresSince = 0;
+        foreach (var success in succeeded)
+        {
+            if (success)
+            {
+                succeededOnce = true;
+                failuresSince = 0;
+            }
+            else
+            {
+                failuresSince++;
+            }
+        }
+        return (succeededOnce, failuresSince);
     }
 
     /// <summary>The wait after failed attempt <paramref name="attempts"/>, varied by +/- the jitter fraction.</summary>
@@ -208,4 +283,8 @@ public sealed class WebhookSender(
     }
 
     private sealed record AttemptResult(bool Succeeded, int? Status, TimeSpan Elapsed, string? Error);
+
+    private sealed record SentAttempt(WebhookDeliveryRecord Delivery, WebhookEndpointRecord Endpoint, string Owner, AttemptResult Attempt);
+
+    private sealed record DeliveryOutcome(SentAttempt Sent, WebhookDeliveryState State, int Attempts, DateTimeOffset Next, string? Error);
 }
