@@ -25,6 +25,14 @@ public abstract class SqlDialect
     public abstract string Table(string table, string index);
 
     /// <summary>
+    /// <paramref name="column"/> in a condition that must not choose the index. SQLite without statistics prefers an
+    /// equality on an indexed column (<c>"Status" = 'New'</c>) over a few primary-key lookups (<c>"Id" IN (…)</c>), and so
+    /// reads every new task, the whole backlog of tasks waiting for later, to find a claim's few; its unary <c>+</c>
+    /// leaves the value as it is and takes the column out of index choice. PostgreSQL plans from its statistics.
+    /// </summary>
+    public abstract string NotIndexed(string column);
+
+    /// <summary>
     /// The rows of <paramref name="table"/> among <paramref name="idList"/> that meet <paramref name="guard"/>, as an
     /// <c>"Id" IN (…)</c> condition for a guarded UPDATE. On PostgreSQL the rows are locked first, skipping those another
     /// transaction holds (<c>FOR UPDATE SKIP LOCKED</c>): two nodes claiming at once each take what the other is not
@@ -42,6 +50,7 @@ public abstract class SqlDialect
     {
         public override bool IsPostgreSql => false;
         public override string Table(string table, string index) => $"\"{table}\" INDEXED BY \"{index}\"";
+        public override string NotIndexed(string column) => "+" + column;
         public override string IdsMeeting(string table, string guard, string idList) => $"\"Id\" IN ({idList})";
         public override Task<DbTransaction> BeginWriteTransactionAsync(DbConnection connection) =>
             Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
@@ -52,6 +61,7 @@ public abstract class SqlDialect
     {
         public override bool IsPostgreSql => true;
         public override string Table(string table, string index) => $"\"{table}\"";
+        public override string NotIndexed(string column) => column;
         public override string IdsMeeting(string table, string guard, string idList) =>
             $"\"Id\" IN (SELECT \"Id\" FROM \"{table}\" WHERE {guard} AND \"Id\" IN ({idList}) FOR UPDATE SKIP LOCKED)";
         public override async Task<DbTransaction> BeginWriteTransactionAsync(DbConnection connection) =>

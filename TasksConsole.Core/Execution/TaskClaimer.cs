@@ -98,8 +98,8 @@ public sealed class TaskClaimer(IDbContextFactory<TasksDbContext> dbFactory)
         IReadOnlyList<string> ids, string claimToken, DateTimeOffset now, CancellationToken cancellationToken) =>
         UpdateReturningIdsAsync(ids,
             set: "\"ClaimedBy\" = @token, \"ClaimedTimestamp\" = @now",
-            guard: "\"Status\" = @new AND \"ClaimedBy\" IS NULL",
-            [("@token", claimToken), ("@now", now.ToUnixTimeMilliseconds()), ("@new", New)],
+            guard: "\"ClaimedBy\" IS NULL",
+            [("@token", claimToken), ("@now", now.ToUnixTimeMilliseconds())],
             cancellationToken, skipLocked: true);
 
     /// <summary>The earliest start after <paramref name="after"/> among unclaimed new tasks: when to look next.</summary>
@@ -155,12 +155,13 @@ public sealed class TaskClaimer(IDbContextFactory<TasksDbContext> dbFactory)
         IReadOnlyList<string> ids, string claimToken, DateTimeOffset now, CancellationToken cancellationToken) =>
         UpdateReturningIdsAsync(ids,
             set: "\"Status\" = @inProgress, \"ExecutionStartTimestamp\" = @now, \"StatusChangedTimestamp\" = @now, \"UpdateTimestamp\" = @now",
-            guard: "\"Status\" = @new AND \"ClaimedBy\" = @token",
-            [("@inProgress", InProgress), ("@new", New), ("@token", claimToken), ("@now", now.ToUnixTimeMilliseconds())],
+            guard: "\"ClaimedBy\" = @token",
+            [("@inProgress", InProgress), ("@token", claimToken), ("@now", now.ToUnixTimeMilliseconds())],
             cancellationToken, skipLocked: false);
 
     /// <summary>
-    /// One guarded UPDATE of the given tasks; returns the ids it changed (those that still met the guard).
+    /// One guarded UPDATE of the given tasks that are still new; returns the ids it changed (those that still met the
+    /// guard).
     /// <paramref name="skipLocked"/> is for claims only, where a row another node is busy with is rightly someone
     /// else's. A start must wait for a lock instead: the rows of a claim can be held for a moment by another node's
     /// claim round (PostgreSQL's FOR UPDATE may lock a row whose guard it then finds no longer met), and a start that
@@ -174,8 +175,12 @@ public sealed class TaskClaimer(IDbContextFactory<TasksDbContext> dbFactory)
         if (ids.Count == 0) return updated;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var command = await CommandAsync(db, cancellationToken);
+        var dialect = SqlDialect.Of(db);
+        // The rows are found by id: the status is checked on them, not used to find them.
+        guard = $"{dialect.NotIndexed("\"Status\"")} = @new AND {guard}";
         var idList = string.Join(',', ids.Select((id, i) => Parameter(command, $"@id{i}", id)));
-        command.CommandText = $"UPDATE \"Tasks\" SET {set} WHERE {guard} AND {(skipLocked ? SqlDialect.Of(db).IdsMeeting("Tasks", guard, idList) : $"\"Id\" IN ({idList})")} RETURNING \"Id\"";
+        command.CommandText = $"UPDATE \"Tasks\" SET {set} WHERE {guard} AND {(skipLocked ? dialect.IdsMeeting("Tasks", guard, idList) : $"\"Id\" IN ({idList})")} RETURNING \"Id\"";
+        Parameter(command, "@new", New);
         foreach (var (name, value) in parameters) Parameter(command, name, value);
 
         return await WriteGate.RunAsync<IReadOnlySet<string>>(db, async () =>

@@ -34,10 +34,14 @@ public sealed class TaskRunner(
         List<TaskRecord> tasks;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            tasks = await db.Tasks.AsNoTracking()
-                .Where(t => taskIds.Contains(t.Id) && t.ClaimedBy == claimToken && t.Status == TaskState.New)
+            // Found through the claim's index; the status is checked here, because a condition on it in the query
+            // lets SQLite read every new task (all those waiting for later) to find the claim's few.
+            tasks = (await db.Tasks.AsNoTracking()
+                    .Where(t => taskIds.Contains(t.Id) && t.ClaimedBy == claimToken)
+                    .ToListAsync(cancellationToken))
+                .Where(t => t.Status == TaskState.New)
                 .OrderBy(t => t.StartTimestamp)
-                .ToListAsync(cancellationToken);
+                .ToList();
         }
         // Canceled since the claim, or a job from an earlier run whose claims were released: nothing to do.
         foreach (var gone in taskIds.Except(tasks.Select(t => t.Id))) Release(claimToken, gone);
