@@ -37,12 +37,22 @@ public sealed class TaskDispatcher(
 
     private DateTimeOffset _lastRound = DateTimeOffset.MinValue;
 
+    // Due tasks created since the last round began, and whether that round took everything that was due: together
+    // they say whether a claim now would go out thin while more is on its way.
+    private int _dueArrivals;
+    private volatile bool _queueDrained;
+
+    /// <summary>How often the dispatcher checks on arrivals while it waits for a thin stream to fill a claim.</summary>
+    private static readonly TimeSpan ArrivalCheck = TimeSpan.FromMilliseconds(5);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // A new task due before the next look wakes the dispatcher instead of waiting for that look.
         using var newTasks = changes.Subscribe(change =>
         {
-            if (change.Kind == TaskChangeKind.Created) signal.WakeForStart(change.StartTimestamp);
+            if (change.Kind != TaskChangeKind.Created) return;
+            if (change.StartTimestamp is not { } start || start <= clock.GetUtcNow() + _options.LookAhead) Interlocked.Increment(ref _dueArrivals);
+            signal.WakeForStart(change.StartTimestamp);
         });
         await Task.Yield();
         var enqueuing = Task.Run(EnqueueHandoffsAsync, CancellationToken.None);
@@ -98,14 +108,28 @@ public sealed class TaskDispatcher(
     /// </summary>
     private async Task GatherAsync(CancellationToken cancellationToken)
     {
-        var wait = _lastRound + _options.ClaimGathering - clock.GetUtcNow();
-        if (wait > TimeSpan.Zero && (capacity.InFlight > 0 || QueuedJobs > 0)) await Task.Delay(wait, clock, cancellationToken);
+        if (capacity.InFlight > 0 || QueuedJobs > 0)
+        {
+            var wait = _lastRound + _options.ClaimGathering - clock.GetUtcNow();
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, clock, cancellationToken);
+
+            // A thin stream: wait on for half a job's worth, up to the longest window (see ClaimGatheringMax).
+            var deadline = _lastRound + (_options.ClaimGatheringMax > _options.ClaimGathering ? _options.ClaimGatheringMax : _options.ClaimGathering);
+            while (_queueDrained && Volatile.Read(ref _dueArrivals) < _options.BatchSize / 2)
+            {
+                var left = deadline - clock.GetUtcNow();
+                if (left <= TimeSpan.Zero) break;
+                await Task.Delay(left < ArrivalCheck ? left : ArrivalCheck, clock, cancellationToken);
+            }
+        }
         _lastRound = clock.GetUtcNow();
+        Interlocked.Exchange(ref _dueArrivals, 0);
     }
 
     /// <summary>One round: claim what is due into the free capacity and hand it to the batch queue.</summary>
     public async Task<DispatchResult> DispatchOnceAsync(CancellationToken cancellationToken)
     {
+        _queueDrained = false;
         var free = _options.MaxConcurrency - capacity.InFlight;
         if (free <= 0) return new DispatchResult(0, FilledCapacity: true);
         if (QueuedJobs >= _options.MaxQueuedJobs) return new DispatchResult(0, FilledCapacity: false);
@@ -119,6 +143,8 @@ public sealed class TaskDispatcher(
 
         var now = clock.GetUtcNow();
         var candidates = await claimer.FindCandidatesAsync(now + _options.LookAhead, free, excluded, cancellationToken);
+        // Fewer than there was room for: this round takes everything due (bar functions at their limit).
+        _queueDrained = candidates.Count < free;
         if (candidates.Count == 0) return new DispatchResult(0, FilledCapacity: false);
 
         // The limits are read again now that the candidates are known: a function is created before its tasks, so a

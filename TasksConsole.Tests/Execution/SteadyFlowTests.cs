@@ -67,6 +67,49 @@ public sealed class SteadyFlowTests
     }
 
     [Fact]
+    public async Task AThinStream_WaitsPastTheWindow_ForHalfAJob_ButNoLongerThanTheLongestWindow()
+    {
+        await using var flow = await BusyEngine.StartAsync(ThinStreamOptions);
+        var arrivals = new List<TaskRecord>();
+        for (var i = 0; i < 3; i++) arrivals.Add(await flow.Engine.ScheduleAsync("work"));
+
+        flow.Clock.Advance(ThinStreamWindow);
+        await flow.AssertNoneClaimedYetAsync(arrivals);
+        flow.Clock.Advance(ThinStreamLongestWindow - ThinStreamWindow);
+        var tasks = await flow.Engine.WaitUntilAsync(all => arrivals.All(a => all.Single(t => t.Id == a.Id).Status == TaskState.Complete));
+
+        Assert.Single(arrivals.Select(a => tasks.Single(t => t.Id == a.Id).ClaimedBy).Distinct());
+    }
+
+    [Fact]
+    public async Task HalfAJobArrived_GoesWhenTheWindowCloses_WithoutWaitingLonger()
+    {
+        await using var flow = await BusyEngine.StartAsync(ThinStreamOptions);
+        var arrivals = new List<TaskRecord>();
+        for (var i = 0; i < 4; i++) arrivals.Add(await flow.Engine.ScheduleAsync("work"));
+
+        await flow.AssertNoneClaimedYetAsync(arrivals);
+        flow.Clock.Advance(ThinStreamWindow);
+        var tasks = await flow.Engine.WaitUntilAsync(all => arrivals.All(a => all.Single(t => t.Id == a.Id).Status == TaskState.Complete));
+
+        var done = arrivals.Select(a => tasks.Single(t => t.Id == a.Id)).ToList();
+        Assert.Single(done.Select(t => t.ClaimedBy).Distinct());
+        Assert.All(done, t => Assert.True(t.ClaimedTimestamp - t.CreationTimestamp <= ThinStreamWindow,
+            $"claimed {(t.ClaimedTimestamp - t.CreationTimestamp)?.TotalMilliseconds} ms after its creation, past the window"));
+    }
+
+    private static readonly TimeSpan ThinStreamWindow = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ThinStreamLongestWindow = TimeSpan.FromSeconds(5);
+
+    /// <summary>Jobs of 8 tasks: half a job is 4 arrivals.</summary>
+    private static void ThinStreamOptions(ExecutionOptions o)
+    {
+        o.BatchSize = 8;
+        o.ClaimGathering = ThinStreamWindow;
+        o.ClaimGatheringMax = ThinStreamLongestWindow;
+    }
+
+    [Fact]
     public async Task AKillAndRestart_WithAStreamOfTasksRunning_EndsEveryTaskExactlyOnce_NoneLost()
     {
         var database = await TestDatabase.CreateAsync();
@@ -138,11 +181,15 @@ public sealed class SteadyFlowTests
         public EngineHarness Engine { get; }
         public FakeTimeProvider Clock { get; }
 
-        public static async Task<BusyEngine> StartAsync()
+        public static async Task<BusyEngine> StartAsync(Action<ExecutionOptions>? configure = null)
         {
             // A whole millisecond, as stored: a task due "now" is then due on the frozen clock too.
             var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
-            var engine = await EngineHarness.CreateAsync(o => o.ClaimGathering = Window, clock: clock);
+            var engine = await EngineHarness.CreateAsync(o =>
+            {
+                o.ClaimGathering = Window;
+                configure?.Invoke(o);
+            }, clock: clock);
             var flow = new BusyEngine(engine, clock);
             engine.Lambda.Script = async (call, cancellationToken) =>
             {
