@@ -173,8 +173,9 @@ public sealed class OutcomeWriter(
             await using var transaction = await db.Database.BeginTransactionAsync();
             var connection = db.Database.GetDbConnection();
             var dbTransaction = transaction.GetDbTransaction();
-            await CompleteAsync(connection, dbTransaction, completed);
-            await InsertLogLinesAsync(connection, dbTransaction, logLines);
+            var dialect = SqlDialect.Of(db);
+            await CompleteAsync(connection, dbTransaction, completed, dialect);
+            await InsertLogLinesAsync(connection, dbTransaction, logLines, dialect);
             await db.SaveChangesAsync();
             await transaction.CommitAsync();
         });
@@ -186,11 +187,16 @@ public sealed class OutcomeWriter(
     /// Moves completed tasks from <c>inProgress</c> to <c>complete</c>, guarded by the status as EF's concurrency token
     /// would: a task finished elsewhere meanwhile fails the batch the same way, and it is then retried one by one.
     /// </summary>
-    private static async Task CompleteAsync(DbConnection connection, DbTransaction transaction, List<TaskRecord> tasks)
+    private static async Task CompleteAsync(DbConnection connection, DbTransaction transaction, List<TaskRecord> tasks, SqlDialect dialect)
     {
         if (tasks.Count == 0) return;
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
+        if (dialect.IsPostgreSql)
+        {
+            await CompleteInOneStatementAsync(command, tasks);
+            return;
+        }
         command.CommandText = """
             UPDATE "Tasks" SET "Status" = @complete, "ResultJson" = @result, "ExecutionEndTimestamp" = @end,
                 "StatusChangedTimestamp" = @changed, "UpdateTimestamp" = @updated
@@ -217,11 +223,50 @@ public sealed class OutcomeWriter(
         }
     }
 
-    private static async Task InsertLogLinesAsync(DbConnection connection, DbTransaction transaction, List<TaskLogLine> lines)
+    /// <summary>
+    /// PostgreSQL: the whole batch in one UPDATE joined to the batch's values as arrays. A statement per task is a
+    /// network round trip per task there (on SQLite, in process, a prepared statement per task is the cheap form).
+    /// </summary>
+    private static async Task CompleteInOneStatementAsync(DbCommand command, List<TaskRecord> tasks)
+    {
+        command.CommandText = """
+            UPDATE "Tasks" AS t SET "Status" = @complete, "ResultJson" = v.result, "ExecutionEndTimestamp" = v.ended,
+                "StatusChangedTimestamp" = v.changed, "UpdateTimestamp" = v.updated
+            FROM unnest(@ids, @results, @ends, @changeds, @updateds) AS v(id, result, ended, changed, updated)
+            WHERE t."Id" = v.id AND t."Status" = @inProgress
+            """;
+        Parameter(command, "@complete", DbType.String).Value = TaskState.Complete.ToString();
+        Parameter(command, "@inProgress", DbType.String).Value = TaskState.InProgress.ToString();
+        ArrayParameter(command, "@ids", tasks.Select(t => t.Id).ToArray());
+        ArrayParameter(command, "@results", tasks.Select(t => t.ResultJson).ToArray());
+        ArrayParameter(command, "@ends", tasks.Select(t => t.ExecutionEndTimestamp?.ToUnixTimeMilliseconds()).ToArray());
+        ArrayParameter(command, "@changeds", tasks.Select(t => t.StatusChangedTimestamp.ToUnixTimeMilliseconds()).ToArray());
+        ArrayParameter(command, "@updateds", tasks.Select(t => t.UpdateTimestamp.ToUnixTimeMilliseconds()).ToArray());
+        var updated = await command.ExecuteNonQueryAsync();
+        if (updated != tasks.Count)
+        {
+            throw new DbUpdateConcurrencyException($"{tasks.Count - updated} of {tasks.Count} tasks are no longer in progress.");
+        }
+    }
+
+    private static async Task InsertLogLinesAsync(DbConnection connection, DbTransaction transaction, List<TaskLogLine> lines, SqlDialect dialect)
     {
         if (lines.Count == 0) return;
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
+        if (dialect.IsPostgreSql)
+        {
+            // One statement for the batch's lines (see CompleteInOneStatementAsync).
+            command.CommandText = """
+                INSERT INTO "TaskLogLines" ("TaskId", "Timestamp", "Message")
+                SELECT * FROM unnest(@tasks, @timestamps, @messages)
+                """;
+            ArrayParameter(command, "@tasks", lines.Select(l => l.TaskId).ToArray());
+            ArrayParameter(command, "@timestamps", lines.Select(l => l.Timestamp.ToUnixTimeMilliseconds()).ToArray());
+            ArrayParameter(command, "@messages", lines.Select(l => l.Message).ToArray());
+            await command.ExecuteNonQueryAsync();
+            return;
+        }
         command.CommandText = "INSERT INTO \"TaskLogLines\" (\"TaskId\", \"Timestamp\", \"Message\") VALUES (@task, @timestamp, @message)";
         var task = Parameter(command, "@task", DbType.String);
         var timestamp = Parameter(command, "@timestamp", DbType.Int64);
@@ -233,6 +278,15 @@ public sealed class OutcomeWriter(
             message.Value = line.Message;
             await command.ExecuteNonQueryAsync();
         }
+    }
+
+    /// <summary>An array parameter; Npgsql sends a CLR array as a PostgreSQL array of the element type.</summary>
+    private static void ArrayParameter<T>(DbCommand command, string name, T[] values)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = values;
+        command.Parameters.Add(parameter);
     }
 
     private static DbParameter Parameter(DbCommand command, string name, DbType type)

@@ -218,6 +218,38 @@ public class TaskEngineTests
     }
 
     [Fact]
+    public async Task ALateOutcome_OfATaskFinishedElsewhere_IsDropped_AndTheOthersWrittenWithItAreRecorded()
+    {
+        await using var engine = await CreateEngineAsync(startDispatcher: false);
+        await engine.AddFunctionAsync("work");
+        var late = await engine.ScheduleAsync("work");
+        var onTime = await engine.ScheduleAsync("work");
+        await using (var db = await engine.Database.Factory.CreateDbContextAsync())
+        {
+            await db.Tasks.Where(t => t.Id == late.Id || t.Id == onTime.Id).ExecuteUpdateAsync(set => set
+                .SetProperty(t => t.Status, TaskState.InProgress)
+                .SetProperty(t => t.ExecutionStartTimestamp, DateTimeOffset.UtcNow.AddSeconds(-1)));
+            // Failed meanwhile by the zombie cleanup of another node.
+            await db.Tasks.Where(t => t.Id == late.Id).ExecuteUpdateAsync(set => set
+                .SetProperty(t => t.Status, TaskState.Failed)
+                .SetProperty(t => t.ErrorName, TaskOutcome.ZombieErrorName));
+        }
+
+        var writer = engine.Services.GetRequiredService<OutcomeWriter>();
+        var now = DateTimeOffset.UtcNow;
+        var recorded = new[] { late, onTime }.Select(t => writer.RecordAsync(t.Id, TaskOutcome.Complete("{\"ok\":true}", "line of " + t.Id, now))).ToList();
+        await Task.WhenAll(recorded);
+
+        var kept = await engine.GetAsync(late.Id);
+        Assert.Equal((TaskState.Failed, TaskOutcome.ZombieErrorName, null), (kept.Status, kept.ErrorName, kept.ResultJson));
+        var completed = await engine.GetAsync(onTime.Id);
+        Assert.Equal((TaskState.Complete, "{\"ok\":true}"), (completed.Status, completed.ResultJson));
+        await using var read = await engine.Database.Factory.CreateDbContextAsync();
+        var lines = await read.TaskLogLines.Select(l => new { l.TaskId, l.Message }).ToListAsync();
+        Assert.Equal(("line of " + onTime.Id + "\n"), Assert.Single(lines, l => l.TaskId == onTime.Id).Message);
+    }
+
+    [Fact]
     public async Task Zombies_PastTheirTimeLimit_FailAsZombieTaskCleaned_WithAnEvent()
     {
         await using var engine = await CreateEngineAsync(o => o.ZombieGrace = TimeSpan.FromSeconds(1), startDispatcher: false);
