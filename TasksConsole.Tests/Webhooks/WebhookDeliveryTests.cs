@@ -33,7 +33,7 @@ public class WebhookDeliveryTests
 
         var taskId = await CreateTaskAsync(admin, "fail", new { errorName = "PaymentDeclined", message = "card expired" });
 
-        var received = await receiver.WaitForAsync(r => r.Count == 1, "the task_failed delivery");
+        var received = await receiver.WaitForAsync(app, r => r.Count == 1, "the task_failed delivery");
         var delivery = received[0];
         Assert.Equal("task_failed", delivery.Type);
         Assert.Equal(taskId, delivery.Content.GetProperty("id").GetString());
@@ -65,7 +65,7 @@ public class WebhookDeliveryTests
 
         await CreateTaskAsync(admin, "fail", new { });
 
-        var received = await receiver.WaitForAsync(r => r.Any(d => d.Status == 204), "the delivery to be accepted");
+        var received = await receiver.WaitForAsync(app, r => r.Any(d => d.Status == 204), "the delivery to be accepted");
         Assert.Equal([500, 500, 204], received.Select(r => r.Status));
         Assert.Single(received.Select(r => r.Id).Distinct());
         var recorded = await WaitForDeliveriesAsync(admin, endpointId, d => d is [{ } one] && one.GetProperty("state").GetString() == "succeeded",
@@ -159,7 +159,7 @@ public class WebhookDeliveryTests
         var echo = await CreateTaskAsync(admin, "echo", new { message = "hi" });
         await CreateTaskAsync(admin, "fail", new { });
 
-        var received = await receiver.WaitForAsync(r => r.Count >= 1, "the status change");
+        var received = await receiver.WaitForAsync(app, r => r.Count >= 1, "the status change");
         Assert.Equal("task_status_changed", received[0].Type);
         Assert.Equal(echo, received[0].Content.GetProperty("id").GetString());
         Assert.Equal("complete", received[0].Content.GetProperty("status").GetString());
