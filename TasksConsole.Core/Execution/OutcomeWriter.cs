@@ -192,6 +192,8 @@ public sealed class OutcomeWriter(
         if (tasks.Count == 0) return;
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
+        Parameter(command, "@complete", DbType.String).Value = TaskState.Complete.ToString();
+        Parameter(command, "@inProgress", DbType.String).Value = TaskState.InProgress.ToString();
         if (dialect.IsPostgreSql)
         {
             await CompleteInOneStatementAsync(command, tasks);
@@ -202,8 +204,6 @@ public sealed class OutcomeWriter(
                 "StatusChangedTimestamp" = @changed, "UpdateTimestamp" = @updated
             WHERE "Id" = @id AND "Status" = @inProgress
             """;
-        Parameter(command, "@complete", DbType.String).Value = TaskState.Complete.ToString();
-        Parameter(command, "@inProgress", DbType.String).Value = TaskState.InProgress.ToString();
         var id = Parameter(command, "@id", DbType.String);
         var result = Parameter(command, "@result", DbType.String);
         var end = Parameter(command, "@end", DbType.Int64);
@@ -235,13 +235,11 @@ public sealed class OutcomeWriter(
             FROM unnest(@ids, @results, @ends, @changeds, @updateds) AS v(id, result, ended, changed, updated)
             WHERE t."Id" = v.id AND t."Status" = @inProgress
             """;
-        Parameter(command, "@complete", DbType.String).Value = TaskState.Complete.ToString();
-        Parameter(command, "@inProgress", DbType.String).Value = TaskState.InProgress.ToString();
-        ArrayParameter(command, "@ids", tasks.Select(t => t.Id).ToArray());
-        ArrayParameter(command, "@results", tasks.Select(t => t.ResultJson).ToArray());
-        ArrayParameter(command, "@ends", tasks.Select(t => t.ExecutionEndTimestamp?.ToUnixTimeMilliseconds()).ToArray());
-        ArrayParameter(command, "@changeds", tasks.Select(t => t.StatusChangedTimestamp.ToUnixTimeMilliseconds()).ToArray());
-        ArrayParameter(command, "@updateds", tasks.Select(t => t.UpdateTimestamp.ToUnixTimeMilliseconds()).ToArray());
+        command.AddParameter("@ids", tasks.Select(t => t.Id).ToArray());
+        command.AddParameter("@results", tasks.Select(t => t.ResultJson).ToArray());
+        command.AddParameter("@ends", tasks.Select(t => t.ExecutionEndTimestamp?.ToUnixTimeMilliseconds()).ToArray());
+        command.AddParameter("@changeds", tasks.Select(t => t.StatusChangedTimestamp.ToUnixTimeMilliseconds()).ToArray());
+        command.AddParameter("@updateds", tasks.Select(t => t.UpdateTimestamp.ToUnixTimeMilliseconds()).ToArray());
         var updated = await command.ExecuteNonQueryAsync();
         if (updated != tasks.Count)
         {
@@ -261,9 +259,9 @@ public sealed class OutcomeWriter(
                 INSERT INTO "TaskLogLines" ("TaskId", "Timestamp", "Message")
                 SELECT * FROM unnest(@tasks, @timestamps, @messages)
                 """;
-            ArrayParameter(command, "@tasks", lines.Select(l => l.TaskId).ToArray());
-            ArrayParameter(command, "@timestamps", lines.Select(l => l.Timestamp.ToUnixTimeMilliseconds()).ToArray());
-            ArrayParameter(command, "@messages", lines.Select(l => l.Message).ToArray());
+            command.AddParameter("@tasks", lines.Select(l => l.TaskId).ToArray());
+            command.AddParameter("@timestamps", lines.Select(l => l.Timestamp.ToUnixTimeMilliseconds()).ToArray());
+            command.AddParameter("@messages", lines.Select(l => l.Message).ToArray());
             await command.ExecuteNonQueryAsync();
             return;
         }
@@ -278,15 +276,6 @@ public sealed class OutcomeWriter(
             message.Value = line.Message;
             await command.ExecuteNonQueryAsync();
         }
-    }
-
-    /// <summary>An array parameter; Npgsql sends a CLR array as a PostgreSQL array of the element type.</summary>
-    private static void ArrayParameter<T>(DbCommand command, string name, T[] values)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = values;
-        command.Parameters.Add(parameter);
     }
 
     private static DbParameter Parameter(DbCommand command, string name, DbType type)

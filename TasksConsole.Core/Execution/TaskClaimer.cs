@@ -60,8 +60,8 @@ public sealed class TaskClaimer(IDbContextFactory<TasksDbContext> dbFactory)
             SELECT MAX("Priority") FROM {SqlDialect.Of(db).Table("Tasks", TaskIndexes.QueueOrder)}
             WHERE "Status" = @new{(below is null ? "" : " AND \"Priority\" < @below")}
             """;
-        Parameter(command, "@new", New);
-        if (below is { } value) Parameter(command, "@below", value);
+        command.AddParameter("@new", New);
+        if (below is { } value) command.AddParameter("@below", value);
         return await command.ExecuteScalarAsync(cancellationToken) is long max ? max : null;
     }
 
@@ -72,7 +72,7 @@ public sealed class TaskClaimer(IDbContextFactory<TasksDbContext> dbFactory)
         await using var command = await CommandAsync(db, cancellationToken);
         var exclusions = excludedFunctions.Count == 0
             ? ""
-            : $" AND \"FunctionName\" NOT IN ({string.Join(',', excludedFunctions.Select((name, i) => Parameter(command, $"@f{i}", name)))})";
+            : $" AND \"FunctionName\" NOT IN ({string.Join(',', excludedFunctions.Select((name, i) => command.AddParameter($"@f{i}", name)))})";
         // Within one level the index is in start order, ties in insertion order: reading stops at the limit.
         command.CommandText = $"""
             SELECT "Id", "FunctionName", "StartTimestamp" FROM {SqlDialect.Of(db).Table("Tasks", index)}
@@ -80,10 +80,10 @@ public sealed class TaskClaimer(IDbContextFactory<TasksDbContext> dbFactory)
             ORDER BY {order}
             LIMIT @limit
             """;
-        Parameter(command, "@new", New);
-        Parameter(command, "@priority", priority);
-        Parameter(command, "@horizon", horizon.ToUnixTimeMilliseconds());
-        Parameter(command, "@limit", limit);
+        command.AddParameter("@new", New);
+        command.AddParameter("@priority", priority);
+        command.AddParameter("@horizon", horizon.ToUnixTimeMilliseconds());
+        command.AddParameter("@limit", limit);
 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -178,10 +178,10 @@ public sealed class TaskClaimer(IDbContextFactory<TasksDbContext> dbFactory)
         var dialect = SqlDialect.Of(db);
         // The rows are found by id: the status is checked on them, not used to find them.
         guard = $"{dialect.NotIndexed("\"Status\"")} = @new AND {guard}";
-        var idList = string.Join(',', ids.Select((id, i) => Parameter(command, $"@id{i}", id)));
+        var idList = string.Join(',', ids.Select((id, i) => command.AddParameter($"@id{i}", id)));
         command.CommandText = $"UPDATE \"Tasks\" SET {set} WHERE {guard} AND {(skipLocked ? dialect.IdsMeeting("Tasks", guard, idList) : $"\"Id\" IN ({idList})")} RETURNING \"Id\"";
-        Parameter(command, "@new", New);
-        foreach (var (name, value) in parameters) Parameter(command, name, value);
+        command.AddParameter("@new", New);
+        foreach (var (name, value) in parameters) command.AddParameter(name, value);
 
         return await WriteGate.RunAsync<IReadOnlySet<string>>(db, async () =>
         {
@@ -198,12 +198,4 @@ public sealed class TaskClaimer(IDbContextFactory<TasksDbContext> dbFactory)
         return connection.CreateCommand();
     }
 
-    private static string Parameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-        return name;
-    }
 }

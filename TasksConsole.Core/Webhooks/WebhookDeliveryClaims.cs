@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using TasksConsole.Core.Data;
 
@@ -37,12 +36,12 @@ public sealed class WebhookDeliveryClaims(IDbContextFactory<TasksDbContext> dbFa
                 WHERE "Id" IN ({due})
                   AND "State" = @pending AND ("LeaseExpiresTimestamp" IS NULL OR "LeaseExpiresTimestamp" <= @now)
                 """;
-            Parameter(command, "@owner", owner);
-            Parameter(command, "@expires", (now + lease).ToUnixTimeMilliseconds());
-            Parameter(command, "@pending", Pending);
-            Parameter(command, "@now", now.ToUnixTimeMilliseconds());
-            Parameter(command, "@no", false);
-            Parameter(command, "@limit", limit);
+            command.AddParameter("@owner", owner);
+            command.AddParameter("@expires", (now + lease).ToUnixTimeMilliseconds());
+            command.AddParameter("@pending", Pending);
+            command.AddParameter("@now", now.ToUnixTimeMilliseconds());
+            command.AddParameter("@no", false);
+            command.AddParameter("@limit", limit);
             return await command.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
         if (claimed == 0) return [];
@@ -55,11 +54,4 @@ public sealed class WebhookDeliveryClaims(IDbContextFactory<TasksDbContext> dbFa
         return deliveries.Where(d => endpoints.ContainsKey(d.EndpointId)).Select(d => (d, endpoints[d.EndpointId])).ToList();
     }
 
-    private static void Parameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
 }

@@ -176,10 +176,7 @@ public sealed class WebhookSender(
                 // and its record wins.
                 if (await UpdateDeliveryAsync(db, outcome, now) > 0) recorded.Add(outcome);
             }
-            foreach (var attempts in recorded.GroupBy(o => o.Sent.Endpoint.Id))
-            {
-                await UpdateEndpointAsync(db, attempts.Key, attempts.Last().Sent.Endpoint.Url, [.. attempts], now);
-            }
+            foreach (var attempts in recorded.GroupBy(o => o.Sent.Endpoint.Id)) await UpdateEndpointAsync(db, [.. attempts], now);
             await transaction.CommitAsync();
         });
         foreach (var outcome in recorded.Where(o => o.State == WebhookDeliveryState.Failed))
@@ -223,8 +220,9 @@ public sealed class WebhookSender(
     /// Carries an endpoint's run of failures through one batch's attempts, in the order they were sent: a success
     /// ends the run, each failure after it adds one; the endpoint is disabled when the run reaches the limit.
     /// </summary>
-    private async Task UpdateEndpointAsync(TasksDbContext db, string endpointId, string url, IReadOnlyList<DeliveryOutcome> attempts, DateTimeOffset now)
+    private async Task UpdateEndpointAsync(TasksDbContext db, IReadOnlyList<DeliveryOutcome> attempts, DateTimeOffset now)
     {
+        var endpointId = attempts[0].Sent.Endpoint.Id;
         var (succeededOnce, failuresSince) = FailureRun(attempts.Select(o => o.Sent.Attempt.Succeeded));
         if (succeededOnce)
         {
@@ -247,7 +245,7 @@ public sealed class WebhookSender(
                     .SetProperty(e => e.DisabledTimestamp, now)
                     .SetProperty(e => e.UpdateTimestamp, now)) > 0)
         {
-            logger.LogWarning("Webhook endpoint {EndpointId} ({Url}) disabled: {Reason}", endpointId, url, reason);
+            logger.LogWarning("Webhook endpoint {EndpointId} ({Url}) disabled: {Reason}", endpointId, attempts[0].Sent.Endpoint.Url, reason);
         }
     }
 
