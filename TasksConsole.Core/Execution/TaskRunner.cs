@@ -31,6 +31,27 @@ public sealed class TaskRunner(
         // This job has left the queue: the dispatcher may hand out the next one, with everything due meanwhile.
         if (capacity.JobLeftQueue(claimToken)) dispatch.Wake();
 
+        var notStarted = new HashSet<string>(taskIds, StringComparer.Ordinal);
+        var running = new List<Task>();
+        try
+        {
+            await StartInTurnAsync(claimToken, taskIds, notStarted, running, cancellationToken);
+        }
+        catch (Exception ex) when (notStarted.Count > 0)
+        {
+            // The job ends here and is not run again (the function's retry policy is the only retry authority): give
+            // back the tasks it has not started, or they would wait, claimed by no running job, for the claim timeout.
+            logger.LogError(ex, "A batch of claim {ClaimToken} failed; its {Count} tasks not yet started are given back", claimToken, notStarted.Count);
+            await GiveBackAsync(claimToken, notStarted.ToList());
+            await Task.WhenAll(running);
+            throw;
+        }
+        await Task.WhenAll(running);
+    }
+
+    private async Task StartInTurnAsync(
+        string claimToken, IReadOnlyList<string> taskIds, HashSet<string> notStarted, List<Task> running, CancellationToken cancellationToken)
+    {
         List<TaskRecord> tasks;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
@@ -44,11 +65,14 @@ public sealed class TaskRunner(
                 .ToList();
         }
         // Canceled since the claim, or a job from an earlier run whose claims were released: nothing to do.
-        foreach (var gone in taskIds.Except(tasks.Select(t => t.Id))) Release(claimToken, gone);
+        foreach (var gone in taskIds.Except(tasks.Select(t => t.Id)))
+        {
+            notStarted.Remove(gone);
+            Release(claimToken, gone);
+        }
 
         var queueOrder = new Dictionary<string, int>(taskIds.Count, StringComparer.Ordinal);
         for (var i = 0; i < taskIds.Count; i++) queueOrder.TryAdd(taskIds[i], i);
-        var running = new List<Task>();
         while (tasks.Count > 0)
         {
             var wait = tasks[0].StartTimestamp - clock.GetUtcNow();
@@ -60,8 +84,23 @@ public sealed class TaskRunner(
             // Tasks due together start in the claim's order, which is queue order: priority first.
             due.Sort((a, b) => queueOrder[a.Id].CompareTo(queueOrder[b.Id]));
             running.AddRange(await StartAsync(claimToken, due, cancellationToken));
+            notStarted.ExceptWith(due.Select(t => t.Id));
         }
-        await Task.WhenAll(running);
+    }
+
+    /// <summary>Releases claims in the database (those still new under this claim) and their slots on this node.</summary>
+    private async Task GiveBackAsync(string claimToken, IReadOnlyList<string> taskIds)
+    {
+        try
+        {
+            await claimer.ReleaseAsync(taskIds, claimToken, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The store is unreachable: the claim timeout releases them instead.
+            logger.LogError(ex, "Releasing {Count} claimed tasks of claim {ClaimToken} failed", taskIds.Count, claimToken);
+        }
+        foreach (var taskId in taskIds) Release(claimToken, taskId);
     }
 
     private async Task<IEnumerable<Task>> StartAsync(string claimToken, List<TaskRecord> due, CancellationToken cancellationToken)

@@ -97,6 +97,33 @@ public class TaskEngineTests
     }
 
     [Fact]
+    public async Task ABatchThatFails_BeforeStartingItsTasks_GivesThemBack_ForTheNextRoundToRun()
+    {
+        await using var engine = await CreateEngineAsync(startDispatcher: false);
+        await engine.AddFunctionAsync("work");
+        var started = await engine.ScheduleAsync("work");
+        var later = await engine.ScheduleAsync("work", start: DateTimeOffset.UtcNow.AddMinutes(5));
+        var claimer = engine.Services.GetRequiredService<TaskClaimer>();
+        var capacity = engine.Services.GetRequiredService<CapacityTracker>();
+        const string claim = "test-node:failing-job";
+        await claimer.ClaimAsync([started.Id, later.Id], claim, DateTimeOffset.UtcNow, CancellationToken.None);
+        capacity.Add(claim, [(started.Id, "work"), (later.Id, "work")]);
+
+        // The job fails while it waits for the later task's start (here: it is canceled, as on a shutdown).
+        using var failure = new CancellationTokenSource();
+        var run = engine.Services.GetRequiredService<TaskRunner>().RunBatchAsync(claim, [started.Id, later.Id], failure.Token);
+        await engine.WaitUntilAsync(all => all.Any(t => t.Id == started.Id && t.Status == TaskState.Complete));
+        await failure.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+
+        var givenBack = await engine.GetAsync(later.Id);
+        Assert.Equal((TaskState.New, null), (givenBack.Status, givenBack.ClaimedBy));
+        Assert.Equal(0, capacity.InFlight);
+        Assert.Equal(1, engine.Lambda.CallsFor(started.Id));
+        Assert.Equal(0, engine.Lambda.CallsFor(later.Id));
+    }
+
+    [Fact]
     public async Task AFailure_WithRetryPolicy_BuildsTheWholeChain_ThenFailsWithOneEvent()
     {
         await using var engine = await CreateEngineAsync();
