@@ -127,7 +127,7 @@ public class ExecutionEndToEndTests(TasksConsoleFactory factory) : IClassFixture
     /// </summary>
     private static readonly TimeSpan TerminalPatience = TimeSpan.FromSeconds(60);
 
-    private static async Task<JsonElement> WaitForTerminalAsync(HttpClient client, string id, TimeSpan? timeout = null)
+    private async Task<JsonElement> WaitForTerminalAsync(HttpClient client, string id, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TerminalPatience);
         JsonElement task;
@@ -139,7 +139,8 @@ public class ExecutionEndToEndTests(TasksConsoleFactory factory) : IClassFixture
             await Task.Delay(100);
         }
         while (DateTime.UtcNow < deadline);
-        Assert.Fail($"Task {id} is still {task.GetProperty("status").GetString()} after {(timeout ?? TerminalPatience).TotalSeconds} s.");
+        Assert.Fail($"Task {id} is still {task.GetProperty("status").GetString()} after {(timeout ?? TerminalPatience).TotalSeconds} s.\n" +
+                    await EngineState.DescribeAsync(factory));
         return task;
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace TasksConsole.Tests.Infrastructure;
 
-public sealed record LogEntry(string Category, LogLevel Level, string Message);
+public sealed record LogEntry(string Category, LogLevel Level, string Message, Exception? Exception = null);
 
 /// <summary>Collects the app's log output so tests can assert on what an operator would see.</summary>
 public sealed class LogCapture : ILoggerProvider
@@ -25,6 +25,6 @@ public sealed class LogCapture : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception)));
+            entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception), exception));
     }
 }

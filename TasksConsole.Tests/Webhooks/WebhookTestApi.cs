@@ -1,10 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Hangfire;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using TasksConsole.Core.Data;
-using TasksConsole.Core.Execution;
 using TasksConsole.Tests.Infrastructure;
 
 namespace TasksConsole.Tests.Webhooks;
@@ -45,22 +41,8 @@ internal static class WebhookTestApi
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            throw new InvalidOperationException($"{ex.Message}\n{await EngineStateAsync(app)}", ex);
+            throw new InvalidOperationException($"{ex.Message}\n{await EngineState.DescribeAsync(app)}", ex);
         }
-    }
-
-    private static async Task<string> EngineStateAsync(TasksConsoleFactory app)
-    {
-        await using var db = await app.Services.GetRequiredService<IDbContextFactory<TasksDbContext>>().CreateDbContextAsync();
-        var tasks = (await db.Tasks.AsNoTracking().ToListAsync())
-            .Select(t => $"{t.Id} {t.FunctionName} {t.Status} created {t.CreationTimestamp:O} claimed by {t.ClaimedBy ?? "none"} at {t.ClaimedTimestamp:O}");
-        var jobs = app.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
-        var servers = jobs.Servers().Select(s => $"{s.Name} [{string.Join(",", s.Queues)}] heartbeat {s.Heartbeat:O}");
-        var queues = jobs.Queues().Select(q => $"{q.Name}: {q.Length} waiting, {q.Fetched} fetched");
-        var counts = jobs.GetStatistics();
-        return $"At {DateTimeOffset.UtcNow:O}. Tasks: {string.Join("; ", tasks)}. Hangfire servers: {string.Join("; ", servers)}. " +
-               $"Queues: {string.Join("; ", queues)}. Jobs enqueued {counts.Enqueued}, processing {counts.Processing}, succeeded {counts.Succeeded}, " +
-               $"failed {counts.Failed}. Tasks in flight on this node: {app.Services.GetRequiredService<CapacityTracker>().InFlight}.";
     }
 
     /// <summary>Registers <paramref name="receiver"/> and tells it the new secret; returns the endpoint id.</summary>
