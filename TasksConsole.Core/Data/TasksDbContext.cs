@@ -7,6 +7,7 @@ using TasksConsole.Core.Execution;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Schedules;
 using TasksConsole.Core.Tasks;
+using TasksConsole.Core.Tasks.Reruns;
 using TasksConsole.Core.Webhooks;
 
 namespace TasksConsole.Core.Data;
@@ -25,6 +26,7 @@ public class TasksDbContext : DbContext, IDataProtectionKeyContext
     public DbSet<TaskRecord> Tasks => Set<TaskRecord>();
     public DbSet<TaskTag> TaskTags => Set<TaskTag>();
     public DbSet<TaskLogLine> TaskLogLines => Set<TaskLogLine>();
+    public DbSet<RerunJobRecord> RerunJobs => Set<RerunJobRecord>();
     public DbSet<FunctionRecord> Functions => Set<FunctionRecord>();
     public DbSet<ScheduleRecord> Schedules => Set<ScheduleRecord>();
     public DbSet<TaskFailedEventRecord> TaskFailedEvents => Set<TaskFailedEventRecord>();
@@ -76,6 +78,17 @@ public class TasksDbContext : DbContext, IDataProtectionKeyContext
             task.HasIndex(t => new { t.CreationTimestamp, t.Id });
             task.HasIndex(t => new { t.StartTimestamp, t.Id });
             task.HasIndex(t => new { t.StatusChangedTimestamp, t.Id });
+            // A task's re-runs, found from it (the detail page, rerunOfTaskId in RQL).
+            task.Property(t => t.RerunOfTaskId).HasMaxLength(24);
+            task.HasIndex(t => t.RerunOfTaskId).HasFilter("\"RerunOfTaskId\" IS NOT NULL");
+        });
+
+        modelBuilder.Entity<RerunJobRecord>(job =>
+        {
+            job.ToTable("RerunJobs");
+            job.HasKey(j => j.Id);
+            job.Property(j => j.Id).HasMaxLength(24);
+            job.Property(j => j.State).HasConversion<string>().HasMaxLength(16);
         });
 
         modelBuilder.Entity<TaskTag>(tag =>

@@ -35,6 +35,9 @@ public sealed class TaskRecord
     public List<string> RetryForTaskIds { get; set; } = [];
     public string? RetriedByTaskId { get; set; }
 
+    /// <summary>The task this one re-runs: an operator asked for its call again (see <see cref="RerunOf"/>).</summary>
+    public string? RerunOfTaskId { get; set; }
+
     public string? ErrorType { get; set; }
     public string? ErrorName { get; set; }
     public string? ErrorMessage { get; set; }
@@ -93,6 +96,20 @@ public sealed class TaskRecord
     /// </summary>
     public static TaskRecord CopyOf(TaskRecord source, string id, Caller caller, DateTimeOffset now, DateTimeOffset? start) =>
         New(id, NewTask.CopyOf(source, start), caller, now);
+
+    /// <summary>
+    /// A re-run of <paramref name="source"/>: its call again (function, data, tags, plus <paramref name="addTag"/>),
+    /// <paramref name="caller"/>'s own task, at <paramref name="priority"/> from <paramref name="start"/>, linked to
+    /// the source by <see cref="RerunOfTaskId"/>. It starts a retry chain of its own.
+    /// </summary>
+    public static TaskRecord RerunOf(
+        TaskRecord source, string id, Caller caller, DateTimeOffset now, long priority, DateTimeOffset start, string? addTag)
+    {
+        var tags = addTag is null ? source.Tags : [.. source.Tags, addTag];
+        var rerun = New(id, new NewTask(source.FunctionName, source.DataJson, priority, start, tags), caller, now);
+        rerun.RerunOfTaskId = source.Id;
+        return rerun;
+    }
 
     public void SetTags(IEnumerable<string> tags)
     {

@@ -43,6 +43,7 @@ public static class TaskRqlFields
         .String("retriedByTaskId", t => t.RetriedByTaskId)
         .Custom("retryForTaskIds", condition => RqlStringArrays.Predicate<TaskRecord>(condition, task => task.RetryForTaskIds))
         .String("scheduleId", t => t.ScheduleId)
+        .String("rerunOfTaskId", t => t.RerunOfTaskId)
         .Custom("error", Error)
         .String("error.type", t => t.ErrorType)
         .String("error.name", t => t.ErrorName)

@@ -96,6 +96,18 @@ public sealed class TaskService(
     }
 
     /// <summary>
+    /// Inserts tasks built elsewhere (re-runs) through the same group commits as single creates, and announces them
+    /// to the dispatcher and the live views. Once queued the inserts are not withdrawn, so it does not take a
+    /// cancellation token: a stopped re-run keeps every copy it made.
+    /// </summary>
+    internal async Task InsertBuiltAsync(IReadOnlyList<TaskRecord> tasks)
+    {
+        await Task.WhenAll(tasks.Select(_inserts.InsertAsync));
+        changes.Publish(tasks.Select(task => TaskChange.Created(task, task.CreationTimestamp)).ToList());
+        foreach (var task in tasks) metrics?.Created(task.FunctionName);
+    }
+
+    /// <summary>
     /// Refuses a function the registry does not know when <see cref="FunctionsOptions.RequireRegistration"/> is on;
     /// schedules call it on creation, as task creation does.
     /// </summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Metrics;
+using TasksConsole.Core.Tasks.Reruns;
 
 namespace TasksConsole.Core.Tasks;
 
@@ -19,6 +20,8 @@ public static class TasksSetup
         services.AddSingleton<TaskQueries>();
         services.AddSingleton<RetryChainQueries>();
         services.AddSingleton<TaskStatistics>();
+        services.AddSingleton<TaskReruns>();
+        services.AddHostedService<RerunJobRunner>();
         return builder;
     }
 }

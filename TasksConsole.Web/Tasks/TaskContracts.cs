@@ -41,7 +41,8 @@ public sealed record TaskResponse(
     string? CreatedByApplicationId,
     string? RetriedByTaskId,
     IReadOnlyList<string>? RetryForTaskIds,
-    TaskErrorResponse? Error)
+    TaskErrorResponse? Error,
+    string? RerunOfTaskId)
 {
     public static TaskResponse From(TaskRecord task) => new(
         task.Id,
@@ -58,7 +59,8 @@ public sealed record TaskResponse(
         task.CreatedByApplicationId,
         task.RetriedByTaskId,
         task.RetryForTaskIds.Count > 0 ? task.RetryForTaskIds : null,
-        task.ErrorType is null ? null : new TaskErrorResponse(task.ErrorType, task.ErrorName, task.ErrorMessage ?? ""));
+        task.ErrorType is null ? null : new TaskErrorResponse(task.ErrorType, task.ErrorName, task.ErrorMessage ?? ""),
+        task.RerunOfTaskId);
 }
 
 public sealed record TaskErrorResponse(string Type, string? Name, string Message);

@@ -5,6 +5,7 @@ using TasksConsole.Core.Auth;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Web.Api;
 using TasksConsole.Web.Auth;
+using TasksConsole.Web.Tasks.Reruns;
 
 namespace TasksConsole.Web.Tasks;
 
@@ -32,6 +33,7 @@ public static class TasksEndpoints
             .WithSummary("A task's log lines")
             .WithDescription("RQL: only `ge(timestamp,<iso>)` and `limit(n)` are accepted.");
         app.MapTaskExport();
+        app.MapRerunEndpoints();
         return app;
     }
 

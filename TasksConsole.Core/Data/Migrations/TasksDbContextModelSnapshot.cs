@@ -434,6 +434,65 @@ namespace TasksConsole.Core.Data.Migrations
                     b.ToTable("Schedules", (string)null);
                 });
 
+            modelBuilder.Entity("TasksConsole.Core.Tasks.Reruns.RerunJobRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AddTag")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Created")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedByApplicationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreationTimestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Filter")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FinishedTimestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("KeepPriority")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("KeepStartTimestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("StopRequested")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdateTimestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Zombies")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("RerunJobs", (string)null);
+                });
+
             modelBuilder.Entity("TasksConsole.Core.Tasks.TaskLogLine", b =>
                 {
                     b.Property<long>("Id")
@@ -506,6 +565,10 @@ namespace TasksConsole.Core.Data.Migrations
                     b.Property<long>("Priority")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("RerunOfTaskId")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ResultJson")
                         .HasColumnType("TEXT");
 
@@ -542,6 +605,9 @@ namespace TasksConsole.Core.Data.Migrations
 
                     b.HasIndex("ClaimedBy")
                         .HasFilter("\"ClaimedBy\" IS NOT NULL");
+
+                    b.HasIndex("RerunOfTaskId")
+                        .HasFilter("\"RerunOfTaskId\" IS NOT NULL");
 
                     b.HasIndex("CreationTimestamp", "Id");
 

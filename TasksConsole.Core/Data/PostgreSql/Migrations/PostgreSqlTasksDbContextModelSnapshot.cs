@@ -492,6 +492,71 @@ namespace TasksConsole.Core.Data.PostgreSql.Migrations
                     b.ToTable("Schedules", (string)null);
                 });
 
+            modelBuilder.Entity("TasksConsole.Core.Tasks.Reruns.RerunJobRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .UseCollation("C");
+
+                    b.Property<string>("AddTag")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<long>("Created")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("CreatedByApplicationId")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("CreatedByUserId")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<long>("CreationTimestamp")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("Filter")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<long?>("FinishedTimestamp")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("KeepPriority")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("KeepStartTimestamp")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<bool>("StopRequested")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("UpdateTimestamp")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Zombies")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("RerunJobs", (string)null);
+                });
+
             modelBuilder.Entity("TasksConsole.Core.Tasks.TaskLogLine", b =>
                 {
                     b.Property<long>("Id")
@@ -577,6 +642,11 @@ namespace TasksConsole.Core.Data.PostgreSql.Migrations
                     b.Property<long>("Priority")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("RerunOfTaskId")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .UseCollation("C");
+
                     b.Property<string>("ResultJson")
                         .HasColumnType("text")
                         .UseCollation("C");
@@ -616,6 +686,9 @@ namespace TasksConsole.Core.Data.PostgreSql.Migrations
 
                     b.HasIndex("ClaimedBy")
                         .HasFilter("\"ClaimedBy\" IS NOT NULL");
+
+                    b.HasIndex("RerunOfTaskId")
+                        .HasFilter("\"RerunOfTaskId\" IS NOT NULL");
 
                     b.HasIndex("CreationTimestamp", "Id");
 
