@@ -5,6 +5,7 @@ using TasksConsole.Core.Auth;
 using TasksConsole.Core.Events;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Tasks;
+using TasksConsole.Core.Tasks.Reruns;
 using TasksConsole.Web.Live;
 
 namespace TasksConsole.Tests.Infrastructure;
@@ -22,6 +23,8 @@ internal static class ConsoleStore
         services.AddSingleton<IFunctionCatalog>(_ => new FunctionCatalog(database.Factory, clock ?? TimeProvider.System));
         services.AddSingleton<TaskService>();
         services.AddSingleton<RetryChainQueries>();
+        services.AddSingleton<TaskReruns>();
+        services.AddLogging();
         services.AddSingleton<TaskStatistics>();
         services.AddSingleton<TaskEventQueries>();
         services.AddScoped<CircuitTaskChanges>();

@@ -6,6 +6,7 @@ using TasksConsole.Core.Auth;
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Tasks;
+using TasksConsole.Core.Tasks.Reruns;
 using TasksConsole.Web.Auth;
 using TasksConsole.Web.Functions;
 using TasksConsole.Web.Live;
@@ -18,14 +19,18 @@ namespace TasksConsole.Web.Tasks;
 /// </summary>
 public sealed partial class TaskDetailPage(
     TaskService tasks, RetryChainQueries chains, CircuitTaskChanges changes, IDialogService dialogs,
-    ISnackbar snackbar, TimeProvider clock, UserService users, IFunctionCatalog functions) : IDisposable
+    ISnackbar snackbar, TimeProvider clock, UserService users, IFunctionCatalog functions, TaskReruns reruns) : IDisposable
 {
+    /// <summary>How many re-runs of a task the page links to; the rest are found with <c>eq(rerunOfTaskId,…)</c>.</summary>
+    public const int RerunLinks = 10;
+
     /// <summary>Lambda log tails are at most 4 KB, so this only cuts logs written by something else.</summary>
     public const int LogLimit = LogQuery.DefaultLimit;
 
     private readonly CancellationTokenSource _disposed = new();
     private TaskRecord? _task;
     private IReadOnlyList<RetryAttempt> _chain = [];
+    private IReadOnlyList<string> _reruns = [];
     private IReadOnlyList<TaskLogLine> _logs = [];
     /// <summary>The user who created the task, shown by email; null when unknown (deleted, or an application).</summary>
     private UserInfo? _creator;
@@ -78,11 +83,13 @@ public sealed partial class TaskDetailPage(
             var task = await tasks.FindByIdAsync(id, _disposed.Token);
             IReadOnlyList<RetryAttempt> chain = [];
             IReadOnlyList<TaskLogLine> logs = [];
+            IReadOnlyList<string> rerunIds = [];
             var functionRegistered = true;
             if (task is not null)
             {
                 functionRegistered = await functions.FindAsync(task.FunctionName, _disposed.Token) is not null;
                 chain = await chains.LoadAsync(task, _disposed.Token);
+                rerunIds = await reruns.FindRerunsOfAsync(task.Id, RerunLinks + 1, _disposed.Token);
                 if (_canViewLogs) logs = await tasks.GetLogsAsync(task.Id, since: null, LogLimit, _disposed.Token);
             }
             var creator = task?.CreatedByUserId is { } userId && userId != _creator?.Id
@@ -92,6 +99,7 @@ public sealed partial class TaskDetailPage(
             if (version != _loadVersion) return;
             _task = task;
             _chain = chain;
+            _reruns = rerunIds;
             _logs = logs;
             _functionRegistered = functionRegistered;
             _creator = creator;

@@ -10,6 +10,7 @@ using TasksConsole.Core.Tasks;
 using TasksConsole.Web.Auth;
 using TasksConsole.Web.Components.Shared;
 using TasksConsole.Web.Live;
+using TasksConsole.Web.Tasks.Reruns;
 
 namespace TasksConsole.Web.Tasks;
 
@@ -207,6 +208,8 @@ public partial class TasksPage(
     }
 
     private Task CancelAllMatchingAsync() => _cancel.CancelAllMatchingAsync(_user, _list.Filter);
+
+    private Task RerunAllMatchingAsync() => RerunMatchingDialog.ShowAsync(dialogs, _list.Filter);
 
     public void Dispose()
     {

@@ -99,6 +99,14 @@ public sealed class TaskReruns(
         return new RerunResult(created, Stopped: cancellationToken.IsCancellationRequested);
     }
 
+    /// <summary>The re-runs of a task (its <c>rerunByTaskIds</c>), oldest first, at most <paramref name="limit"/>.</summary>
+    public async Task<IReadOnlyList<string>> FindRerunsOfAsync(string taskId, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Tasks.AsNoTracking().Where(t => t.RerunOfTaskId == taskId)
+            .OrderBy(t => t.Id).Take(limit).Select(t => t.Id).ToListAsync(cancellationToken);
+    }
+
     /// <summary>Starts a re-run job on this node: counts first, then copies in the background.</summary>
     public async Task<RerunJobRecord> StartJobAsync(RqlNode? filter, RerunOptions options, Caller caller, CancellationToken cancellationToken = default)
     {
