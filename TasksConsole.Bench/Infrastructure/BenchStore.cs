@@ -79,7 +79,7 @@ internal abstract class BenchStore : IAsyncDisposable
     /// Inserts <paramref name="count"/> new tasks due at <paramref name="start"/> into a running server's store in one
     /// transaction, so the dispatcher sees all of them or none; returns when the commit happened.
     /// </summary>
-    public abstract DateTimeOffset SeedDue(int count, string functionName, DateTimeOffset start, string tag, CancellationToken cancellationToken);
+    public abstract DateTimeOffset SeedDue(int count, string functionName, DateTimeOffset start, string tag, CancellationToken cancellationToken, string status = "New");
 
     /// <summary>The engine's own timestamps of the tasks tagged <paramref name="tag"/>.</summary>
     public abstract List<TaskTiming> ReadTimings(string tag);
@@ -118,8 +118,8 @@ internal sealed class SqliteBenchStore(string dataDirectory) : BenchStore(dataDi
     public override SeedReport Seed(SeedProfile profile, int count, DateTimeOffset now, int seed, CancellationToken cancellationToken) =>
         TaskSeeder.Seed(DatabasePath, profile, count, now, seed, cancellationToken);
 
-    public override DateTimeOffset SeedDue(int count, string functionName, DateTimeOffset start, string tag, CancellationToken cancellationToken) =>
-        TaskSeeder.SeedDue(DatabasePath, count, functionName, start, tag, cancellationToken);
+    public override DateTimeOffset SeedDue(int count, string functionName, DateTimeOffset start, string tag, CancellationToken cancellationToken, string status = "New") =>
+        TaskSeeder.SeedDue(DatabasePath, count, functionName, start, tag, cancellationToken, status);
 
     public override List<TaskTiming> ReadTimings(string tag) => TaskTimings.Read(DatabasePath, tag);
 
@@ -160,8 +160,8 @@ internal sealed class PostgresBenchStore(string dataDirectory, PostgresDatabase 
     public override SeedReport Seed(SeedProfile profile, int count, DateTimeOffset now, int seed, CancellationToken cancellationToken) =>
         PostgresSeeder.Seed(database.ConnectionString, profile, count, now, seed, cancellationToken);
 
-    public override DateTimeOffset SeedDue(int count, string functionName, DateTimeOffset start, string tag, CancellationToken cancellationToken) =>
-        PostgresSeeder.SeedDue(database.ConnectionString, count, functionName, start, tag, cancellationToken);
+    public override DateTimeOffset SeedDue(int count, string functionName, DateTimeOffset start, string tag, CancellationToken cancellationToken, string status = "New") =>
+        PostgresSeeder.SeedDue(database.ConnectionString, count, functionName, start, tag, cancellationToken, status);
 
     public override List<TaskTiming> ReadTimings(string tag) => TaskTimings.ReadPostgres(database.ConnectionString, tag);
 

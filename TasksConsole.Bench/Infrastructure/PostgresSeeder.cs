@@ -86,7 +86,7 @@ internal static class PostgresSeeder
     /// New tasks due at <paramref name="start"/>, in one transaction of two COPYs, into a running server's database
     /// (its indexes, trigger and key stay as they are). Returns when the commit happened.
     /// </summary>
-    public static DateTimeOffset SeedDue(string connectionString, int count, string functionName, DateTimeOffset start, string tag, CancellationToken cancellationToken)
+    public static DateTimeOffset SeedDue(string connectionString, int count, string functionName, DateTimeOffset start, string tag, CancellationToken cancellationToken, string status = "New")
     {
         using var connection = new NpgsqlConnection(connectionString);
         connection.Open();
@@ -101,13 +101,13 @@ internal static class PostgresSeeder
             for (var i = 0; i < count; i++)
             {
                 if (i % 1000 == 0) cancellationToken.ThrowIfCancellationRequested();
-                WriteTask(tasks, ids[i], functionName, $"{{\"n\":{i}}}", 0, startMs, "New", tags, now, now, null, null, null, null, null, null);
+                WriteTask(tasks, ids[i], functionName, $"{{\"n\":{i}}}", 0, startMs, status, tags, now, now, null, null, null, null, null, null);
             }
             tasks.Complete();
         }
         using (var tagRows = connection.BeginBinaryImport($"COPY \"TaskTags\" ({TagColumns}) FROM STDIN (FORMAT BINARY)"))
         {
-            foreach (var id in ids) WriteTag(tagRows, id, tag, "New", 0, startMs);
+            foreach (var id in ids) WriteTag(tagRows, id, tag, status, 0, startMs);
             tagRows.Complete();
         }
         transaction.Commit();

@@ -183,7 +183,7 @@ internal static class TaskSeeder
     /// transaction: the dispatcher sees all of them at once or none. Unlike <see cref="Seed"/>, the indexes and the
     /// journal mode are left alone, because the server has the file open. Returns when the commit happened.
     /// </summary>
-    public static DateTimeOffset SeedDue(string databasePath, int count, string functionName, DateTimeOffset start, string tag, CancellationToken cancellationToken)
+    public static DateTimeOffset SeedDue(string databasePath, int count, string functionName, DateTimeOffset start, string tag, CancellationToken cancellationToken, string status = "New")
     {
         var builder = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false, DefaultTimeout = 60 };
         using var connection = new SqliteConnection(builder.ToString());
@@ -205,7 +205,7 @@ internal static class TaskSeeder
         var data = insertTask.Parameters.Add(new SqliteParameter("$data", null));
         insertTask.Parameters.AddWithValue("$priority", 0L);
         insertTask.Parameters.AddWithValue("$start", startMs);
-        insertTask.Parameters.AddWithValue("$status", "New");
+        insertTask.Parameters.AddWithValue("$status", status);
         insertTask.Parameters.AddWithValue("$tags", $"[\"{tag}\"]");
         insertTask.Parameters.AddWithValue("$created", now);
         insertTask.Parameters.AddWithValue("$updated", now);
@@ -217,7 +217,7 @@ internal static class TaskSeeder
         }
         var tagTaskId = insertTag.Parameters.Add(new SqliteParameter("$taskId", null));
         insertTag.Parameters.AddWithValue("$tag", tag);
-        insertTag.Parameters.AddWithValue("$status", "New");
+        insertTag.Parameters.AddWithValue("$status", status);
         insertTag.Parameters.AddWithValue("$priority", 0L);
         insertTag.Parameters.AddWithValue("$start", startMs);
         insertTask.Prepare();

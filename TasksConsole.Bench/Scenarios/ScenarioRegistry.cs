@@ -14,6 +14,7 @@ internal static class ScenarioRegistry
         new FeedScenario(),
         new ApiScenario(),
         new WebhooksScenario(),
+        new RerunScenario(),
     ];
 
     public static IBenchScenario? Find(string name) =>
