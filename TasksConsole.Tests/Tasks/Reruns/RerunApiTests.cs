@@ -108,3 +108,6 @@ public class RerunApiTests(TasksConsoleFactory factory) : IClassFixture<TasksCon
         }
     }
 }
+
+/// <summary>Every re-run API test again, the app's store on PostgreSQL.</summary>
+public sealed class PostgreSqlRerunApiTests(PostgreSqlTasksConsoleFactory app) : RerunApiTests(app), IClassFixture<PostgreSqlTasksConsoleFactory>;
