@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 using TasksConsole.Core.Data;
 using TasksConsole.Core.Execution.LocalRuntime;
 using TasksConsole.Core.Tasks;
+using TasksConsole.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
 namespace TasksConsole.Tests.E2E;
@@ -70,22 +71,10 @@ public sealed class RerunByFilterTests(BrowserFixture browser) : BrowserTest(bro
     }
 
     /// <summary>Canceled tasks written straight to the store: thousands in a second, where the API would take a while.</summary>
-    private async Task<List<string>> SeedCanceledAsync(int count, string tag)
-    {
-        var services = Browser.Server.Services;
-        var tasks = services.GetRequiredService<TaskService>();
-        var rows = Enumerable.Range(0, count).Select(_ =>
-        {
-            var task = tasks.BuildTask(new NewTask(LocalDemoFunctions.Noop, StartTimestamp: DateTimeOffset.UtcNow.AddHours(2), Tags: [tag]), Caller.System);
-            task.Status = TaskState.Canceled;
-            task.SetTags(task.Tags);
-            return task;
-        }).ToList();
-        await using var db = await services.GetRequiredService<IDbContextFactory<TasksDbContext>>().CreateDbContextAsync();
-        db.Tasks.AddRange(rows);
-        await db.SaveChangesAsync();
-        return rows.Select(t => t.Id).ToList();
-    }
+    private Task<List<string>> SeedCanceledAsync(int count, string tag) =>
+        StoredTasks.AddAsync(Browser.Server.Services.GetRequiredService<IDbContextFactory<TasksDbContext>>(),
+            Browser.Server.Services.GetRequiredService<TaskService>(), count,
+            new NewTask(LocalDemoFunctions.Noop, StartTimestamp: DateTimeOffset.UtcNow.AddHours(2), Tags: [tag]), TaskState.Canceled);
 
     private async Task<long> CountCopiesAsync(string tag)
     {

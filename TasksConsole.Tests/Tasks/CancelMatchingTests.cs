@@ -108,21 +108,8 @@ public sealed class CancelMatchingTests : IAsyncLifetime
 
     private static RqlNode? Filter(string rql) => RqlParser.Parse(rql).Filter;
 
-    /// <summary>Adds tasks in one statement (a thousand single inserts would dominate the test's time).</summary>
-    private async Task<List<string>> AddAsync(int count, string tag, TaskState status = TaskState.New)
-    {
-        await using var db = _database.CreateContext();
-        var tasks = Enumerable.Range(0, count).Select(_ =>
-        {
-            var task = _tasks.BuildTask(new NewTask("echo", Tags: [tag]), Caller.System);
-            task.Status = status;
-            task.SetTags(task.Tags);
-            return task;
-        }).ToList();
-        db.Tasks.AddRange(tasks);
-        await db.SaveChangesAsync();
-        return tasks.Select(t => t.Id).ToList();
-    }
+    private Task<List<string>> AddAsync(int count, string tag, TaskState status = TaskState.New) =>
+        StoredTasks.AddAsync(_database.Factory, _tasks, count, new NewTask("echo", Tags: [tag]), status);
 
     private async Task<Dictionary<string, TaskState>> StatusesAsync()
     {

@@ -46,6 +46,20 @@ public sealed class TaskRecordTests
         Assert.Equal(Now, TaskRecord.CopyOf(source, NewId, caller, Now, start: null).StartTimestamp);
     }
 
+    [Fact]
+    public void ARerun_KeepsTheCall_LinksToItsSource_AndTakesThePriorityStartAndTagItWasGiven()
+    {
+        var source = TaskWithEveryPropertySet();
+        var start = Now.AddMinutes(10);
+        var caller = new Caller("65a1f0c2e4b0a1b2c3d4e5a1", null);
+
+        var rerun = TaskRecord.RerunOf(source, NewId, caller, Now, priority: 3, start, addTag: "again");
+
+        AssertProperties(source, rerun,
+            copied: [nameof(TaskRecord.FunctionName), nameof(TaskRecord.DataJson)],
+            own: FreshTask(rerun, start) with { CreatedByUserId = caller.UserId, RerunOfTaskId = source.Id, Priority = 3, Tags = ["billing", "eu", "again"] });
+    }
+
     /// <summary>A task as it stands when its run has failed, with a value in every property.</summary>
     private static TaskRecord TaskWithEveryPropertySet()
     {
@@ -65,6 +79,7 @@ public sealed class TaskRecordTests
             ScheduleId = "65a1f0c2e4b0a1b2c3d4e5c1",
             RetryForTaskIds = ["65a1f0c2e4b0a1b2c3d4e5f1"],
             RetriedByTaskId = "65a1f0c2e4b0a1b2c3d4e5f3",
+            RerunOfTaskId = "65a1f0c2e4b0a1b2c3d4e5f0",
             ResultJson = """{"sent":false}""",
             ExecutionStartTimestamp = Now.AddMinutes(-6),
             ExecutionEndTimestamp = Now.AddMinutes(-5),
@@ -106,6 +121,9 @@ public sealed class TaskRecordTests
         public string? CreatedByApplicationId { get; init; }
         public string? ScheduleId { get; init; }
         public string? RetriedByTaskId { get; init; }
+        public string? RerunOfTaskId { get; init; }
+        public long? Priority { get; init; }
+        public List<string>? Tags { get; init; }
         public string? ErrorType { get; init; }
         public string? ErrorName { get; init; }
         public string? ErrorMessage { get; init; }

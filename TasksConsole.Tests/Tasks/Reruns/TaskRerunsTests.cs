@@ -149,22 +149,10 @@ public sealed class TaskRerunsTests : IAsyncLifetime
 
     private static RqlNode? Filter(string rql) => RqlParser.Parse(rql).Filter;
 
-    private async Task<List<string>> AddAsync(int count, string tag, TaskState status, long priority = 0, DateTimeOffset? start = null,
-        string? data = null, string? errorName = null)
-    {
-        await using var db = _database.CreateContext();
-        var tasks = Enumerable.Range(0, count).Select(_ =>
-        {
-            var task = _tasks.BuildTask(new NewTask("echo", data, priority, start, Tags: [tag]), Caller.System);
-            task.Status = status;
-            if (errorName is not null) task.SetError("invocation", errorName, "lost");
-            task.SetTags(task.Tags);
-            return task;
-        }).ToList();
-        db.Tasks.AddRange(tasks);
-        await db.SaveChangesAsync();
-        return tasks.Select(t => t.Id).ToList();
-    }
+    private Task<List<string>> AddAsync(int count, string tag, TaskState status, long priority = 0, DateTimeOffset? start = null,
+        string? data = null, string? errorName = null) =>
+        StoredTasks.AddAsync(_database.Factory, _tasks, count, new NewTask("echo", data, priority, start, Tags: [tag]), status,
+            task => { if (errorName is not null) task.SetError("invocation", errorName, "lost"); });
 
     private async Task<TaskRecord> FindAsync(string id)
     {
