@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using TasksConsole.Core.Data;
+using TasksConsole.Core.Execution;
 using TasksConsole.Core.Execution.LocalRuntime;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Tests.Infrastructure;
@@ -45,6 +46,26 @@ public sealed class RerunByFilterTests(BrowserFixture browser) : BrowserTest(bro
         var copy = await Browser.GetTaskAsync(copyId);
         Assert.Contains(tag + "-again", copy.Tags);
         await BrowserFixture.ScreenshotAsync(detail, "task-detail-rerun-of");
+    }
+
+    [Fact]
+    public async Task ReRunningAZombie_FromItsPage_WarnsThatItMayHaveRun_ThenListsTheCopy()
+    {
+        var zombie = (await StoredTasks.AddAsync(Browser.Server.Services.GetRequiredService<IDbContextFactory<TasksDbContext>>(),
+            Browser.Server.Services.GetRequiredService<TaskService>(), 1, new NewTask(LocalDemoFunctions.Noop, Tags: [UniqueTag()]), TaskState.Failed,
+            task => task.SetError(TaskErrorTypes.Invocation, TaskOutcome.ZombieErrorName, "Node vm stopped while the task was running.")))[0];
+        var page = await Browser.NewSignedInPageAsync(path: $"/tasks/{zombie}");
+
+        await page.GetByTestId("rerun-task").ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await Expect(dialog.GetByTestId("rerun-zombie-warning")).ToContainTextAsync("may already have run");
+        await BrowserFixture.AssertNoSeriousAxeViolationsAsync(page);
+        await BrowserFixture.ScreenshotAsync(page, "task-detail-rerun-zombie");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Re-run 1 task" }).ClickAsync();
+        await Expect(dialog.GetByTestId("rerun-status")).ToContainTextAsync("Done: 1 copy created");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+
+        await Expect(page.GetByTestId("reruns").GetByRole(AriaRole.Link)).ToHaveCountAsync(1);
     }
 
     [Fact]

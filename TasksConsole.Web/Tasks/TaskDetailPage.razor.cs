@@ -10,6 +10,7 @@ using TasksConsole.Core.Tasks.Reruns;
 using TasksConsole.Web.Auth;
 using TasksConsole.Web.Functions;
 using TasksConsole.Web.Live;
+using TasksConsole.Web.Tasks.Reruns;
 
 namespace TasksConsole.Web.Tasks;
 
@@ -149,6 +150,13 @@ public sealed partial class TaskDetailPage(
     private async Task CloneAsync()
     {
         if (_task is { } task) await ScheduleTaskDialog.ShowAsync(dialogs, task);
+    }
+
+    /// <summary>The filter dialog, for this one task: it states a zombie's risk and offers the same options.</summary>
+    private async Task RerunAsync()
+    {
+        if (_task is not { } task) return;
+        if (await RerunMatchingDialog.ShowAsync(dialogs, new TaskFilter { Id = task.Id }) is > 0) await LoadAsync();
     }
 
     private async Task CancelAsync()
