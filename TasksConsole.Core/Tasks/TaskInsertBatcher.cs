@@ -91,12 +91,29 @@ internal sealed class TaskInsertBatcher(IDbContextFactory<TasksDbContext> dbFact
         await WriteGate.RunAsync(db, async () =>
         {
             await using var transaction = await dialect.BeginWriteTransactionAsync(connection);
-            using var insertTask = rows.Tasks.Prepare(connection, transaction, dialect);
-            using var insertTag = rows.Tags.Prepare(connection, transaction, dialect);
-            foreach (var item in batch)
+            if (connection.CanCreateBatch)
             {
-                rows.Tasks.Insert(insertTask, item.Task);
-                foreach (var tag in item.Task.TagIndex) rows.Tags.Insert(insertTag, tag);
+                // PostgreSQL: every INSERT of the batch in one round trip, instead of a round trip per row (which
+                // left a server at a fraction of its CPU, waiting on the network). SQLite is in-process and has no
+                // batches; its prepared statements below cost no round trip.
+                await using var inserts = connection.CreateBatch();
+                inserts.Transaction = transaction;
+                foreach (var item in batch)
+                {
+                    rows.Tasks.AddTo(inserts, item.Task);
+                    foreach (var tag in item.Task.TagIndex) rows.Tags.AddTo(inserts, tag);
+                }
+                await inserts.ExecuteNonQueryAsync();
+            }
+            else
+            {
+                using var insertTask = rows.Tasks.Prepare(connection, transaction, dialect);
+                using var insertTag = rows.Tags.Prepare(connection, transaction, dialect);
+                foreach (var item in batch)
+                {
+                    rows.Tasks.Insert(insertTask, item.Task);
+                    foreach (var tag in item.Task.TagIndex) rows.Tags.Insert(insertTag, tag);
+                }
             }
             await transaction.CommitAsync();
         });
@@ -147,6 +164,21 @@ internal sealed class TaskInsertBatcher(IDbContextFactory<TasksDbContext> dbFact
             }
             if (dialect.PreparesRepeatedStatements) command.Prepare();
             return command;
+        }
+
+        /// <summary>Adds this row's INSERT to <paramref name="batch"/>.</summary>
+        public void AddTo(DbBatch batch, object row)
+        {
+            var command = batch.CreateBatchCommand();
+            command.CommandText = _sql;
+            foreach (var (name, value) in _columns)
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                parameter.Value = value(row);
+                command.Parameters.Add(parameter);
+            }
+            batch.BatchCommands.Add(command);
         }
 
         public void Insert(DbCommand command, object row)

@@ -1,16 +1,19 @@
 using Microsoft.EntityFrameworkCore;
+using TasksConsole.Core.Data;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Tests.Infrastructure;
 
 namespace TasksConsole.Tests.Tasks;
 
-/// <summary>Concurrent creates share transactions, and each caller still learns the fate of its own task.</summary>
+/// <summary>Concurrent creates share transactions, and each caller still learns the fate of its own task, on both stores.</summary>
 public sealed class TaskInsertBatcherTests
 {
-    [Fact]
-    public async Task ConcurrentInserts_AreAllCommitted_WithTheirTags()
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.PostgreSql)]
+    public async Task ConcurrentInserts_AreAllCommitted_WithTheirTags(StorageProvider provider)
     {
-        await using var database = await TestDatabase.CreateAsync();
+        await using var database = await TestDatabase.CreateAsync(provider);
         var service = new TaskService(database.Factory, TimeProvider.System, new TaskChangeFeed());
         var batcher = new TaskInsertBatcher(database.Factory);
         var tasks = Enumerable.Range(0, 200)
@@ -24,10 +27,12 @@ public sealed class TaskInsertBatcherTests
         Assert.Equal(200, await db.TaskTags.CountAsync(t => t.Tag == "all"));
     }
 
-    [Fact]
-    public async Task ARowThatCannotBeInserted_FailsOnlyItsOwnCaller()
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.PostgreSql)]
+    public async Task ARowThatCannotBeInserted_FailsOnlyItsOwnCaller(StorageProvider provider)
     {
-        await using var database = await TestDatabase.CreateAsync();
+        await using var database = await TestDatabase.CreateAsync(provider);
         var service = new TaskService(database.Factory, TimeProvider.System, new TaskChangeFeed());
         var batcher = new TaskInsertBatcher(database.Factory);
         var existing = service.BuildTask(new NewTask("echo"), Caller.System);
@@ -40,17 +45,20 @@ public sealed class TaskInsertBatcherTests
             .Append(Task.Run(() => batcher.InsertAsync(duplicate)))
             .ToList();
 
-        var error = await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => inserts[^1]);
-        Assert.Equal(19, error.SqliteErrorCode); // constraint: the duplicate id
+        // The duplicate id breaks the primary key (on PostgreSQL, inside a batch sent in one round trip).
+        var error = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => inserts[^1]);
+        Assert.Contains(error.SqlState ?? "19", new[] { "23505", "19" });
         await Task.WhenAll(inserts.SkipLast(1));
         await using var db = database.CreateContext();
         Assert.Equal(51, await db.Tasks.CountAsync());
     }
 
-    [Fact]
-    public async Task InsertedRows_ReadBackThroughEf_AsTheyWereBuilt()
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.PostgreSql)]
+    public async Task InsertedRows_ReadBackThroughEf_AsTheyWereBuilt(StorageProvider provider)
     {
-        await using var database = await TestDatabase.CreateAsync();
+        await using var database = await TestDatabase.CreateAsync(provider);
         var service = new TaskService(database.Factory, TimeProvider.System, new TaskChangeFeed());
         var batcher = new TaskInsertBatcher(database.Factory);
         var task = service.BuildTask(new NewTask(
