@@ -51,8 +51,7 @@ public sealed class RerunByFilterTests(BrowserFixture browser) : BrowserTest(bro
     [Fact]
     public async Task ReRunningAZombie_FromItsPage_WarnsThatItMayHaveRun_ThenListsTheCopy()
     {
-        var zombie = (await StoredTasks.AddAsync(Browser.Server.Services.GetRequiredService<IDbContextFactory<TasksDbContext>>(),
-            Browser.Server.Services.GetRequiredService<TaskService>(), 1, new NewTask(LocalDemoFunctions.Noop, Tags: [UniqueTag()]), TaskState.Failed,
+        var zombie = (await StoredTasks.AddAsync(Browser.Server.Services, 1, new NewTask(LocalDemoFunctions.Noop, Tags: [UniqueTag()]), TaskState.Failed,
             task => task.SetError(TaskErrorTypes.Invocation, TaskOutcome.ZombieErrorName, "Node vm stopped while the task was running.")))[0];
         var page = await Browser.NewSignedInPageAsync(path: $"/tasks/{zombie}");
 
@@ -93,8 +92,7 @@ public sealed class RerunByFilterTests(BrowserFixture browser) : BrowserTest(bro
 
     /// <summary>Canceled tasks written straight to the store: thousands in a second, where the API would take a while.</summary>
     private Task<List<string>> SeedCanceledAsync(int count, string tag) =>
-        StoredTasks.AddAsync(Browser.Server.Services.GetRequiredService<IDbContextFactory<TasksDbContext>>(),
-            Browser.Server.Services.GetRequiredService<TaskService>(), count,
+        StoredTasks.AddAsync(Browser.Server.Services, count,
             new NewTask(LocalDemoFunctions.Noop, StartTimestamp: DateTimeOffset.UtcNow.AddHours(2), Tags: [tag]), TaskState.Canceled);
 
     private async Task<long> CountCopiesAsync(string tag)

@@ -23,6 +23,7 @@ internal static class ConsoleStore
         services.AddSingleton<IFunctionCatalog>(_ => new FunctionCatalog(database.Factory, clock ?? TimeProvider.System));
         services.AddSingleton<TaskService>();
         services.AddSingleton<RetryChainQueries>();
+        services.AddSingleton<TaskQueries>();
         services.AddSingleton<TaskReruns>();
         services.AddLogging();
         services.AddSingleton<TaskStatistics>();

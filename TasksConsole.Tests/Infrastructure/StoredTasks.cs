@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using TasksConsole.Core.Data;
 using TasksConsole.Core.Tasks;
 
@@ -27,4 +28,10 @@ internal static class StoredTasks
         await db.SaveChangesAsync();
         return rows.Select(t => t.Id).ToList();
     }
+
+    /// <summary>The same, into the store of a running app (<paramref name="services"/>), built by its own task service.</summary>
+    public static Task<List<string>> AddAsync(
+        IServiceProvider services, int count, NewTask input, TaskState status, Action<TaskRecord>? adjust = null) =>
+        AddAsync(services.GetRequiredService<IDbContextFactory<TasksDbContext>>(), services.GetRequiredService<TaskService>(),
+            count, input, status, adjust);
 }

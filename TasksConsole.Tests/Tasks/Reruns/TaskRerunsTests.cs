@@ -26,7 +26,7 @@ public sealed class TaskRerunsTests : IAsyncLifetime
         var catalog = new FunctionCatalog(_database.Factory, _clock);
         _functions = new FunctionService(_database.Factory, _clock, catalog);
         _tasks = new TaskService(_database.Factory, _clock, _feed, catalog);
-        _reruns = new TaskReruns(_database.Factory, _tasks, catalog, _clock, NullLogger<TaskReruns>.Instance);
+        _reruns = new TaskReruns(_database.Factory, _tasks, new TaskQueries(_database.Factory), catalog, _clock, NullLogger<TaskReruns>.Instance);
     }
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
