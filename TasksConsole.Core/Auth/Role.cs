@@ -34,12 +34,15 @@ public static class Permissions
     public const string AccessJobDashboard = "ACCESS_JOB_DASHBOARD";
     public const string ManageWebhooks = "MANAGE_WEBHOOKS";
 
+    /// <summary>Pause and resume dispatch, for the service or a function (beyond EXH).</summary>
+    public const string PauseDispatch = "PAUSE_DISPATCH";
+
     private static readonly string[] ViewerPermissions =
     [
         ViewTasks, ViewTaskLogs, ViewTaskFunctions, ViewTaskFunctionDetails, ViewTaskSchedules, ViewEvents,
     ];
 
-    private static readonly string[] OperatorPermissions = [.. ViewerPermissions, CreateTasks, CancelTasks];
+    private static readonly string[] OperatorPermissions = [.. ViewerPermissions, CreateTasks, CancelTasks, PauseDispatch];
 
     private static readonly string[] AdminPermissions =
     [

@@ -4,6 +4,7 @@ using TasksConsole.Core.ApiFunctions;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Events;
 using TasksConsole.Core.Execution;
+using TasksConsole.Core.Execution.Pauses;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Schedules;
 using TasksConsole.Core.Tasks;
@@ -28,6 +29,7 @@ public class TasksDbContext : DbContext, IDataProtectionKeyContext
     public DbSet<TaskLogLine> TaskLogLines => Set<TaskLogLine>();
     public DbSet<RerunJobRecord> RerunJobs => Set<RerunJobRecord>();
     public DbSet<FunctionRecord> Functions => Set<FunctionRecord>();
+    public DbSet<DispatchPauseRecord> DispatchPauses => Set<DispatchPauseRecord>();
     public DbSet<ScheduleRecord> Schedules => Set<ScheduleRecord>();
     public DbSet<TaskFailedEventRecord> TaskFailedEvents => Set<TaskFailedEventRecord>();
     public DbSet<UserRecord> Users => Set<UserRecord>();
@@ -112,6 +114,14 @@ public class TasksDbContext : DbContext, IDataProtectionKeyContext
             function.ToTable("Functions");
             function.HasKey(f => f.Name);
             function.Property(f => f.Name).HasMaxLength(128);
+        });
+
+        modelBuilder.Entity<DispatchPauseRecord>(pause =>
+        {
+            pause.ToTable("DispatchPauses");
+            pause.HasKey(p => p.FunctionName);
+            pause.Property(p => p.FunctionName).HasMaxLength(128);
+            pause.Property(p => p.Reason).HasMaxLength(DispatchPauseRecord.MaxReasonLength);
         });
 
         modelBuilder.Entity<ScheduleRecord>(schedule =>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TasksConsole.Core.Common;
+using TasksConsole.Core.Execution.Pauses;
 using TasksConsole.Core.Metrics;
 using TasksConsole.Core.Webhooks;
 
@@ -34,6 +35,7 @@ public static class ExecutionSetup
             .ValidateOnStart();
         services.AddSingleton<CapacityTracker>();
         services.AddSingleton<DispatchSignal>();
+        services.AddSingleton<DispatchPauses>();
         services.AddSingleton<TaskClaimer>();
         services.AddSingleton<TaskInvoker>();
         services.AddSingleton<OutcomeWriter>();

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TasksConsole.Core.Execution.Pauses;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Core.Metrics;
@@ -21,6 +22,7 @@ public sealed class TaskDispatcher(
     IFunctionCatalog functions,
     CapacityTracker capacity,
     DispatchSignal signal,
+    DispatchPauses pauses,
     ExecutionRecovery recovery,
     ITaskChangeFeed changes,
     TasksMetrics metrics,
@@ -134,11 +136,17 @@ public sealed class TaskDispatcher(
         if (free <= 0) return new DispatchResult(0, FilledCapacity: true);
         if (QueuedJobs >= _options.MaxQueuedJobs) return new DispatchResult(0, FilledCapacity: false);
 
+        // Paused: nothing new starts, what runs finishes (the batch runner gives back claims made just before).
+        var paused = await pauses.CurrentAsync(cancellationToken);
+        if (paused.ServicePaused) return new DispatchResult(0, FilledCapacity: false);
+
         var catalog = await functions.GetAllAsync(cancellationToken);
         var inFlight = capacity.SnapshotPerFunction();
         var excluded = catalog.Values
             .Where(f => !f.Enabled || f.ConcurrencyLimit is { } limit && inFlight.GetValueOrDefault(f.Name) >= limit)
             .Select(f => f.Name)
+            .Concat(paused.Functions.Keys)
+            .Distinct(StringComparer.Ordinal)
             .ToList();
 
         var now = clock.GetUtcNow();

@@ -2,6 +2,7 @@ using TasksConsole.Core.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using TasksConsole.Core.Data;
+using TasksConsole.Core.Execution.Pauses;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Core.Metrics;
@@ -21,6 +22,7 @@ public sealed class TaskRunner(
     IFunctionCatalog functions,
     CapacityTracker capacity,
     DispatchSignal dispatch,
+    DispatchPauses pauses,
     ITaskChangeFeed changes,
     TasksMetrics metrics,
     TimeProvider clock,
@@ -106,8 +108,10 @@ public sealed class TaskRunner(
     private async Task<IEnumerable<Task>> StartAsync(string claimToken, List<TaskRecord> due, CancellationToken cancellationToken)
     {
         var catalog = await functions.GetAllAsync(cancellationToken);
-        // A function disabled after the claim: give its tasks back so they wait, still new, until it is enabled.
-        var held = due.Where(t => catalog.GetValueOrDefault(t.FunctionName) is { Enabled: false }).ToList();
+        var paused = await pauses.CurrentAsync(cancellationToken);
+        // A function disabled or paused (or the service paused) after the claim: give its tasks back so they wait,
+        // still new, until it is enabled or resumed.
+        var held = due.Where(t => catalog.GetValueOrDefault(t.FunctionName) is { Enabled: false } || paused.Holding(t.FunctionName) is not null).ToList();
         if (held.Count > 0)
         {
             await claimer.ReleaseAsync(held.Select(t => t.Id).ToList(), claimToken, cancellationToken);

@@ -2,14 +2,18 @@ using Hangfire;
 using Hangfire.Dashboard;
 using TasksConsole.Core.Auth;
 using TasksConsole.Web.Auth;
+using TasksConsole.Web.Execution.Pauses;
 
 namespace TasksConsole.Web.Execution;
 
 public static class ExecutionEndpoints
 {
-    /// <summary>The engine's one page: the Hangfire dashboard at <c>/hangfire</c>, for signed-in admins only.</summary>
+    /// <summary>
+    /// Pausing dispatch, and the engine's one page: the Hangfire dashboard at <c>/hangfire</c>, for signed-in admins only.
+    /// </summary>
     public static WebApplication MapExecutionEndpoints(this WebApplication app)
     {
+        app.MapPauseEndpoints();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions
         {
             Authorization = [new ConsoleAdminDashboardFilter()],

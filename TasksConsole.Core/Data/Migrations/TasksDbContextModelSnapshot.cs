@@ -305,6 +305,34 @@ namespace TasksConsole.Core.Data.Migrations
                     b.ToTable("Nodes", (string)null);
                 });
 
+            modelBuilder.Entity("TasksConsole.Core.Execution.Pauses.DispatchPauseRecord", b =>
+                {
+                    b.Property<string>("FunctionName")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PausedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PausedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PausedTimestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ResumeTimestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("FunctionName");
+
+                    b.ToTable("DispatchPauses", (string)null);
+                });
+
             modelBuilder.Entity("TasksConsole.Core.Functions.FunctionRecord", b =>
                 {
                     b.Property<string>("Name")

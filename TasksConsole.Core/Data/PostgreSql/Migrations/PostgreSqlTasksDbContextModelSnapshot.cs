@@ -348,6 +348,38 @@ namespace TasksConsole.Core.Data.PostgreSql.Migrations
                     b.ToTable("Nodes", (string)null);
                 });
 
+            modelBuilder.Entity("TasksConsole.Core.Execution.Pauses.DispatchPauseRecord", b =>
+                {
+                    b.Property<string>("FunctionName")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .UseCollation("C");
+
+                    b.Property<string>("PausedBy")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("PausedByUserId")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<long>("PausedTimestamp")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .UseCollation("C");
+
+                    b.Property<long?>("ResumeTimestamp")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("FunctionName");
+
+                    b.ToTable("DispatchPauses", (string)null);
+                });
+
             modelBuilder.Entity("TasksConsole.Core.Functions.FunctionRecord", b =>
                 {
                     b.Property<string>("Name")
