@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using TasksConsole.Core.ApiFunctions;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Events;
+using TasksConsole.Core.Execution;
+using TasksConsole.Core.Execution.Pauses;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Core.Tasks.Reruns;
@@ -25,6 +27,8 @@ internal static class ConsoleStore
         services.AddSingleton<RetryChainQueries>();
         services.AddSingleton<TaskQueries>();
         services.AddSingleton<TaskReruns>();
+        services.AddSingleton<DispatchSignal>();
+        services.AddSingleton<DispatchPauses>();
         services.AddLogging();
         services.AddSingleton<TaskStatistics>();
         services.AddSingleton<TaskEventQueries>();

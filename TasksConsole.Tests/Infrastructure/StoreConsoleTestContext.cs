@@ -12,6 +12,8 @@ using TasksConsole.Core.Functions;
 using TasksConsole.Core.Schedules;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Web.Auth;
+using TasksConsole.Core.Execution;
+using TasksConsole.Core.Execution.Pauses;
 
 namespace TasksConsole.Tests.Infrastructure;
 
@@ -46,6 +48,8 @@ public abstract class StoreConsoleTestContext : ConsoleTestContext
         Services.AddCore(core => core.AddTasksCore().AddFunctionsCore().AddSchedulesCore().AddEventsCore().AddAuthCore().AddApiFunctionsCore());
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton(_database.Factory);
+        Services.AddSingleton<DispatchSignal>();
+        Services.AddSingleton<DispatchPauses>();
         Services.AddLogging();
     }
 
