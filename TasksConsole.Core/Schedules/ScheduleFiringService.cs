@@ -103,7 +103,7 @@ public sealed class ScheduleFiringService(
             return false;
         }
 
-        var input = new NewTask(schedule.FunctionName, schedule.DataJson, schedule.Priority, slot, schedule.Tags, schedule.Id);
+        var input = schedule.FiringTask(slot);
         try
         {
             var task = await tasks.CreateGuardedAsync(input, Caller.System,

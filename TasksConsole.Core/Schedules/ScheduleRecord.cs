@@ -1,3 +1,5 @@
+using TasksConsole.Core.Tasks;
+
 namespace TasksConsole.Core.Schedules;
 
 /// <summary>
@@ -26,4 +28,10 @@ public sealed class ScheduleRecord
     public string? CreatedByUserId { get; set; }
     public DateTimeOffset CreationTimestamp { get; set; }
     public DateTimeOffset UpdateTimestamp { get; set; }
+
+    /// <summary>
+    /// The task one firing creates: the schedule's function, data, priority and tags, linked to the schedule, from
+    /// <paramref name="start"/> (now when null). Regular firings and Fire now both build it here, so they cannot drift.
+    /// </summary>
+    public NewTask FiringTask(DateTimeOffset? start) => new(FunctionName, DataJson, Priority, start, Tags, Id);
 }

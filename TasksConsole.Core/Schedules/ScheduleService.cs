@@ -41,8 +41,9 @@ public sealed record NewSchedule(
 public sealed record SchedulePage(IReadOnlyList<ScheduleRecord> Schedules, long? Total, int Offset, int Limit);
 
 /// <summary>
-/// Creating, listing, pausing and deleting schedules, shared by the REST API and the console. Firing is
-/// <see cref="ScheduleFiringService"/>'s job; this service wakes it when a schedule may have become due sooner.
+/// Creating, listing, pausing and deleting schedules, and firing one once on demand, shared by the REST API and the
+/// console. Regular firing is <see cref="ScheduleFiringService"/>'s job; this service wakes it when a schedule may have
+/// become due sooner.
 /// </summary>
 public sealed class ScheduleService(
     IDbContextFactory<TasksDbContext> dbFactory, TimeProvider clock, TaskService tasks, ScheduleWakeSignal wake)
@@ -105,7 +106,7 @@ public sealed class ScheduleService(
     public async Task<ScheduleRecord> GetAsync(string id, CancellationToken cancellationToken = default)
     {
         TaskService.EnsureId(id);
-        return await FindByIdAsync(id, cancellationToken) ?? throw Unknown(id);
+        return await FindByIdAsync(id, cancellationToken) ?? throw UnknownSchedule(id);
     }
 
     public async Task<SchedulePage> FindAsync(RqlQuery query, CancellationToken cancellationToken = default)
@@ -132,7 +133,7 @@ public sealed class ScheduleService(
         TaskService.EnsureId(id);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var deleted = await db.Schedules.Where(s => s.Id == id).ExecuteDeleteAsync(cancellationToken);
-        return deleted > 0 ? deleted : throw Unknown(id);
+        return deleted > 0 ? deleted : throw UnknownSchedule(id);
     }
 
     /// <summary>Stops firing until resumed. Returns the rows actually changed: 0 when it was already paused.</summary>
@@ -146,7 +147,7 @@ public sealed class ScheduleService(
             .ExecuteUpdateAsync(set => set
                 .SetProperty(s => s.Paused, true)
                 .SetProperty(s => s.UpdateTimestamp, now), cancellationToken);
-        if (changed == 0 && !await db.Schedules.AnyAsync(s => s.Id == id, cancellationToken)) throw Unknown(id);
+        if (changed == 0 && !await db.Schedules.AnyAsync(s => s.Id == id, cancellationToken)) throw UnknownSchedule(id);
         return changed;
     }
 
@@ -171,6 +172,23 @@ public sealed class ScheduleService(
                 .SetProperty(s => s.UpdateTimestamp, now), cancellationToken);
         if (changed > 0) wake.Wake();
         return changed;
+    }
+
+    /// <summary>
+    /// Fires the schedule once, now, as an extra firing: one task as a regular firing builds it, starting now, whose
+    /// creator is <paramref name="caller"/> (a person chose to run it, unlike a regular firing). The schedule itself
+    /// is left as it is, so its next regular slot neither moves nor is skipped, and a paused schedule fires as well.
+    /// Null when there is no such schedule; ID_FORMAT for a malformed id.
+    /// </summary>
+    /// <remarks>
+    /// The task is not claimed against the schedule row as a regular slot is: there is no slot to take twice, and a
+    /// schedule deleted between the read and the insert leaves its task behind, as deleting after the firing would.
+    /// </remarks>
+    public async Task<TaskRecord?> FireNowAsync(string id, Caller caller, CancellationToken cancellationToken = default)
+    {
+        TaskService.EnsureId(id);
+        if (await FindByIdAsync(id, cancellationToken) is not { } schedule) return null;
+        return await tasks.CreateAsync(schedule.FiringTask(start: null), caller, cancellationToken);
     }
 
     /// <summary>The schedule's next <paramref name="count"/> firings from now on (as if resumed, when paused).</summary>
@@ -231,6 +249,7 @@ public sealed class ScheduleService(
         }
     }
 
-    private static ServiceException Unknown(string id) => new(ErrorCode.ResourceUnknown, $"No schedule with id {id}.");
+    /// <summary>RESOURCE_UNKNOWN (404) for a schedule id that names none.</summary>
+    public static ServiceException UnknownSchedule(string id) => new(ErrorCode.ResourceUnknown, $"No schedule with id {id}.");
 
 }

@@ -1,5 +1,8 @@
 using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using TasksConsole.Core.Auth;
 using TasksConsole.Core.Execution.LocalRuntime;
 using static Microsoft.Playwright.Assertions;
 
@@ -83,9 +86,9 @@ public sealed class SchedulesPageTests(BrowserFixture browser) : BrowserTest(bro
         var resume = row.GetByRole(AriaRole.Button, new() { Name = "Resume the noop schedule", Exact = false });
         await TabToAsync(page, resume);
         await page.Keyboard.PressAsync("Enter");
-        await Expect(page.Locator(":focus")).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex("^Pause the noop schedule"));
+        await Expect(page.Locator(":focus")).ToHaveAttributeAsync("aria-label", new Regex("^Pause the noop schedule"));
         await page.Keyboard.PressAsync("Enter");
-        await Expect(page.Locator(":focus")).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex("^Resume the noop schedule"));
+        await Expect(page.Locator(":focus")).ToHaveAttributeAsync("aria-label", new Regex("^Resume the noop schedule"));
 
         // With no drop-down open, Escape closes the dialog.
         await page.GetByRole(AriaRole.Button, new() { Name = "Create schedule" }).FocusAsync();
@@ -127,6 +130,47 @@ public sealed class SchedulesPageTests(BrowserFixture browser) : BrowserTest(bro
         Assert.True(dialogBox is not null && dialogBox.X >= 0 && dialogBox.X + dialogBox.Width <= 390, "the dialog is wider than the phone");
         await Expect(dialog.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true })).ToBeInViewportAsync();
         await BrowserFixture.ScreenshotAsync(page, "schedules-create-dialog-phone");
+    }
+
+    [Fact]
+    public async Task FireNow_ByAnOperator_CreatesTheSchedulesTaskAtOnce_AndTheSnackbarLinksToIt()
+    {
+        var tag = $"fire-{Guid.NewGuid():N}"[..13];
+        const string nextFiring = "2099-01-01T00:00:00.000Z";
+        using var admin = await Browser.CreateAdminClientAsync();
+        string scheduleId;
+        using (var created = await admin.PostAsJsonAsync("tasks/v1/schedules",
+                   new { functionName = LocalDemoFunctions.Noop, interval = 86400, startTimestamp = nextFiring, priority = 3, tags = new[] { tag } }))
+        {
+            created.EnsureSuccessStatusCode();
+            scheduleId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        }
+        var operatorUser = await Browser.CreateUserAsync(Role.Operator);
+        var page = await Browser.NewSignedInPageAsync(operatorUser, path: "/schedules");
+
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = tag });
+        await Expect(row).ToBeVisibleAsync();
+        // An operator may create tasks but not change schedules: Fire now is there, Pause is not.
+        await Expect(row.GetByRole(AriaRole.Button, new() { Name = "Pause the noop schedule", Exact = false })).ToHaveCountAsync(0);
+        await row.GetByRole(AriaRole.Button, new() { Name = "Fire the noop schedule", Exact = false }).ClickAsync();
+
+        var snackbar = page.Locator(".mud-snackbar").Filter(new() { HasText = "Fired the noop schedule" });
+        await Expect(snackbar).ToBeVisibleAsync();
+        var link = snackbar.GetByRole(AriaRole.Link);
+        var taskId = (await link.TextContentAsync())!.Trim();
+        await BrowserFixture.ScreenshotAsync(page, "schedules-fired-now");
+
+        var task = await Browser.GetTaskAsync(taskId);
+        Assert.Equal((LocalDemoFunctions.Noop, 3L), (task.FunctionName, task.Priority));
+        Assert.Equal([tag], task.Tags);
+        Assert.InRange(task.StartTimestamp, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddSeconds(1));
+        var linked = await admin.GetFromJsonAsync<JsonElement>($"tasks/v1/?eq(scheduleId,{scheduleId})");
+        Assert.Equal([taskId], linked.GetProperty("data").EnumerateArray().Select(t => t.GetProperty("id").GetString()));
+        var schedule = await admin.GetFromJsonAsync<JsonElement>($"tasks/v1/schedules?eq(id,{scheduleId})");
+        Assert.Equal(nextFiring, schedule.GetProperty("data")[0].GetProperty("nextTimestamp").GetString());
+
+        await link.ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/tasks/{taskId}$"));
     }
 
     [Fact]

@@ -143,6 +143,47 @@ public class ScheduleFiringServiceTests
     }
 
     [Fact]
+    public async Task FiringNow_AddsOneTaskStartingNow_AndTheRegularSlotsFireAsPlanned()
+    {
+        await using var node = await StoreNode.StartAsync(provider: Provider);
+        var now = node.Clock.GetUtcNow();
+        var start = now.AddSeconds(30);
+        var schedule = await node.Schedules.CreateAsync(EveryMinute(start), Caller.System);
+        const string operatorId = "0123456789abcdef01234567";
+
+        var extra = await node.Schedules.FireNowAsync(schedule.Id, new Caller(operatorId, null));
+        var dueStraightAfter = await node.Firing.FireDueAsync();
+        var unchanged = await node.ReloadAsync(schedule);
+        node.Clock.Advance(TimeSpan.FromSeconds(30));
+        var atTheSlot = await node.Firing.FireDueAsync();
+
+        Assert.NotNull(extra);
+        Assert.Equal(("report", """{"Kind":"daily"}""", 4L, TaskState.New, now, schedule.Id, operatorId),
+            (extra.FunctionName, extra.DataJson, extra.Priority, extra.Status, extra.StartTimestamp, extra.ScheduleId, extra.CreatedByUserId));
+        Assert.Equal(["nightly"], extra.Tags);
+        Assert.Equal((start, (DateTimeOffset?)null, schedule.UpdateTimestamp), (unchanged.NextTimestamp, unchanged.LastFiredTimestamp, unchanged.UpdateTimestamp));
+        Assert.Equal((0, 1), (dueStraightAfter, atTheSlot));
+        Assert.Equal([now, start], (await node.TasksOfScheduleAsync(schedule.Id)).Select(t => t.StartTimestamp));
+        Assert.Equal(start.AddSeconds(60), (await node.ReloadAsync(schedule)).NextTimestamp);
+    }
+
+    [Fact]
+    public async Task FiringAPausedScheduleNow_CreatesItsTask_AndLeavesItPaused()
+    {
+        await using var node = await StoreNode.StartAsync(provider: Provider);
+        var schedule = await node.Schedules.CreateAsync(EveryMinute(paused: true), Caller.System);
+
+        var extra = await node.Schedules.FireNowAsync(schedule.Id, Caller.System);
+        var unknown = await node.Schedules.FireNowAsync("0123456789abcdef01234567", Caller.System);
+
+        Assert.NotNull(extra);
+        Assert.Equal(extra.Id, Assert.Single(await node.TasksOfScheduleAsync(schedule.Id)).Id);
+        Assert.Null(unknown);
+        var reloaded = await node.ReloadAsync(schedule);
+        Assert.Equal((true, schedule.NextTimestamp), (reloaded.Paused, reloaded.NextTimestamp));
+    }
+
+    [Fact]
     public async Task AScheduleWithoutPriority_GivesItsTasksTheFunctionsDefaultPriority()
     {
         await using var node = await StoreNode.StartAsync(provider: Provider);

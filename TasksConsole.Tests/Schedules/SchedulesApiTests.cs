@@ -255,6 +255,82 @@ public sealed class SchedulesApiTests(TasksConsoleFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task FireNow_CreatesOneTaskStartingNow_LikeAFiring_AndLeavesTheNextSlotAlone()
+    {
+        var client = await factory.CreateClientAsync(Role.Admin);
+        var name = UniqueName("fired");
+        var id = await CreateAsync(client, new { functionName = name, interval = 3600, data = new { n = 1 }, priority = 6, tags = new[] { "from-schedule" }, startTimestamp = Future });
+        var before = (await FindAsync(client, $"eq(id,{id})")).GetProperty("data")[0];
+        var sent = DateTimeOffset.UtcNow.AddSeconds(-1);
+
+        var task = await ReadOkAsync(await client.PostAsync($"{Schedules}/{id}/fire", content: null));
+
+        var start = DateTimeOffset.Parse(task.GetProperty("startTimestamp").GetString()!);
+        Assert.InRange(start, sent, DateTimeOffset.UtcNow.AddSeconds(1));
+        Assert.Equal(task.GetProperty("creationTimestamp").GetString(), task.GetProperty("startTimestamp").GetString());
+        Assert.Equal((name, 6L, "new"), (task.GetProperty("functionName").GetString(), task.GetProperty("priority").GetInt64(), task.GetProperty("status").GetString()));
+        Assert.Equal("""{"n":1}""", task.GetProperty("data").GetRawText());
+        Assert.Equal(["from-schedule"], task.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+        Assert.False(string.IsNullOrEmpty(task.GetProperty("createdByUserId").GetString()), "whoever fires it is the task's creator");
+        var linked = await FindTasksAsync(client, $"eq(scheduleId,{id})");
+        Assert.Equal([task.GetProperty("id").GetString()], linked.GetProperty("data").EnumerateArray().Select(t => t.GetProperty("id").GetString()));
+        var after = (await FindAsync(client, $"eq(id,{id})")).GetProperty("data")[0];
+        Assert.Equal(Future, after.GetProperty("nextTimestamp").GetString());
+        Assert.False(after.TryGetProperty("lastFiredTimestamp", out _));
+        Assert.Equal(before.GetProperty("updateTimestamp").GetString(), after.GetProperty("updateTimestamp").GetString());
+    }
+
+    [Fact]
+    public async Task FireNow_FiresAPausedScheduleToo_AndItStaysPaused()
+    {
+        var client = await factory.CreateClientAsync(Role.Admin);
+        var name = UniqueName("paused");
+        var id = await CreateAsync(client, new { functionName = name, interval = 60, paused = true });
+
+        var first = await ReadOkAsync(await client.PostAsJsonAsync($"{Schedules}/{id}/fire", new { }));
+        var second = await ReadOkAsync(await client.PostAsJsonAsync($"{Schedules}/{id}/fire", new { }));
+
+        var linked = await FindTasksAsync(client, $"eq(scheduleId,{id})&sort(+id)");
+        Assert.Equal(new[] { first, second }.Select(t => t.GetProperty("id").GetString()).Order(StringComparer.Ordinal),
+            linked.GetProperty("data").EnumerateArray().Select(t => t.GetProperty("id").GetString()));
+        Assert.Equal(name, first.GetProperty("functionName").GetString());
+        Assert.True((await FindAsync(client, $"eq(id,{id})")).GetProperty("data")[0].GetProperty("paused").GetBoolean());
+    }
+
+    [Fact]
+    public async Task FireNow_AnswersAnUnknownId_With404_AndAMalformedOne_With400()
+    {
+        var client = await factory.CreateClientAsync(Role.Admin);
+        var id = await CreateAsync(client, new { functionName = "f", interval = 60, startTimestamp = Future });
+        await AffectedAsync(await client.DeleteAsync($"{Schedules}/{id}"));
+
+        await AssertErrorAsync(await client.PostAsJsonAsync($"{Schedules}/{id}/fire", new { }), HttpStatusCode.NotFound, 16);
+        await AssertErrorAsync(await client.PostAsJsonAsync($"{Schedules}/0123456789abcdef01234567/fire", new { }), HttpStatusCode.NotFound, 16);
+        await AssertErrorAsync(await client.PostAsJsonAsync($"{Schedules}/not-an-id/fire", new { }), HttpStatusCode.BadRequest, 12);
+        Assert.Equal(0, (await FindTasksAsync(client, $"eq(scheduleId,{id})")).GetProperty("page").GetProperty("total").GetInt64());
+    }
+
+    [Fact]
+    public async Task FireNow_TakesThePermissionToCreateTasks_AnOperatorMay_AViewerMayNot()
+    {
+        var admin = await factory.CreateClientAsync(Role.Admin);
+        var operatorClient = await factory.CreateClientAsync(Role.Operator);
+        var viewer = await factory.CreateClientAsync(Role.Viewer);
+        var id = await CreateAsync(admin, new { functionName = UniqueName("perm"), interval = 60, startTimestamp = Future });
+
+        var byOperator = await ReadOkAsync(await operatorClient.PostAsJsonAsync($"{Schedules}/{id}/fire", new { }));
+        var operatorPausing = await operatorClient.PostAsJsonAsync($"{Schedules}/{id}/pause", new { });
+        var byViewer = await viewer.PostAsJsonAsync($"{Schedules}/{id}/fire", new { });
+        var anonymous = await factory.CreateClient().PostAsJsonAsync($"{Schedules}/{id}/fire", new { });
+
+        Assert.Equal(byOperator.GetProperty("id").GetString(),
+            Assert.Single((await FindTasksAsync(admin, $"eq(scheduleId,{id})")).GetProperty("data").EnumerateArray()).GetProperty("id").GetString());
+        await AssertErrorAsync(operatorPausing, HttpStatusCode.Unauthorized, 10);
+        await AssertErrorAsync(byViewer, HttpStatusCode.Unauthorized, 10);
+        await AssertErrorAsync(anonymous, HttpStatusCode.Unauthorized, 104);
+    }
+
+    [Fact]
     public async Task Preview_ListsTheNextFirings()
     {
         var client = await factory.CreateClientAsync(Role.Viewer);

@@ -90,7 +90,7 @@ public sealed class SchedulesPageTests : StoreConsoleTestContext
     }
 
     [Fact(Timeout = 30_000)]
-    public async Task AViewer_SeesSchedulesAndTheirPreview_ButCannotCreatePauseOrDelete()
+    public async Task AViewer_SeesSchedulesAndTheirPreview_ButCannotCreatePauseDeleteOrFire()
     {
         await UseStoreAsync(Role.Viewer);
         await Get<ScheduleService>().CreateAsync(new NewSchedule("report", IntervalSeconds: 3600, Tags: ["nightly"]), Caller.System);
@@ -102,7 +102,32 @@ public sealed class SchedulesPageTests : StoreConsoleTestContext
         Assert.Contains("nightly", page.Find("tbody").TextContent);
         Assert.Single(page.FindAll("button[aria-label^='Preview next firings']"));
         Assert.False(HasButton(page, "Create schedule"));
-        Assert.Empty(page.FindAll("button[aria-label^='Pause'], button[aria-label^='Resume'], button[aria-label^='Delete']"));
+        Assert.Empty(page.FindAll("button[aria-label^='Pause'], button[aria-label^='Resume'], button[aria-label^='Delete'], button[aria-label^='Fire']"));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task AnOperator_FiresARowNow_AndIsToldWhichTaskItMade_ButCannotPauseIt()
+    {
+        await UseStoreAsync(Role.Operator);
+        var schedules = Get<ScheduleService>();
+        var schedule = await schedules.CreateAsync(
+            new NewSchedule("report", IntervalSeconds: 60, DataJson: """{"n":1}""", Priority: 4, StartTimestamp: Now.AddHours(1), Tags: ["nightly"]),
+            Caller.System);
+        RenderProviders();
+        var snackbars = Render<MudSnackbarProvider>();
+        var page = Render<SchedulesPage>();
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("button[aria-label^='Fire the report schedule']")));
+        Assert.Empty(page.FindAll("button[aria-label^='Pause'], button[aria-label^='Delete']"));
+
+        await page.Find("button[aria-label^='Fire the report schedule']").ClickAsync(new());
+
+        var tasks = await Get<TaskQueries>().FindAsync(RqlParser.Parse($"eq(scheduleId,{schedule.Id})"));
+        var task = Assert.Single(tasks.Tasks);
+        Assert.Equal(("report", """{"n":1}""", 4L, Now, SignedInUserId), (task.FunctionName, task.DataJson, task.Priority, task.StartTimestamp, task.CreatedByUserId));
+        Assert.Equal(["nightly"], task.Tags);
+        snackbars.WaitForAssertion(() => Assert.NotNull(snackbars.Find($"a[href='/tasks/{task.Id}']")));
+        Assert.Contains($"task {task.Id} is created", snackbars.Find(".mud-snackbar").TextContent);
+        Assert.Equal(Now.AddHours(1), (await schedules.GetAsync(schedule.Id)).NextTimestamp);
     }
 
     [Fact(Timeout = 30_000)]

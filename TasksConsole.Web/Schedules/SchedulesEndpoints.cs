@@ -7,12 +7,13 @@ using TasksConsole.Core.Common;
 using TasksConsole.Core.Schedules;
 using TasksConsole.Web.Api;
 using TasksConsole.Web.Auth;
+using TasksConsole.Web.Tasks;
 
 namespace TasksConsole.Web.Schedules;
 
 /// <summary>
 /// The EXH schedule routes under <c>/tasks/v1/schedules</c> (no trailing slash, as the SDK sends them), plus
-/// pause, resume and preview.
+/// pause, resume, fire now and preview.
 /// </summary>
 public static class SchedulesEndpoints
 {
@@ -45,6 +46,13 @@ public static class SchedulesEndpoints
             .WithSummary("Resume a paused schedule (beyond EXH)")
             .WithDescription("It fires again from its next slot after now; slots missed while paused are skipped. " +
                              "affectedRecords is 0 when it was not paused.");
+        schedules.MapPost("/{scheduleId}/fire", FireScheduleNow)
+            .RequirePermission(Permissions.CreateTasks)
+            .WithSummary("Fire a schedule once now (beyond EXH)")
+            .WithDescription("Creates one task as a firing does (the schedule's function, data, priority and tags, `scheduleId` " +
+                             "set), starting now, with the caller as its creator; answers with the task as task creation does. " +
+                             "An extra firing: the schedule's next regular slot stays as it is, and a paused schedule fires too. " +
+                             "It needs the permission to create tasks, not to change schedules.");
         schedules.MapGet("/{scheduleId}/preview", PreviewSchedule)
             .RequirePermission(Permissions.ViewTaskSchedules)
             .WithSummary("The next firing instants of a schedule (beyond EXH)")
@@ -75,6 +83,14 @@ public static class SchedulesEndpoints
 
     private static async Task<Ok<AffectedRecordsResponse>> ResumeSchedule(string scheduleId, ScheduleService schedules, CancellationToken cancellationToken) =>
         TypedResults.Ok(new AffectedRecordsResponse(await schedules.ResumeAsync(scheduleId, cancellationToken)));
+
+    private static async Task<Ok<TaskResponse>> FireScheduleNow(
+        string scheduleId, ClaimsPrincipal user, ScheduleService schedules, CancellationToken cancellationToken)
+    {
+        var task = await schedules.FireNowAsync(scheduleId, user.GetCaller(), cancellationToken)
+            ?? throw ScheduleService.UnknownSchedule(scheduleId);
+        return TypedResults.Ok(TaskResponse.From(task));
+    }
 
     private static async Task<Ok<SchedulePreviewResponse>> PreviewSchedule(
         string scheduleId, HttpRequest request, ScheduleService schedules, CancellationToken cancellationToken)

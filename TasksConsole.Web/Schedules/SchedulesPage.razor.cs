@@ -5,6 +5,7 @@ using TasksConsole.Core.Auth;
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Rql;
 using TasksConsole.Core.Schedules;
+using TasksConsole.Core.Tasks;
 using TasksConsole.Web.Auth;
 
 namespace TasksConsole.Web.Schedules;
@@ -14,6 +15,7 @@ public partial class SchedulesPage(ScheduleService schedules, IDialogService dia
     private readonly HashSet<string> _busy = [];
     private MudTable<ScheduleRecord>? _table;
     private bool _canCreate;
+    private bool _canFireNow;
     private bool _canUpdate;
     private bool _canDelete;
     private string? _error;
@@ -25,6 +27,8 @@ public partial class SchedulesPage(ScheduleService schedules, IDialogService dia
     {
         var user = (await AuthenticationState).User;
         _canCreate = user.HasPermission(Permissions.CreateTaskSchedule);
+        // Firing once only creates a task, so it takes the permission to create tasks: operators may, unlike pausing.
+        _canFireNow = user.HasPermission(Permissions.CreateTasks);
         _canUpdate = user.HasPermission(Permissions.UpdateTaskSchedule);
         _canDelete = user.HasPermission(Permissions.DeleteTaskSchedule);
     }
@@ -90,6 +94,33 @@ public partial class SchedulesPage(ScheduleService schedules, IDialogService dia
     private Task ResumeAsync(ScheduleRecord schedule) =>
         ChangeAsync(schedule, Permissions.UpdateTaskSchedule, "Resuming a schedule", () => schedules.ResumeAsync(schedule.Id),
             $"Resumed {ScheduleText.Describe(schedule)}; the slots missed while paused are skipped.", keepInPlace: true);
+
+    /// <summary>
+    /// Creates the schedule's extra task now. The row stays as it is: the schedule's next firing and state do not change.
+    /// </summary>
+    private async Task FireNowAsync(ScheduleRecord schedule)
+    {
+        if (!await AllowedAsync(Permissions.CreateTasks, "Firing a schedule")) return;
+        var user = (await AuthenticationState).User;
+        _busy.Add(schedule.Id);
+        TaskRecord? task = null;
+        try
+        {
+            task = await schedules.FireNowAsync(schedule.Id, new Caller(user.GetUserId(), null));
+            if (task is null) snackbar.Add($"Nothing was fired: {ScheduleText.Describe(schedule)} no longer exists.", Severity.Warning);
+            else snackbar.Add(FiredMessage(schedule, task), Severity.Success);
+        }
+        catch (ServiceException ex)
+        {
+            snackbar.Add(ex.Message, Severity.Error);
+        }
+        finally
+        {
+            _busy.Remove(schedule.Id);
+        }
+        // A schedule deleted elsewhere leaves the list; after an error the list shows what is stored now.
+        if (task is null) await ReloadAsync();
+    }
 
     private async Task DeleteAsync(ScheduleRecord schedule)
     {
