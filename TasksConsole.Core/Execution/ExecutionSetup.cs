@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Execution.Pauses;
+using TasksConsole.Core.Execution.Waiting;
 using TasksConsole.Core.Metrics;
 using TasksConsole.Core.Webhooks;
 
@@ -45,6 +46,8 @@ public static class ExecutionSetup
         services.AddSingleton<DirectExecutor>();
         services.AddSingleton<NodeHeartbeat>();
         services.AddSingleton<NodeQueries>();
+        services.AddSingleton<TaskWaitExplainer>();
+        services.AddSingleton<StuckTasks>();
         return builder;
     }
 }

@@ -14,6 +14,7 @@ using TasksConsole.Core.Tasks;
 using TasksConsole.Web.Auth;
 using TasksConsole.Core.Execution;
 using TasksConsole.Core.Execution.Pauses;
+using TasksConsole.Core.Execution.Waiting;
 
 namespace TasksConsole.Tests.Infrastructure;
 
@@ -50,6 +51,10 @@ public abstract class StoreConsoleTestContext : ConsoleTestContext
         Services.AddSingleton(_database.Factory);
         Services.AddSingleton<DispatchSignal>();
         Services.AddSingleton<DispatchPauses>();
+        Services.AddOptions();
+        Services.AddSingleton<NodeQueries>();
+        Services.AddSingleton<TaskWaitExplainer>();
+        Services.AddSingleton<StuckTasks>();
         Services.AddLogging();
     }
 

@@ -3,17 +3,19 @@ using Hangfire.Dashboard;
 using TasksConsole.Core.Auth;
 using TasksConsole.Web.Auth;
 using TasksConsole.Web.Execution.Pauses;
+using TasksConsole.Web.Execution.Waiting;
 
 namespace TasksConsole.Web.Execution;
 
 public static class ExecutionEndpoints
 {
     /// <summary>
-    /// Pausing dispatch, and the engine's one page: the Hangfire dashboard at <c>/hangfire</c>, for signed-in admins only.
+    /// Pausing dispatch, why a task waits, which tasks are stuck, and the engine's one page: the Hangfire dashboard at <c>/hangfire</c>, for signed-in admins only.
     /// </summary>
     public static WebApplication MapExecutionEndpoints(this WebApplication app)
     {
         app.MapPauseEndpoints();
+        app.MapWaitingEndpoints();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions
         {
             Authorization = [new ConsoleAdminDashboardFilter()],
