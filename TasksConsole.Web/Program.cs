@@ -1,6 +1,7 @@
 using TasksConsole.Web.Admin;
 using TasksConsole.Web.Api;
 using TasksConsole.Web.ApiFunctions;
+using TasksConsole.Web.Audit;
 using TasksConsole.Web.Auth;
 using TasksConsole.Web.Components;
 using TasksConsole.Web.Events;
@@ -24,6 +25,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddStorage();
 builder.AddAuth();
+builder.AddAudit();
 builder.AddApi();
 builder.AddTasks();
 builder.AddFunctions();
@@ -44,10 +46,12 @@ await app.EnsureDemoFunctionsAsync();
 
 app.UseTasksApiErrorHandling();
 app.UseTasksConsoleAuth();
+app.UseAuditActor();
 app.UseConsoleUiAssets();
 
 app.MapAuthEndpoints();
 app.MapAdminEndpoints();
+app.MapAuditEndpoints();
 app.MapTasksEndpoints();
 app.MapFunctionsEndpoints();
 app.MapSchedulesEndpoints();

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Data;
+using TasksConsole.Core.Audit;
 
 namespace TasksConsole.Core.Auth;
 
@@ -22,7 +23,7 @@ public sealed record CreatedApiToken(ApiTokenInfo Info, string Token);
 /// Long-lived API tokens for automation, which admins create, list and revoke. They are checked by
 /// <see cref="BearerTokenValidator"/>, like OAuth access tokens, which also records their last use.
 /// </summary>
-public sealed class ApiTokenService(IDbContextFactory<TasksDbContext> dbFactory, TimeProvider clock, AuthRevision revision)
+public sealed class ApiTokenService(IDbContextFactory<TasksDbContext> dbFactory, TimeProvider clock, AuthRevision revision, AuditTrail? audit = null)
 {
     public const int MaxNameLength = 100;
 
@@ -57,6 +58,8 @@ public sealed class ApiTokenService(IDbContextFactory<TasksDbContext> dbFactory,
         };
         db.Tokens.Add(record);
         await db.SaveChangesAsync(cancellationToken);
+        audit?.Record(AuditActions.TokenCreate, "token", record.Id, $"Created API token \"{name}\" for {user.Email}.",
+            new { userId, expiresTimestamp });
         return new CreatedApiToken(
             new ApiTokenInfo(record.Id, name, userId, user.Email, createdByUserId, now, expiresTimestamp, null, null),
             secret);
@@ -94,6 +97,7 @@ public sealed class ApiTokenService(IDbContextFactory<TasksDbContext> dbFactory,
         if (affected > 0)
         {
             await revision.PublishAsync(cancellationToken);
+            audit?.Record(AuditActions.TokenRevoke, "token", id, $"Revoked API token {id}.");
             return affected;
         }
         return await db.Tokens.AnyAsync(t => t.Id == id && t.Kind == TokenKind.Api, cancellationToken)

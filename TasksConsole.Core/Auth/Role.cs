@@ -34,6 +34,9 @@ public static class Permissions
     public const string AccessJobDashboard = "ACCESS_JOB_DASHBOARD";
     public const string ManageWebhooks = "MANAGE_WEBHOOKS";
 
+    /// <summary>Read the audit trail (beyond EXH).</summary>
+    public const string ViewAudit = "VIEW_AUDIT";
+
     /// <summary>Pause and resume dispatch, for the service or a function (beyond EXH).</summary>
     public const string PauseDispatch = "PAUSE_DISPATCH";
 
@@ -50,7 +53,7 @@ public static class Permissions
         CreateTaskFunction, UpdateTaskFunction, DeleteTaskFunction, ExecuteTaskFunction,
         ExecuteApiFunction, ViewApiFunctionRequests, ViewApiFunctionRequestLogs,
         CreateTaskSchedule, UpdateTaskSchedule, DeleteTaskSchedule,
-        ManageUsers, ManageApiTokens, AccessJobDashboard, ManageWebhooks,
+        ManageUsers, ManageApiTokens, AccessJobDashboard, ManageWebhooks, ViewAudit,
     ];
 
     public static IReadOnlyList<string> For(Role role) => role switch

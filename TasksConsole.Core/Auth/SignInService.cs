@@ -1,3 +1,5 @@
+using TasksConsole.Core.Audit;
+
 namespace TasksConsole.Core.Auth;
 
 public enum SignInStatus
@@ -11,9 +13,16 @@ public enum SignInStatus
 public sealed record SignInResult(SignInStatus Status, UserSession? User = null, TimeSpan RetryAfter = default);
 
 /// <summary>Password sign-in behind the failure limiter; shared by the OAuth password grant and the console login.</summary>
-public sealed class SignInService(UserService users, FailedSignInLimiter limiter)
+public sealed class SignInService(UserService users, FailedSignInLimiter limiter, AuditTrail? audit = null)
 {
     public async Task<SignInResult> SignInAsync(string email, string password, string? clientAddress, CancellationToken cancellationToken = default)
+    {
+        var result = await CheckAsync(email, password, clientAddress, cancellationToken);
+        Audit(email, clientAddress, result);
+        return result;
+    }
+
+    private async Task<SignInResult> CheckAsync(string email, string password, string? clientAddress, CancellationToken cancellationToken)
     {
         if (!limiter.TryStart(email, clientAddress, out var retryAfter))
         {
@@ -31,5 +40,26 @@ public sealed class SignInService(UserService users, FailedSignInLimiter limiter
             default:
                 return new SignInResult(SignInStatus.InvalidCredentials);
         }
+    }
+
+    /// <summary>Who signed in, or tried to (the email given, never the password), from where, and why it failed.</summary>
+    private void Audit(string email, string? clientAddress, SignInResult result)
+    {
+        if (audit is null) return;
+        var source = AuditContext.Current.Source;
+        if (result is { Status: SignInStatus.Success, User: { } user })
+        {
+            audit.Record(AuditActions.SignIn, "user", user.Id, $"{user.Email} signed in.",
+                actor: new AuditActor(user.Id, user.Email, null, source, clientAddress));
+            return;
+        }
+        var why = result.Status switch
+        {
+            SignInStatus.Disabled => "the account is disabled",
+            SignInStatus.Throttled => "too many failed attempts",
+            _ => "wrong email or password",
+        };
+        audit.Record(AuditActions.SignInFailed, "user", null, $"Sign-in as {email} failed: {why}.", new { reason = why },
+            new AuditActor(null, email, null, source, clientAddress));
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Data;
+using TasksConsole.Core.Audit;
 
 namespace TasksConsole.Core.Auth;
 
@@ -29,7 +30,7 @@ public enum CredentialStatus
 
 public sealed record CredentialCheck(CredentialStatus Status, UserSession? User);
 
-public sealed class UserService(IDbContextFactory<TasksDbContext> dbFactory, TimeProvider clock, AuthRevision revision)
+public sealed class UserService(IDbContextFactory<TasksDbContext> dbFactory, TimeProvider clock, AuthRevision revision, AuditTrail? audit = null)
 {
     public const int MinPasswordLength = 8;
 
@@ -76,6 +77,7 @@ public sealed class UserService(IDbContextFactory<TasksDbContext> dbFactory, Tim
             // Lost a race with a concurrent create of the same address: the unique index decided.
             throw EmailTaken(normalized);
         }
+        audit?.Record(AuditActions.UserCreate, "user", user.Id, $"Created user {user.Email} as {role}.", new { role = role.ToString() });
         return ToInfo(user);
     }
 
@@ -194,7 +196,26 @@ public sealed class UserService(IDbContextFactory<TasksDbContext> dbFactory, Tim
         await AuthRevision.IncrementStoredAsync(db, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         revision.Advance();
+        AuditUpdate(user, changes);
         return ToInfo(user);
+    }
+
+    /// <summary>What changed, never the password itself.</summary>
+    private void AuditUpdate(UserRecord user, UserChanges changes)
+    {
+        if (audit is null) return;
+        if (changes.Password is not null)
+        {
+            audit.Record(AuditActions.UserResetPassword, "user", user.Id, $"Reset the password of {user.Email}; their sessions ended.");
+        }
+        var changed = new List<string>();
+        if (changes.Role is { } role) changed.Add($"role {role}");
+        if (changes.Disabled is { } disabled) changed.Add(disabled ? "disabled" : "enabled");
+        if (changed.Count > 0)
+        {
+            audit.Record(AuditActions.UserUpdate, "user", user.Id, $"Changed user {user.Email}: {string.Join(", ", changed)}.",
+                new { role = changes.Role?.ToString(), disabled = changes.Disabled });
+        }
     }
 
     public static string ValidateEmail(string email)

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using TasksConsole.Core.ApiFunctions;
+using TasksConsole.Core.Audit;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Events;
 using TasksConsole.Core.Execution;
@@ -30,6 +31,7 @@ public class TasksDbContext : DbContext, IDataProtectionKeyContext
     public DbSet<RerunJobRecord> RerunJobs => Set<RerunJobRecord>();
     public DbSet<FunctionRecord> Functions => Set<FunctionRecord>();
     public DbSet<DispatchPauseRecord> DispatchPauses => Set<DispatchPauseRecord>();
+    public DbSet<AuditRecord> AuditEntries => Set<AuditRecord>();
     public DbSet<ScheduleRecord> Schedules => Set<ScheduleRecord>();
     public DbSet<TaskFailedEventRecord> TaskFailedEvents => Set<TaskFailedEventRecord>();
     public DbSet<UserRecord> Users => Set<UserRecord>();
@@ -114,6 +116,23 @@ public class TasksDbContext : DbContext, IDataProtectionKeyContext
             function.ToTable("Functions");
             function.HasKey(f => f.Name);
             function.Property(f => f.Name).HasMaxLength(128);
+        });
+
+        modelBuilder.Entity<AuditRecord>(entry =>
+        {
+            entry.ToTable("AuditEntries");
+            entry.HasKey(e => e.Id);
+            entry.Property(e => e.Id).HasMaxLength(24);
+            entry.Property(e => e.Action).HasMaxLength(64);
+            entry.Property(e => e.Source).HasMaxLength(16);
+            entry.Property(e => e.TargetType).HasMaxLength(32);
+            entry.Property(e => e.TargetId).HasMaxLength(256);
+            // Newest first (the default list), and the purge's range; by action or actor within a time range; a
+            // target's history (the task page's "canceled by").
+            entry.HasIndex(e => new { e.Timestamp, e.Id });
+            entry.HasIndex(e => new { e.Action, e.Timestamp });
+            entry.HasIndex(e => new { e.ActorName, e.Timestamp });
+            entry.HasIndex(e => new { e.TargetId, e.Timestamp });
         });
 
         modelBuilder.Entity<DispatchPauseRecord>(pause =>

@@ -43,6 +43,21 @@ public sealed record FunctionDefinition
 
     public int? ConcurrencyLimit { get; init; }
 
+    /// <summary>
+    /// The names of the fields that differ between two definitions (camelCase, as the API names them), for the audit
+    /// trail: values are left out, since environment variables and code may hold secrets.
+    /// </summary>
+    public static IReadOnlyList<string> ChangedFields(FunctionDefinition before, FunctionDefinition after)
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        var old = JsonSerializer.SerializeToElement(before, options);
+        var now = JsonSerializer.SerializeToElement(after, options);
+        return now.EnumerateObject()
+            .Where(field => !old.TryGetProperty(field.Name, out var was) || was.GetRawText() != field.Value.GetRawText())
+            .Select(field => field.Name)
+            .ToList();
+    }
+
     public static FunctionDefinition From(FunctionRecord record) => new()
     {
         Name = record.Name,

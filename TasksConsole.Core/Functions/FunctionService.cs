@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Data;
+using TasksConsole.Core.Audit;
 
 namespace TasksConsole.Core.Functions;
 
@@ -8,7 +9,7 @@ namespace TasksConsole.Core.Functions;
 /// The function registry: shared by the REST API, the console and the demo seeder. Every change invalidates the
 /// <see cref="IFunctionCatalog"/> once committed.
 /// </summary>
-public sealed class FunctionService(IDbContextFactory<TasksDbContext> dbFactory, TimeProvider clock, IFunctionCatalog catalog)
+public sealed class FunctionService(IDbContextFactory<TasksDbContext> dbFactory, TimeProvider clock, IFunctionCatalog catalog, AuditTrail? audit = null)
 {
     public async Task<FunctionRecord> CreateAsync(FunctionDefinition definition, CancellationToken cancellationToken = default)
     {
@@ -40,6 +41,7 @@ public sealed class FunctionService(IDbContextFactory<TasksDbContext> dbFactory,
             throw AlreadyExists(definition.Name);
         }
         catalog.Invalidate();
+        audit?.Record(AuditActions.FunctionCreate, "function", record.Name, $"Registered function {record.Name}.");
         return record;
     }
 
@@ -84,10 +86,15 @@ public sealed class FunctionService(IDbContextFactory<TasksDbContext> dbFactory,
                 $"A function cannot be renamed: create '{updated.Name}' and delete '{name}' instead.");
         }
         FunctionValidation.Validate(updated);
+        var before = FunctionDefinition.From(record);
         updated.ApplyTo(record);
         record.UpdateTimestamp = Now();
         await db.SaveChangesAsync(cancellationToken);
         catalog.Invalidate();
+        var changedFields = FunctionDefinition.ChangedFields(before, updated);
+        audit?.Record(AuditActions.FunctionUpdate, "function", name,
+            $"Updated function {name}: {(changedFields.Count == 0 ? "nothing changed" : string.Join(", ", changedFields))}.",
+            new { changed = changedFields });
         return 1;
     }
 
@@ -98,6 +105,7 @@ public sealed class FunctionService(IDbContextFactory<TasksDbContext> dbFactory,
         var deleted = await db.Functions.Where(f => f.Name == name).ExecuteDeleteAsync(cancellationToken);
         if (deleted == 0) throw Unknown(name);
         catalog.Invalidate();
+        audit?.Record(AuditActions.FunctionDelete, "function", name, $"Deleted function {name}.");
         return deleted;
     }
 
@@ -120,6 +128,8 @@ public sealed class FunctionService(IDbContextFactory<TasksDbContext> dbFactory,
             return 0;
         }
         catalog.Invalidate();
+        audit?.Record(enabled ? AuditActions.FunctionEnable : AuditActions.FunctionDisable, "function", name,
+            $"{(enabled ? "Enabled" : "Disabled")} function {name}.");
         return changed;
     }
 

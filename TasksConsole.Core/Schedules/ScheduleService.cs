@@ -3,6 +3,7 @@ using TasksConsole.Core.Common;
 using TasksConsole.Core.Data;
 using TasksConsole.Core.Rql;
 using TasksConsole.Core.Tasks;
+using TasksConsole.Core.Audit;
 
 namespace TasksConsole.Core.Schedules;
 
@@ -46,7 +47,7 @@ public sealed record SchedulePage(IReadOnlyList<ScheduleRecord> Schedules, long?
 /// become due sooner.
 /// </summary>
 public sealed class ScheduleService(
-    IDbContextFactory<TasksDbContext> dbFactory, TimeProvider clock, TaskService tasks, ScheduleWakeSignal wake)
+    IDbContextFactory<TasksDbContext> dbFactory, TimeProvider clock, TaskService tasks, ScheduleWakeSignal wake, AuditTrail? audit = null)
 {
     public async Task<ScheduleRecord> CreateAsync(NewSchedule input, Caller caller, CancellationToken cancellationToken = default)
     {
@@ -56,6 +57,7 @@ public sealed class ScheduleService(
         db.Schedules.Add(schedule);
         await db.SaveChangesAsync(cancellationToken);
         if (!schedule.Paused) wake.Wake();
+        audit?.Record(AuditActions.ScheduleCreate, "schedule", schedule.Id, $"Created schedule {schedule.Id} of {schedule.FunctionName}.");
         return schedule;
     }
 
@@ -133,7 +135,9 @@ public sealed class ScheduleService(
         TaskService.EnsureId(id);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var deleted = await db.Schedules.Where(s => s.Id == id).ExecuteDeleteAsync(cancellationToken);
-        return deleted > 0 ? deleted : throw UnknownSchedule(id);
+        if (deleted == 0) throw UnknownSchedule(id);
+        audit?.Record(AuditActions.ScheduleDelete, "schedule", id, $"Deleted schedule {id}.");
+        return deleted;
     }
 
     /// <summary>Stops firing until resumed. Returns the rows actually changed: 0 when it was already paused.</summary>
@@ -148,6 +152,7 @@ public sealed class ScheduleService(
                 .SetProperty(s => s.Paused, true)
                 .SetProperty(s => s.UpdateTimestamp, now), cancellationToken);
         if (changed == 0 && !await db.Schedules.AnyAsync(s => s.Id == id, cancellationToken)) throw UnknownSchedule(id);
+        if (changed > 0) audit?.Record(AuditActions.SchedulePause, "schedule", id, $"Paused schedule {id}.");
         return changed;
     }
 
@@ -170,7 +175,11 @@ public sealed class ScheduleService(
                 .SetProperty(s => s.Paused, false)
                 .SetProperty(s => s.NextTimestamp, next)
                 .SetProperty(s => s.UpdateTimestamp, now), cancellationToken);
-        if (changed > 0) wake.Wake();
+        if (changed > 0)
+        {
+            wake.Wake();
+            audit?.Record(AuditActions.ScheduleResume, "schedule", id, $"Resumed schedule {id}.");
+        }
         return changed;
     }
 
@@ -188,7 +197,9 @@ public sealed class ScheduleService(
     {
         TaskService.EnsureId(id);
         if (await FindByIdAsync(id, cancellationToken) is not { } schedule) return null;
-        return await tasks.CreateAsync(schedule.FiringTask(start: null), caller, cancellationToken);
+        var task = await tasks.CreateAsync(schedule.FiringTask(start: null), caller, cancellationToken);
+        audit?.Record(AuditActions.ScheduleFire, "schedule", id, $"Fired schedule {id} now: task {task.Id}.", new { taskId = task.Id });
+        return task;
     }
 
     /// <summary>The schedule's next <paramref name="count"/> firings from now on (as if resumed, when paused).</summary>

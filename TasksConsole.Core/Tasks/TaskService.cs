@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using TasksConsole.Core.Audit;
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Data;
 using TasksConsole.Core.Functions;
@@ -46,7 +47,7 @@ public sealed record Caller(string? UserId, string? ApplicationId)
 /// </remarks>
 public sealed class TaskService(
     IDbContextFactory<TasksDbContext> dbFactory, TimeProvider clock, ITaskChangeFeed changes, IFunctionCatalog? functions = null,
-    TasksMetrics? metrics = null, IOptions<FunctionsOptions>? functionsOptions = null)
+    TasksMetrics? metrics = null, IOptions<FunctionsOptions>? functionsOptions = null, AuditTrail? audit = null)
 {
     private readonly bool _requireRegistration = functionsOptions?.Value.RequireRegistration ?? false;
     private readonly TaskInsertBatcher _inserts = new(dbFactory);
@@ -193,6 +194,7 @@ public sealed class TaskService(
             .SingleAsync(cancellationToken);
         changes.Publish(TaskChange.Canceled(taskId, task.FunctionName, task.Tags, now));
         metrics?.Finished(task.FunctionName, TaskState.Canceled);
+        audit?.Record(AuditActions.TaskCancel, "task", taskId, $"Canceled task {taskId} ({task.FunctionName}).");
         return true;
     }
 
@@ -214,7 +216,27 @@ public sealed class TaskService(
     /// </remarks>
     public async Task<int> CancelMatchingAsync(RqlNode? filter, IProgress<int>? progress, CancellationToken cancellationToken = default)
     {
-        var startedAt = clock.GetStoredNow();
+        var canceled = 0;
+        try
+        {
+            await CancelChunksAsync(filter, clock.GetStoredNow(), soFar =>
+            {
+                canceled = soFar;
+                progress?.Report(soFar);
+            }, cancellationToken);
+            return canceled;
+        }
+        finally
+        {
+            // Recorded however it ends: when it is stopped half-way, what was canceled is what counts.
+            audit?.Record(AuditActions.TasksCancelByFilter, "task", null,
+                $"Canceled {canceled:N0} new {(canceled == 1 ? "task" : "tasks")} matching {(filter is null ? "no filter (all)" : filter.ToString())}.",
+                new { filter = filter?.ToString() ?? "", count = canceled });
+        }
+    }
+
+    private async Task CancelChunksAsync(RqlNode? filter, DateTimeOffset startedAt, Action<int> afterChunk, CancellationToken cancellationToken)
+    {
         var canceled = 0;
         string? after = null;
         while (true)
@@ -263,10 +285,9 @@ public sealed class TaskService(
                 metrics?.Committed(canceledNow);
                 canceled += updated;
             }
-            progress?.Report(canceled);
+            afterChunk(canceled);
             if (chunk.Count < CancelChunkSize) break;
         }
-        return canceled;
     }
 
     /// <summary>A task's log lines at or after <paramref name="since"/>, oldest first.</summary>

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Data;
+using TasksConsole.Core.Audit;
 
 namespace TasksConsole.Core.Webhooks;
 
@@ -17,7 +18,7 @@ public sealed record WebhookDeliveryPage(IReadOnlyList<WebhookDeliveryRecord> De
 
 /// <summary>Endpoints and their deliveries, for the admin API and the console's Webhooks page.</summary>
 public sealed class WebhookService(
-    IDbContextFactory<TasksDbContext> dbFactory, WebhookAddressGuard guard, WebhookOutbox outbox, TimeProvider clock)
+    IDbContextFactory<TasksDbContext> dbFactory, WebhookAddressGuard guard, WebhookOutbox outbox, TimeProvider clock, AuditTrail? audit = null)
 {
     public const int MaxDescriptionLength = 500;
     public const int MaxFunctionNames = 100;
@@ -60,6 +61,7 @@ public sealed class WebhookService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         db.WebhookEndpoints.Add(endpoint);
         await WriteGate.RunAsync(db, () => db.SaveChangesAsync(cancellationToken), cancellationToken);
+        audit?.Record(AuditActions.WebhookCreate, "webhook", endpoint.Id, $"Added webhook endpoint {endpoint.Url}.");
         return new CreatedWebhookEndpoint(endpoint, endpoint.Secret);
     }
 
@@ -91,6 +93,9 @@ public sealed class WebhookService(
         await WriteGate.RunAsync(db, () => db.SaveChangesAsync(cancellationToken), cancellationToken);
         // Deliveries held back while it was disabled go out now.
         if (spec.Disabled == false) outbox.Wake();
+        audit?.Record(AuditActions.WebhookUpdate, "webhook", endpoint.Id, $"Changed webhook endpoint {endpoint.Url}.",
+            new { url = spec.Url is not null, description = spec.Description is not null, eventTypes = spec.EventTypes is not null,
+                functionNames = spec.FunctionNames is not null || spec.ClearFunctionNames, disabled = spec.Disabled });
         return endpoint;
     }
 
@@ -104,6 +109,7 @@ public sealed class WebhookService(
         endpoint.Secret = NewSecret();
         endpoint.UpdateTimestamp = clock.GetStoredNow();
         await WriteGate.RunAsync(db, () => db.SaveChangesAsync(cancellationToken), cancellationToken);
+        audit?.Record(AuditActions.WebhookUpdate, "webhook", endpoint.Id, $"Rotated the secret of webhook endpoint {endpoint.Url}.");
         return new CreatedWebhookEndpoint(endpoint, endpoint.Secret);
     }
 
@@ -118,6 +124,7 @@ public sealed class WebhookService(
             await db.WebhookDeliveries.Where(d => d.EndpointId == id).ExecuteDeleteAsync(cancellationToken);
             var deleted = await db.WebhookEndpoints.Where(e => e.Id == id).ExecuteDeleteAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            if (deleted > 0) audit?.Record(AuditActions.WebhookDelete, "webhook", id, $"Deleted webhook endpoint {id}.");
             return deleted;
         }, cancellationToken);
     }

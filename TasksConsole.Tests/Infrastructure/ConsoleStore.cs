@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TasksConsole.Core.ApiFunctions;
+using TasksConsole.Core.Audit;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Events;
 using TasksConsole.Core.Execution;
@@ -24,6 +25,8 @@ internal static class ConsoleStore
         services.AddSingleton(clock ?? TimeProvider.System);
         services.AddSingleton<ITaskChangeFeed>(feed);
         services.AddSingleton<IFunctionCatalog>(_ => new FunctionCatalog(database.Factory, clock ?? TimeProvider.System));
+        services.AddSingleton<AuditWriter>();
+        services.AddSingleton<AuditTrail>();
         services.AddSingleton<TaskService>();
         services.AddSingleton<RetryChainQueries>();
         services.AddSingleton<TaskQueries>();

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using TasksConsole.Core.Audit;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Web.Components.Shared;
@@ -16,6 +17,9 @@ internal static class TaskConsoleServices
         services.AddSingleton(database.Factory);
         services.AddSingleton<ITaskChangeFeed, TaskChangeFeed>();
         services.AddSingleton<IFunctionCatalog>(_ => new FunctionCatalog(database.Factory, TimeProvider.System));
+        services.AddLogging();
+        services.AddSingleton<AuditWriter>();
+        services.AddSingleton<AuditTrail>();
         services.AddSingleton<TaskService>();
         services.AddSingleton<TaskQueries>();
         services.AddScoped<CircuitTaskChanges>();

@@ -9,11 +9,12 @@ using TasksConsole.Core.Functions;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Web.Auth;
 using TasksConsole.Web.Components.Shared;
+using TasksConsole.Core.Audit;
 
 namespace TasksConsole.Web.Tasks;
 
 public partial class ScheduleTaskDialog(
-    TaskService tasks, IFunctionCatalog catalog, ISnackbar snackbar, BrowserTimeZone timeZone, TimeProvider clock)
+    TaskService tasks, IFunctionCatalog catalog, ISnackbar snackbar, BrowserTimeZone timeZone, TimeProvider clock, AuditTrail audit)
 {
     [CascadingParameter] private IMudDialogInstance MudDialog { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
@@ -160,6 +161,9 @@ public partial class ScheduleTaskDialog(
                 StartTimestamp: _startNow ? null : StartInstant(),
                 Tags: _tags);
             var task = await tasks.CreateAsync(input, new Caller(user.GetUserId(), null));
+            // Tasks created over the API are not recorded: they are the service's traffic, not an operator's act.
+            audit.Record(AuditActions.TaskCreate, "task", task.Id, $"Scheduled task {task.Id} ({task.FunctionName}) from the console.",
+                new { clonedFrom = Template?.Id });
             snackbar.Add(ScheduledMessage(task), Severity.Success);
             MudDialog.Close(DialogResult.Ok(task));
         }

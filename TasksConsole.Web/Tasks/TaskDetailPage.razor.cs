@@ -11,6 +11,7 @@ using TasksConsole.Web.Auth;
 using TasksConsole.Web.Functions;
 using TasksConsole.Web.Live;
 using TasksConsole.Web.Tasks.Reruns;
+using TasksConsole.Core.Audit;
 
 namespace TasksConsole.Web.Tasks;
 
@@ -20,7 +21,7 @@ namespace TasksConsole.Web.Tasks;
 /// </summary>
 public sealed partial class TaskDetailPage(
     TaskService tasks, RetryChainQueries chains, CircuitTaskChanges changes, IDialogService dialogs,
-    ISnackbar snackbar, TimeProvider clock, UserService users, IFunctionCatalog functions, TaskReruns reruns) : IDisposable
+    ISnackbar snackbar, TimeProvider clock, UserService users, IFunctionCatalog functions, TaskReruns reruns, AuditTrail audit) : IDisposable
 {
     /// <summary>How many re-runs of a task the page links to; the rest are found with <c>eq(rerunOfTaskId,…)</c>.</summary>
     public const int RerunLinks = 10;
@@ -32,6 +33,7 @@ public sealed partial class TaskDetailPage(
     private TaskRecord? _task;
     private IReadOnlyList<RetryAttempt> _chain = [];
     private IReadOnlyList<string> _reruns = [];
+    private AuditRecord? _canceledBy;
     private IReadOnlyList<TaskLogLine> _logs = [];
     /// <summary>The user who created the task, shown by email; null when unknown (deleted, or an application).</summary>
     private UserInfo? _creator;
@@ -85,6 +87,7 @@ public sealed partial class TaskDetailPage(
             IReadOnlyList<RetryAttempt> chain = [];
             IReadOnlyList<TaskLogLine> logs = [];
             IReadOnlyList<string> rerunIds = [];
+            AuditRecord? canceledBy = null;
             var functionRegistered = true;
             if (task is not null)
             {
@@ -92,6 +95,8 @@ public sealed partial class TaskDetailPage(
                 chain = await chains.LoadAsync(task, _disposed.Token);
                 rerunIds = await reruns.FindRerunsOfAsync(task.Id, RerunLinks + 1, _disposed.Token);
                 if (_canViewLogs) logs = await tasks.GetLogsAsync(task.Id, since: null, LogLimit, _disposed.Token);
+                // A task canceled with others by a filter has no entry of its own: the filter's entry names no task.
+                if (task.Status == TaskState.Canceled) canceledBy = await audit.LatestAsync(AuditActions.TaskCancel, task.Id, _disposed.Token);
             }
             var creator = task?.CreatedByUserId is { } userId && userId != _creator?.Id
                 ? await users.FindAsync(userId, _disposed.Token)
@@ -101,6 +106,7 @@ public sealed partial class TaskDetailPage(
             _task = task;
             _chain = chain;
             _reruns = rerunIds;
+            _canceledBy = canceledBy;
             _logs = logs;
             _functionRegistered = functionRegistered;
             _creator = creator;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Data;
 using TasksConsole.Core.Functions;
+using TasksConsole.Core.Audit;
 
 namespace TasksConsole.Core.Execution.Pauses;
 
@@ -20,7 +21,8 @@ public sealed class DispatchPauses(
     IFunctionCatalog functions,
     DispatchSignal signal,
     TimeProvider clock,
-    ILogger<DispatchPauses> logger)
+    ILogger<DispatchPauses> logger,
+    AuditTrail? audit = null)
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(2);
 
@@ -94,6 +96,9 @@ public sealed class DispatchPauses(
             throw new ServiceException(ErrorCode.IllegalState, "It was paused by someone else at the same moment; read the pause and try again.");
         }
         Invalidate();
+        audit?.Record(AuditActions.DispatchPause, "dispatch", functionName ?? "service",
+            $"Paused dispatch for {Describe(scope)}: {reason}{(pause.ResumeTimestamp is { } until ? $" (until {until:O})" : "")}.",
+            new { functionName, reason, resumeTimestamp = pause.ResumeTimestamp });
         logger.LogWarning("Dispatch paused for {Scope} by {PausedBy}: {Reason} (resumes {ResumeTimestamp})",
             Describe(scope), by.Name ?? by.UserId, reason, pause.ResumeTimestamp?.ToString("O") ?? "when resumed");
         return pause;
@@ -118,6 +123,7 @@ public sealed class DispatchPauses(
         Invalidate();
         signal.Wake();
         var held = pause.HoldsAt(now);
+        audit?.Record(AuditActions.DispatchResume, "dispatch", functionName ?? "service", $"Resumed dispatch for {Describe(scope)}.");
         if (held) logger.LogWarning("Dispatch resumed for {Scope} by {ResumedBy}", Describe(scope), by.Name ?? by.UserId);
         return held;
     }

@@ -6,6 +6,7 @@ using TasksConsole.Core.Data;
 using TasksConsole.Core.Execution;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Rql;
+using TasksConsole.Core.Audit;
 
 namespace TasksConsole.Core.Tasks.Reruns;
 
@@ -26,7 +27,8 @@ public sealed class TaskReruns(
     TaskQueries queries,
     IFunctionCatalog functions,
     TimeProvider clock,
-    ILogger<TaskReruns> logger)
+    ILogger<TaskReruns> logger,
+    AuditTrail? audit = null)
 {
     public const int ChunkSize = 500;
 
@@ -64,6 +66,30 @@ public sealed class TaskReruns(
     /// </summary>
     public async Task<RerunResult> RerunMatchingAsync(
         RqlNode? filter, RerunOptions options, Caller caller, Func<long, Task>? afterChunk, CancellationToken cancellationToken = default)
+    {
+        Validate(options);
+        long created = 0;
+        try
+        {
+            var result = await CopyMatchingAsync(filter, options, caller, async soFar =>
+            {
+                created = soFar;
+                if (afterChunk is not null) await afterChunk(soFar);
+            }, cancellationToken);
+            created = result.Created;
+            return result;
+        }
+        finally
+        {
+            // Recorded however it ends; a job started over the API is recorded when it starts instead.
+            audit?.Record(AuditActions.TasksRerun, "task", null,
+                $"Re-ran {created:N0} {(created == 1 ? "task" : "tasks")} matching {(filter is null ? "no filter (all)" : filter.ToString())}.",
+                new { filter = filter?.ToString() ?? "", count = created, options.KeepPriority, options.KeepStartTimestamp, options.AddTag });
+        }
+    }
+
+    private async Task<RerunResult> CopyMatchingAsync(
+        RqlNode? filter, RerunOptions options, Caller caller, Func<long, Task>? afterChunk, CancellationToken cancellationToken)
     {
         Validate(options);
         var selecting = Selecting(filter);
@@ -138,6 +164,9 @@ public sealed class TaskReruns(
             await WriteGate.RunAsync(db, () => db.SaveChangesAsync(cancellationToken), cancellationToken);
         }
         _jobs.Writer.TryWrite(job.Id);
+        audit?.Record(AuditActions.TasksRerun, "task", null,
+            $"Started re-run job {job.Id} for {total:N0} {(total == 1 ? "task" : "tasks")} matching {(filter is null ? "no filter (all)" : filter.ToString())}.",
+            new { jobId = job.Id, filter = job.Filter, count = total, options.KeepPriority, options.KeepStartTimestamp, options.AddTag });
         return job;
     }
 
@@ -192,7 +221,7 @@ public sealed class TaskReruns(
         {
             var filter = job.Filter.Length == 0 ? null : RqlParser.Parse(job.Filter).Filter;
             var options = new RerunOptions(job.KeepPriority, job.KeepStartTimestamp, job.AddTag);
-            var result = await RerunMatchingAsync(filter, options, new Caller(job.CreatedByUserId, job.CreatedByApplicationId), async soFar =>
+            var result = await CopyMatchingAsync(filter, options, new Caller(job.CreatedByUserId, job.CreatedByApplicationId), async soFar =>
             {
                 created = soFar;
                 if (await ReportAsync(id, soFar)) await stop.CancelAsync();

@@ -134,6 +134,76 @@ namespace TasksConsole.Core.Data.PostgreSql.Migrations
                     b.ToTable("ApiRequests", (string)null);
                 });
 
+            modelBuilder.Entity("TasksConsole.Core.Audit.AuditRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .UseCollation("C");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
+
+                    b.Property<string>("ActorApplicationId")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("ActorName")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("ActorUserId")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("DetailsJson")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("RemoteAddress")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .UseCollation("C");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("TargetId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .UseCollation("C");
+
+                    b.Property<string>("TargetType")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .UseCollation("C");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Action", "Timestamp");
+
+                    b.HasIndex("ActorName", "Timestamp");
+
+                    b.HasIndex("TargetId", "Timestamp");
+
+                    b.HasIndex("Timestamp", "Id");
+
+                    b.ToTable("AuditEntries", (string)null);
+                });
+
             modelBuilder.Entity("TasksConsole.Core.Auth.AuthRevisionRecord", b =>
                 {
                     b.Property<int>("Id")

@@ -1,0 +1,102 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using TasksConsole.Core.Data;
+
+namespace TasksConsole.Core.Audit;
+
+/// <summary>
+/// Writes audit entries in the background, many to a transaction: an action pays for a queue write, not for an
+/// INSERT and a commit of its own (a cancel would cost nearly twice as much). Entries queued while a write is under
+/// way go together in the next. A failed write is tried again a few times; entries it still cannot store are logged
+/// in full, so they are not lost without a trace. Disposing (the host stopping) writes what is queued first.
+/// </summary>
+public sealed class AuditWriter(IDbContextFactory<TasksDbContext> dbFactory, ILogger<AuditWriter> logger) : IAsyncDisposable
+{
+    public const int MaxBatch = 500;
+    private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)];
+
+    // Entries, and flush markers that complete once everything queued before them is stored.
+    private readonly Channel<object> _queue = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _starting = new();
+    private Task? _draining;
+
+    public void Enqueue(AuditRecord record)
+    {
+        if (!_queue.Writer.TryWrite(record))
+        {
+            logger.LogWarning("Audit entry after shutdown, not stored: {Action} by {Actor}: {Summary}", record.Action, record.ActorName, record.Summary);
+            return;
+        }
+        EnsureDraining();
+    }
+
+    /// <summary>Completes once every entry queued before the call is stored (or given up on).</summary>
+    public Task FlushAsync()
+    {
+        var flushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite(flushed)) return Task.CompletedTask;
+        EnsureDraining();
+        return flushed.Task;
+    }
+
+    private void EnsureDraining()
+    {
+        if (_draining is not null) return;
+        lock (_starting) _draining ??= Task.Run(DrainAsync);
+    }
+
+    private async Task DrainAsync()
+    {
+        var batch = new List<AuditRecord>(MaxBatch);
+        var flushes = new List<TaskCompletionSource>();
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
+            {
+                if (item is AuditRecord record) batch.Add(record);
+                else flushes.Add((TaskCompletionSource)item);
+            }
+            if (batch.Count > 0) await WriteAsync(batch);
+            foreach (var flush in flushes) flush.TrySetResult();
+            batch.Clear();
+            flushes.Clear();
+        }
+    }
+
+    private async Task WriteAsync(List<AuditRecord> batch)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await using var db = await dbFactory.CreateDbContextAsync();
+                db.ChangeTracker.AutoDetectChangesEnabled = false;
+                db.AuditEntries.AddRange(batch);
+                await WriteGate.RunAsync(db, () => db.SaveChangesAsync(), CancellationToken.None);
+                return;
+            }
+            catch (Exception ex) when (attempt < RetryDelays.Length)
+            {
+                logger.LogWarning(ex, "Storing {Count} audit entries failed; trying again", batch.Count);
+                await Task.Delay(RetryDelays[attempt]);
+            }
+            catch (Exception ex)
+            {
+                foreach (var record in batch)
+                {
+                    logger.LogError("Audit entry not stored: {Timestamp:O} {Action} by {Actor} ({Source}, {RemoteAddress}) on {TargetType} {TargetId}: {Summary} {Details}",
+                        record.Timestamp, record.Action, record.ActorName, record.Source, record.RemoteAddress, record.TargetType, record.TargetId, record.Summary, record.DetailsJson);
+                }
+                logger.LogError(ex, "Storing {Count} audit entries failed for good", batch.Count);
+                return;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_draining is { } draining) await draining;
+    }
+}
