@@ -15,6 +15,7 @@ internal static class ScenarioRegistry
         new ApiScenario(),
         new WebhooksScenario(),
         new RerunScenario(),
+        new AuditScenario(),
     ];
 
     public static IBenchScenario? Find(string name) =>
