@@ -23,13 +23,9 @@ public sealed class TasksKeyboardAndPhoneTests(BrowserFixture browser) : Browser
         await Expect(dialog.GetByText("Schedule a task")).ToBeVisibleAsync();
         var function = dialog.GetByRole(AriaRole.Combobox, new() { Name = "Function" });
         await function.FocusAsync();
-        // Typed as a user types; Enter once the list shows what was typed. (Pressed while the list still shows
-        // the previous search, on a loaded machine, Enter takes that list's first entry: a known picker defect.)
+        // Typed fast and confirmed at once, without waiting for the list to follow: Enter picks what was typed, not
+        // the first entry of the list shown before (FunctionPickerTests reproduces that race deterministically).
         await page.Keyboard.TypeAsync("noop");
-        // A whole name typed lists every function with that one first (the others stay reachable), so the list
-        // "shows what was typed" once its first entry is noop.
-        var firstChoice = page.Locator(".mud-popover-open .mud-list-item").First;
-        await Expect(firstChoice.Locator(".mono")).ToHaveTextAsync("noop");
         await page.Keyboard.PressAsync("Enter");
         await Expect(function).ToHaveValueAsync("noop");
         await dialog.GetByRole(AriaRole.Textbox, new() { Name = "Tags", Exact = true }).FocusAsync();
