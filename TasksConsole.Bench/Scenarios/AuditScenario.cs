@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using TasksConsole.Bench.Infrastructure;
 using TasksConsole.Core.Audit;
 using TasksConsole.Core.Data;
 using TasksConsole.Core.Functions;
+using TasksConsole.Core.Metrics;
 using TasksConsole.Core.Tasks;
 
 namespace TasksConsole.Bench.Scenarios;
@@ -18,8 +20,8 @@ namespace TasksConsole.Bench.Scenarios;
 /// </summary>
 internal sealed class AuditScenario : IBenchScenario
 {
-    private const int DefaultPerRound = 2_000;
-    private const int Rounds = 6;
+    private const int DefaultPerRound = 4_000;
+    private const int Rounds = 8;
     private const int Workers = 4;
     private const double TargetOverheadPercent = 5;
     private const string Function = "bench-audit";
@@ -38,11 +40,14 @@ internal sealed class AuditScenario : IBenchScenario
         await using (services)
         {
             await services.MigrateTasksStoreAsync(cancellationToken);
-            var audited = services.GetRequiredService<TaskService>();
             var audit = services.GetRequiredService<AuditTrail>();
             var writer = services.GetRequiredService<AuditWriter>();
-            var plain = new TaskService(services.GetRequiredService<IDbContextFactory<TasksDbContext>>(), TimeProvider.System,
-                services.GetRequiredService<ITaskChangeFeed>(), services.GetRequiredService<IFunctionCatalog>());
+            // Two services alike in everything (metrics, options) but the trail.
+            TaskService Tasks(AuditTrail? trail) => new(
+                services.GetRequiredService<IDbContextFactory<TasksDbContext>>(), TimeProvider.System, services.GetRequiredService<ITaskChangeFeed>(),
+                services.GetRequiredService<IFunctionCatalog>(), services.GetService<TasksMetrics>(), services.GetService<IOptions<FunctionsOptions>>(), trail);
+            var audited = Tasks(audit);
+            var plain = Tasks(null);
             var future = DateTimeOffset.UtcNow.AddDays(1);
             output.WriteLine($"store: {store.Name}; {Rounds} rounds of {perRound:N0} actions on each side, {Workers} workers");
 
@@ -69,8 +74,8 @@ internal sealed class AuditScenario : IBenchScenario
 
             var figures = new List<ScenarioFigure> { cancels.Figure("single cancel", output), creates.Figure("console create", output) };
             var met = figures.All(f => f.Met != false);
-            var summary = $"SUMMARY audit: cancel +{cancels.CpuOverheadPercent:0.0}% CPU ({cancels.WallOverheadPercent:+0.0;-0.0}% wall), " +
-                          $"create +{creates.CpuOverheadPercent:0.0}% CPU ({creates.WallOverheadPercent:+0.0;-0.0}% wall); store {store.Name} -> {(met ? "target met" : "target missed")}";
+            var summary = $"SUMMARY audit: cancel {cancels.CpuOverheadPercent:+0.0;-0.0}% CPU ({cancels.WallOverheadPercent:+0.0;-0.0}% wall), " +
+                          $"create {creates.CpuOverheadPercent:+0.0;-0.0}% CPU ({creates.WallOverheadPercent:+0.0;-0.0}% wall); store {store.Name} -> {(met ? "target met" : "target missed")}";
             return new ScenarioResult(Name, figures, summary);
         }
     }

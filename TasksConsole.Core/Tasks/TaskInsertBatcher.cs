@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using TasksConsole.Core.Data;
@@ -123,69 +122,6 @@ internal sealed class TaskInsertBatcher(IDbContextFactory<TasksDbContext> dbFact
     {
         public RowInserter Tasks { get; } = new(model.FindEntityType(typeof(TaskRecord))!);
         public RowInserter Tags { get; } = new(model.FindEntityType(typeof(TaskTag))!);
-    }
-
-    /// <summary>An INSERT of every mapped column of one entity type, with EF's converters applied to the values.</summary>
-    private sealed class RowInserter
-    {
-        private readonly string _sql;
-        private readonly List<(string Parameter, Func<object, object> Value)> _columns = [];
-
-        public RowInserter(IEntityType entity)
-        {
-            var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-            var columns = new List<string>();
-            foreach (var property in entity.GetProperties())
-            {
-                var getter = property.GetGetter();
-                var converter = property.GetTypeMapping().Converter;
-                var parameter = "@p" + _columns.Count;
-                columns.Add($"\"{property.GetColumnName(table)}\"");
-                _columns.Add((parameter, row =>
-                {
-                    var value = getter.GetClrValue(row);
-                    if (value is not null && converter is not null) value = converter.ConvertToProvider(value);
-                    return value ?? DBNull.Value;
-                }));
-            }
-            _sql = $"INSERT INTO \"{table.Name}\" ({string.Join(", ", columns)}) VALUES ({string.Join(", ", _columns.Select(c => c.Parameter))})";
-        }
-
-        public DbCommand Prepare(DbConnection connection, DbTransaction transaction, SqlDialect dialect)
-        {
-            var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = _sql;
-            foreach (var (name, _) in _columns)
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = name;
-                command.Parameters.Add(parameter);
-            }
-            if (dialect.PreparesRepeatedStatements) command.Prepare();
-            return command;
-        }
-
-        /// <summary>Adds this row's INSERT to <paramref name="batch"/>.</summary>
-        public void AddTo(DbBatch batch, object row)
-        {
-            var command = batch.CreateBatchCommand();
-            command.CommandText = _sql;
-            foreach (var (name, value) in _columns)
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = name;
-                parameter.Value = value(row);
-                command.Parameters.Add(parameter);
-            }
-            batch.BatchCommands.Add(command);
-        }
-
-        public void Insert(DbCommand command, object row)
-        {
-            for (var i = 0; i < _columns.Count; i++) command.Parameters[i].Value = _columns[i].Value(row);
-            command.ExecuteNonQuery();
-        }
     }
 
     private sealed record PendingInsert(TaskRecord Task, TaskCompletionSource Committed);

@@ -161,8 +161,6 @@ namespace TasksConsole.Core.Data.Migrations
 
                     b.HasIndex("Action", "Timestamp");
 
-                    b.HasIndex("ActorName", "Timestamp");
-
                     b.HasIndex("TargetId", "Timestamp");
 
                     b.HasIndex("Timestamp", "Id");

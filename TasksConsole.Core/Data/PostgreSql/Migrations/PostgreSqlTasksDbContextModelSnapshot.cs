@@ -195,8 +195,6 @@ namespace TasksConsole.Core.Data.PostgreSql.Migrations
 
                     b.HasIndex("Action", "Timestamp");
 
-                    b.HasIndex("ActorName", "Timestamp");
-
                     b.HasIndex("TargetId", "Timestamp");
 
                     b.HasIndex("Timestamp", "Id");

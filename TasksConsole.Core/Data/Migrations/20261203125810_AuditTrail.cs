@@ -38,11 +38,6 @@ namespace TasksConsole.Core.Data.Migrations
                 columns: new[] { "Action", "Timestamp" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_AuditEntries_ActorName_Timestamp",
-                table: "AuditEntries",
-                columns: new[] { "ActorName", "Timestamp" });
-
-            migrationBuilder.CreateIndex(
                 name: "IX_AuditEntries_TargetId_Timestamp",
                 table: "AuditEntries",
                 columns: new[] { "TargetId", "Timestamp" });
