@@ -26,7 +26,7 @@ public sealed partial class AuditPage(AuditTrail audit, NavigationManager naviga
     protected override async Task OnParametersSetAsync()
     {
         _query = new AuditPageQuery(Action, Actor, Target, Since);
-        (_action, _actor, _target, _since) = (_query.Action, _query.Actor, _query.Target, _query.Since);
+        (_action, _actor, _target, _since) = (_query.Action, _query.Actor, _query.Target, _query.Since ?? "");
         try
         {
             _page = await audit.FindAsync(new RqlQuery
