@@ -53,9 +53,12 @@ public sealed class FunctionCatalog(IDbContextFactory<TasksDbContext> dbFactory,
         UpdateTimestamp = f.UpdateTimestamp,
     };
 
-    private readonly SemaphoreSlim _loading = new(1, 1);
-    private Snapshot? _snapshot;
-    private long _version;
+    private readonly StoreSnapshot<IReadOnlyDictionary<string, FunctionRecord>> _snapshot = new(async cancellationToken =>
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var functions = await db.Functions.AsNoTracking().Select(WithoutCode).ToListAsync(cancellationToken);
+        return functions.ToFrozenDictionary(f => f.Name, StringComparer.Ordinal);
+    }, MaxAge, clock);
 
     public async ValueTask<FunctionRecord?> FindAsync(string name, CancellationToken cancellationToken = default)
     {
@@ -63,45 +66,8 @@ public sealed class FunctionCatalog(IDbContextFactory<TasksDbContext> dbFactory,
         return functions.GetValueOrDefault(name);
     }
 
-    public ValueTask<IReadOnlyDictionary<string, FunctionRecord>> GetAllAsync(CancellationToken cancellationToken = default)
-    {
-        var snapshot = Volatile.Read(ref _snapshot);
-        return IsCurrent(snapshot)
-            ? ValueTask.FromResult<IReadOnlyDictionary<string, FunctionRecord>>(snapshot!.Functions)
-            : new ValueTask<IReadOnlyDictionary<string, FunctionRecord>>(LoadAsync(cancellationToken));
-    }
+    public ValueTask<IReadOnlyDictionary<string, FunctionRecord>> GetAllAsync(CancellationToken cancellationToken = default) =>
+        _snapshot.GetAsync(cancellationToken);
 
-    public void Invalidate() => Interlocked.Increment(ref _version);
-
-    private bool IsCurrent(Snapshot? snapshot) =>
-        snapshot is not null
-        && snapshot.Version == Interlocked.Read(ref _version)
-        && clock.GetUtcNow() - snapshot.LoadedAt < MaxAge;
-
-    private async Task<IReadOnlyDictionary<string, FunctionRecord>> LoadAsync(CancellationToken cancellationToken)
-    {
-        // One load at a time: a burst of misses (start-up, right after a change) costs one query, not one each.
-        await _loading.WaitAsync(cancellationToken);
-        try
-        {
-            var current = Volatile.Read(ref _snapshot);
-            if (IsCurrent(current)) return current!.Functions;
-
-            // Read the version before the query: a change committed during the load leaves this snapshot already
-            // stale, so the next read loads again instead of trusting it.
-            var version = Interlocked.Read(ref _version);
-            var loadedAt = clock.GetUtcNow();
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var functions = await db.Functions.AsNoTracking().Select(WithoutCode).ToListAsync(cancellationToken);
-            var snapshot = new Snapshot(functions.ToFrozenDictionary(f => f.Name, StringComparer.Ordinal), version, loadedAt);
-            Volatile.Write(ref _snapshot, snapshot);
-            return snapshot.Functions;
-        }
-        finally
-        {
-            _loading.Release();
-        }
-    }
-
-    private sealed record Snapshot(FrozenDictionary<string, FunctionRecord> Functions, long Version, DateTimeOffset LoadedAt);
+    public void Invalidate() => _snapshot.Invalidate();
 }

@@ -26,18 +26,17 @@ public sealed class DispatchPauses(
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(2);
 
-    private sealed record Snapshot(IReadOnlyList<DispatchPauseRecord> Pauses, DateTimeOffset LoadedAt, long Version);
-
-    private readonly SemaphoreSlim _loading = new(1, 1);
-    private Snapshot? _snapshot;
-    private long _version;
+    private readonly StoreSnapshot<IReadOnlyList<DispatchPauseRecord>> _snapshot = new(async cancellationToken =>
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.DispatchPauses.AsNoTracking().ToListAsync(cancellationToken);
+    }, MaxAge, clock);
 
     /// <summary>The pauses that hold now. While the snapshot is current this is a field read and a filter of a few rows.</summary>
     public async ValueTask<PauseState> CurrentAsync(CancellationToken cancellationToken = default)
     {
-        var snapshot = Volatile.Read(ref _snapshot);
-        if (!IsCurrent(snapshot)) snapshot = await LoadAsync(cancellationToken);
-        return snapshot!.Pauses.Count == 0 ? PauseState.None : PauseState.From(snapshot.Pauses, clock.GetUtcNow());
+        var pauses = await _snapshot.GetAsync(cancellationToken);
+        return pauses.Count == 0 ? PauseState.None : PauseState.From(pauses, clock.GetUtcNow());
     }
 
     /// <summary>The pauses that hold now, read from the store: the service's first, then functions by name.</summary>
@@ -128,33 +127,7 @@ public sealed class DispatchPauses(
         return held;
     }
 
-    private void Invalidate() => Interlocked.Increment(ref _version);
-
-    private bool IsCurrent(Snapshot? snapshot) =>
-        snapshot is not null
-        && snapshot.Version == Interlocked.Read(ref _version)
-        && clock.GetUtcNow() - snapshot.LoadedAt < MaxAge;
-
-    private async Task<Snapshot> LoadAsync(CancellationToken cancellationToken)
-    {
-        await _loading.WaitAsync(cancellationToken);
-        try
-        {
-            var current = Volatile.Read(ref _snapshot);
-            if (IsCurrent(current)) return current!;
-            var version = Interlocked.Read(ref _version);
-            var loadedAt = clock.GetUtcNow();
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var pauses = await db.DispatchPauses.AsNoTracking().ToListAsync(cancellationToken);
-            var snapshot = new Snapshot(pauses, loadedAt, version);
-            Volatile.Write(ref _snapshot, snapshot);
-            return snapshot;
-        }
-        finally
-        {
-            _loading.Release();
-        }
-    }
+    private void Invalidate() => _snapshot.Invalidate();
 
     private static string Describe(string scope) => scope == DispatchPauseRecord.ServiceScope ? "the service" : $"function {scope}";
 
