@@ -69,11 +69,7 @@ public static class AuditEndpoints
                 entry.ActorUserId, entry.ActorApplicationId, entry.Source, entry.RemoteAddress, entry.TargetType, entry.TargetId,
                 entry.Summary, entry.DetailsJson,
             ];
-            for (var i = 0; i < fields.Length; i++)
-            {
-                if (i > 0) line.Append(',');
-                TaskExportEndpoint.AppendCsvField(line, fields[i]);
-            }
+            TaskExportEndpoint.AppendCsvRow(line, fields);
             await writer.WriteLineAsync(line, cancellationToken);
         }
     }

@@ -149,7 +149,13 @@ public static class TaskExportEndpoint
             task.ErrorMessage,
             task.DataJson,
         ];
-        for (var i = 0; i < fields.Length; i++)
+        AppendCsvRow(line, fields);
+    }
+
+    /// <summary>One CSV line of <paramref name="fields"/>, each quoted as <see cref="AppendCsvField"/> does.</summary>
+    internal static void AppendCsvRow(StringBuilder line, IReadOnlyList<string?> fields)
+    {
+        for (var i = 0; i < fields.Count; i++)
         {
             if (i > 0) line.Append(',');
             AppendCsvField(line, fields[i]);
