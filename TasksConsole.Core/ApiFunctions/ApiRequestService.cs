@@ -39,13 +39,9 @@ public sealed class ApiRequestService(IDbContextFactory<TasksDbContext> dbFactor
     public async Task<ApiRequestPage> FindAsync(RqlQuery query, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var fields = ApiRequestRqlFields.Map;
         // Paged exactly like tasks: the same default and maximum limit.
-        var limit = query.EffectiveLimit(TaskQueries.DefaultLimit, TaskQueries.MaxLimit);
-        var offset = query.Offset ?? 0;
-        var requests = await db.ApiRequests.AsNoTracking().ApplyQuery(query, fields).Skip(offset).Take(limit).ToListAsync(cancellationToken);
-        long? total = query.SkipCount ? null : await db.ApiRequests.ApplyFilter(query.Filter, fields).LongCountAsync(cancellationToken);
-        return new ApiRequestPage(requests, total, offset, limit);
+        var page = await db.ApiRequests.PageAsync(query, ApiRequestRqlFields.Map, TaskQueries.DefaultLimit, TaskQueries.MaxLimit, cancellationToken);
+        return new ApiRequestPage(page.Items, page.Total, page.Offset, page.Limit);
     }
 
     public async Task<ApiRequestRecord?> FindByIdAsync(string id, CancellationToken cancellationToken = default)

@@ -7,8 +7,6 @@ using TasksConsole.Core.Tasks;
 
 namespace TasksConsole.Core.Audit;
 
-public sealed record AuditEntryPage(IReadOnlyList<AuditRecord> Entries, long? Total, int Offset, int Limit);
-
 /// <summary>
 /// The audit trail: services record what they did on behalf of <see cref="AuditContext.Current"/>, and the admin
 /// API and console read it back with RQL.
@@ -39,16 +37,11 @@ public sealed class AuditTrail(IDbContextFactory<TasksDbContext> dbFactory, Audi
     }
 
     /// <summary>A page of entries, newest first unless sorted; entries recorded on this node before the call are included.</summary>
-    public async Task<AuditEntryPage> FindAsync(RqlQuery query, CancellationToken cancellationToken = default)
+    public async Task<RqlPage<AuditRecord>> FindAsync(RqlQuery query, CancellationToken cancellationToken = default)
     {
         await writer.FlushAsync().WaitAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var fields = AuditRqlFields.Map;
-        var limit = query.EffectiveLimit(TaskQueries.DefaultLimit, TaskQueries.MaxLimit);
-        var offset = query.Offset ?? 0;
-        var entries = await db.AuditEntries.AsNoTracking().ApplyQuery(query, fields).Skip(offset).Take(limit).ToListAsync(cancellationToken);
-        long? total = query.SkipCount ? null : await db.AuditEntries.ApplyFilter(query.Filter, fields).LongCountAsync(cancellationToken);
-        return new AuditEntryPage(entries, total, offset, limit);
+        return await db.AuditEntries.PageAsync(query, AuditRqlFields.Map, TaskQueries.DefaultLimit, TaskQueries.MaxLimit, cancellationToken);
     }
 
     /// <summary>

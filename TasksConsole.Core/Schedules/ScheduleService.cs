@@ -114,19 +114,8 @@ public sealed class ScheduleService(
     public async Task<SchedulePage> FindAsync(RqlQuery query, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var fields = ScheduleRqlFields.Map;
-        var limit = query.EffectiveLimit(ScheduleLimits.DefaultLimit, ScheduleLimits.MaxLimit);
-        var offset = query.Offset ?? 0;
-
-        var schedules = await db.Schedules.AsNoTracking()
-            .ApplyQuery(query, fields)
-            .Skip(offset)
-            .Take(limit)
-            .ToListAsync(cancellationToken);
-        long? total = query.SkipCount
-            ? null
-            : await db.Schedules.ApplyFilter(query.Filter, fields).LongCountAsync(cancellationToken);
-        return new SchedulePage(schedules, total, offset, limit);
+        var page = await db.Schedules.PageAsync(query, ScheduleRqlFields.Map, ScheduleLimits.DefaultLimit, ScheduleLimits.MaxLimit, cancellationToken);
+        return new SchedulePage(page.Items, page.Total, page.Offset, page.Limit);
     }
 
     /// <summary>Deletes the schedule; the tasks it already created stay.</summary>

@@ -40,12 +40,12 @@ public sealed class AuditTrailTests : IAsyncLifetime
 
         var page = await _audit.FindAsync(RqlParser.Parse("eq(action,function.delete)"));
 
-        var entry = Assert.Single(page.Entries);
+        var entry = Assert.Single(page.Items);
         Assert.Equal(("ops@example.com", "u1", "console", "10.0.0.7", "resize"),
             (entry.ActorName, entry.ActorUserId, entry.Source, entry.RemoteAddress, entry.TargetId));
         Assert.Equal(1, page.Total);
         // Outside any request or console event, the service itself acts.
-        var system = Assert.Single((await _audit.FindAsync(RqlParser.Parse("eq(action,function.create)"))).Entries);
+        var system = Assert.Single((await _audit.FindAsync(RqlParser.Parse("eq(action,function.create)"))).Items);
         Assert.Equal(("system", "system"), (system.ActorName, system.Source));
     }
 
@@ -79,7 +79,7 @@ public sealed class AuditTrailTests : IAsyncLifetime
         var purged = await retention.PurgeAsync();
 
         Assert.Equal(1, purged);
-        var left = (await _audit.FindAsync(RqlQuery.Empty)).Entries;
+        var left = (await _audit.FindAsync(RqlQuery.Empty)).Items;
         Assert.Equal(2, left.Count);
         Assert.Contains(left, e => e.TargetId == "recent");
         Assert.Contains(left, e => e.Action == AuditActions.AuditPurge && e.Summary.StartsWith("Purged 1 audit entry"));
@@ -93,6 +93,6 @@ public sealed class AuditTrailTests : IAsyncLifetime
         var retention = new AuditRetention(_database.Factory, _audit, Options.Create(new AuditOptions()), _clock, NullLogger<AuditRetention>.Instance);
 
         Assert.Equal(0, await retention.PurgeAsync());
-        Assert.Single((await _audit.FindAsync(RqlQuery.Empty)).Entries);
+        Assert.Single((await _audit.FindAsync(RqlQuery.Empty)).Items);
     }
 }

@@ -47,7 +47,7 @@ public static class AuditEndpoints
     {
         var query = RqlRequests.Parse(request);
         var page = await audit.FindAsync(query, cancellationToken);
-        return RqlRequests.PageResult(query, page.Entries.Select(AuditEntryResponse.From).ToList(), page.Total, page.Offset, page.Limit);
+        return RqlRequests.PageResult(query, page.Items.Select(AuditEntryResponse.From).ToList(), page.Total, page.Offset, page.Limit);
     }
 
     /// <summary>The entries matching the query string's RQL filter as CSV, newest first, up to <see cref="MaxExportRows"/>.</summary>

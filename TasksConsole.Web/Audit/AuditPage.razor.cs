@@ -17,7 +17,7 @@ public sealed partial class AuditPage(AuditTrail audit, NavigationManager naviga
     private string? _actor;
     private string? _target;
     private string? _since;
-    private AuditEntryPage? _page;
+    private RqlPage<AuditRecord>? _page;
     private string? _error;
     private AuditPageQuery _query = new(null, null, null, null);
 
