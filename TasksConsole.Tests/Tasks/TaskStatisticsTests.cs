@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using TasksConsole.Core.Data;
 using TasksConsole.Core.Tasks;
@@ -154,8 +155,14 @@ public class TaskStatisticsTests : IAsyncLifetime
     public async Task ConcurrentDashboards_ShareComputations()
     {
         await _database.SeedAsync(TaskRow(1, TaskState.Complete));
+        // The first computation waits at its store until every caller has asked: without that, on a fast machine it
+        // could finish between two callers, and the next caller would rightly start a computation of its own.
+        var store = new GatedFactory(_database.Factory);
+        var statistics = new TaskStatistics(store, new FakeTimeProvider(Now));
 
-        var snapshots = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => _statistics.GetDashboardAsync()));
+        var asking = Enumerable.Range(0, 8).Select(_ => statistics.GetDashboardAsync()).ToList();
+        store.Open();
+        var snapshots = await Task.WhenAll(asking);
 
         // The first caller's computation, and one more shared by everyone who asked while it ran.
         Assert.InRange(snapshots.Distinct(ReferenceEqualityComparer.Instance).Count(), 1, 2);
@@ -167,4 +174,20 @@ public class TaskStatisticsTests : IAsyncLifetime
 public sealed class PostgreSqlTaskStatisticsTests : TaskStatisticsTests
 {
     protected override StorageProvider Provider => StorageProvider.PostgreSql;
+}
+
+/// <summary>A store whose contexts are handed out only once <see cref="Open"/> is called.</summary>
+file sealed class GatedFactory(IDbContextFactory<TasksDbContext> inner) : IDbContextFactory<TasksDbContext>
+{
+    private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Open() => _open.TrySetResult();
+
+    public TasksDbContext CreateDbContext() => inner.CreateDbContext();
+
+    public async Task<TasksDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default)
+    {
+        await _open.Task.WaitAsync(cancellationToken);
+        return await inner.CreateDbContextAsync(cancellationToken);
+    }
 }
