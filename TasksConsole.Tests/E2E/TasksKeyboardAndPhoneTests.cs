@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using System.Threading.Channels;
 using Microsoft.Playwright;
 using TasksConsole.Core.Execution.LocalRuntime;
 using static Microsoft.Playwright.Assertions;
@@ -22,7 +23,7 @@ public sealed class TasksKeyboardAndPhoneTests(BrowserFixture browser) : Browser
         var dialog = page.GetByRole(AriaRole.Dialog);
         await Expect(dialog.GetByText("Schedule a task")).ToBeVisibleAsync();
         var function = dialog.GetByRole(AriaRole.Combobox, new() { Name = "Function" });
-        await function.FocusAsync();
+        await Expect(function).ToBeFocusedAsync();
         // Typed fast and confirmed at once, without waiting for the list to follow: Enter picks what was typed, not
         // the first entry of the list shown before (FunctionPickerTests reproduces that race deterministically).
         await page.Keyboard.TypeAsync("noop");
@@ -52,6 +53,62 @@ public sealed class TasksKeyboardAndPhoneTests(BrowserFixture browser) : Browser
         // disabled "Unsort"): sorting is the header's own button.
         await Expect(page.GetByRole(AriaRole.Columnheader).GetByRole(AriaRole.Button, new() { Name = "Column options" })).ToHaveCountAsync(0);
     }
+
+    [Fact]
+    public async Task OnASlowLink_KeysTypedRightAfterFocusingTheFunctionPicker_AreKept()
+    {
+        var page = await Browser.NewSignedInPageAsync(path: "/tasks");
+        // Every message from the browser to the circuit now takes 400 ms, as over a distant or congested link.
+        await DelayMessagesToTheServerAsync(page, TimeSpan.FromMilliseconds(400));
+        await BrowserFixture.GotoAsync(page, "/tasks");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Schedule task" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        var function = dialog.GetByRole(AriaRole.Combobox, new() { Name = "Function" });
+        await Expect(function).ToBeFocusedAsync();
+        // Typed at a person's pace, the last key after the circuit has handled the dialog's first render: a dialog
+        // that focused itself then took the focus away, and "p" went nowhere.
+        await TypeAtAPersonsPaceAsync(page);
+        await Expect(function).ToHaveValueAsync("noop");
+
+        // Back to the field with the keyboard, then typed over: a picker that selected its text on focus selected
+        // what was typed before the circuit heard of the focus, and the next key replaced it.
+        await function.FillAsync("");
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(function).Not.ToBeFocusedAsync();
+        await page.WaitForTimeoutAsync(1_000);
+        await page.Keyboard.PressAsync("Shift+Tab");
+        await Expect(function).ToBeFocusedAsync();
+        await TypeAtAPersonsPaceAsync(page);
+        await Expect(function).ToHaveValueAsync("noop");
+    }
+
+    private static async Task TypeAtAPersonsPaceAsync(IPage page)
+    {
+        await page.Keyboard.TypeAsync("noo");
+        await page.WaitForTimeoutAsync(1_000);
+        await page.Keyboard.TypeAsync("p");
+        await page.WaitForTimeoutAsync(1_000);
+    }
+
+    /// <summary>Holds each message the page sends on the console's WebSocket for <paramref name="delay"/>, in order.</summary>
+    private static Task DelayMessagesToTheServerAsync(IPage page, TimeSpan delay) =>
+        page.RouteWebSocketAsync(new Regex("/_blazor"), route =>
+        {
+            var server = route.ConnectToServer();
+            var pending = Channel.CreateUnbounded<(DateTimeOffset Due, IWebSocketFrame Frame)>(new() { SingleReader = true });
+            route.OnMessage(frame => pending.Writer.TryWrite((DateTimeOffset.UtcNow + delay, frame)));
+            _ = Task.Run(async () =>
+            {
+                await foreach (var (due, frame) in pending.Reader.ReadAllAsync())
+                {
+                    var wait = due - DateTimeOffset.UtcNow;
+                    if (wait > TimeSpan.Zero) await Task.Delay(wait);
+                    if (frame.Binary is { } binary) server.Send(binary);
+                    else server.Send(frame.Text ?? "");
+                }
+            });
+        });
 
     [Fact]
     public async Task ARowCancelAsksFirst_TheCanceledRowCannotBeSelected_AndBackUndoesAFilter()
