@@ -40,6 +40,9 @@ internal sealed class SeedProfile
     /// <summary>Creation times are spread evenly over this span, ending an hour before the seeding.</summary>
     public TimeSpan Span { get; init; } = TimeSpan.FromDays(30);
 
+    /// <summary>How many distinct customers task data names (<c>data.customer.id</c>): one task in this many is a given customer's.</summary>
+    public const int Customers = 5000;
+
     /// <summary>A substring that <c>like(functionName,…)</c> searches for; it matches two functions.</summary>
     public string FunctionSearch => "invoice";
 

@@ -60,11 +60,20 @@ internal sealed class SeedRows(SeedProfile profile, int count, DateTimeOffset no
 
             var failed = status is "Failed" or "Retried";
             yield return new SeedRow(
-                id, function, $"{{\"orderId\":{i},\"region\":\"eu-west-1\"}}", priority, start, status, taskTags, created, statusChanged,
-                failed ? "runtime" : null, failed ? "Error" : null, failed ? "Upstream answered 503" : null,
+                id, function, DataOf(i), priority, start, status, taskTags, created, statusChanged,
+                failed ? "runtime" : null, failed ? "Error" : null, failed ? $"Upstream answered {(i % 3 == 0 ? 503 : 502)}" : null,
                 status == "Complete" ? "{\"ok\":true}" : null, executionStart, executionEnd);
         }
     }
+
+    /// <summary>
+    /// A task's data, shaped like an order: a nested customer (one of <see cref="SeedProfile.Customers"/>) and an amount
+    /// of 0-999.5, so that searches inside data have rare and common matches to find.
+    /// </summary>
+    private static string DataOf(long i) =>
+        $"{{\"orderId\":{i},\"region\":\"{Regions[i % Regions.Length]}\",\"customer\":{{\"id\":\"c-{i % SeedProfile.Customers}\",\"tier\":\"{(i % 7 == 0 ? "gold" : "silver")}\"}},\"amount\":{i % 1000}.5}}";
+
+    private static readonly string[] Regions = ["eu-west-1", "us-east-1", "ap-south-1", "eu-central-1"];
 
     /// <summary>What <see cref="Generate"/> produced, once it has been enumerated.</summary>
     public SeedReport Report(TimeSpan insertTime, TimeSpan indexTime, long databaseBytes) =>

@@ -9,7 +9,8 @@ namespace TasksConsole.Bench.Scenarios;
 /// <summary>
 /// List queries over a large store, through the real REST endpoint: the console's views (tag + status in queue
 /// order, deep pages, any-of tags, a time window, a name search) must answer within 50 ms at p95 with a million
-/// tasks. The store is seeded directly in SQLite before the server starts, so only the queries are measured.
+/// tasks, and searches inside data and errors over a one-day window within 250 ms. The store is seeded directly in
+/// SQLite before the server starts, so only the queries are measured.
 /// </summary>
 internal sealed class ListScenario : IBenchScenario
 {
@@ -17,6 +18,7 @@ internal sealed class ListScenario : IBenchScenario
     private const int DefaultRuns = 30;
     private const int WarmUps = 3;
     private const double TargetP95Ms = 50;
+    private const double SearchTargetP95Ms = 250;
 
     public string Name => "list";
 
@@ -52,21 +54,28 @@ internal sealed class ListScenario : IBenchScenario
         {
             var (stats, total, returned) = await MeasureAsync(api, query.Rql, runs, cancellationToken);
             measured.Add((query, stats, total, returned));
-            var met = stats.P95 <= TargetP95Ms;
+            var met = stats.P95 <= query.TargetP95Ms;
             output.WriteLine($"  ({query.Key}) {query.Title}: p50 {LatencyStats.Ms(stats.P50)}, p95 {LatencyStats.Ms(stats.P95)}, " +
                              $"max {LatencyStats.Ms(stats.Max)}; total {Show(total)}, {returned} returned -> {ScenarioResult.Verdict(met)}");
             output.WriteLine($"      GET /tasks/v1/?{query.Rql}");
             figures.Add(new ScenarioFigure($"({query.Key}) {query.Title}",
                 $"p50 {LatencyStats.Ms(stats.P50)}, p95 {LatencyStats.Ms(stats.P95)} (total {Show(total)})",
-                $"p95 <= {TargetP95Ms:0} ms", met));
+                $"p95 <= {query.TargetP95Ms:0} ms", met));
         }
+
+        // Over the whole store a search inside data is refused at once (400, with the window to add), not run for long.
+        var refusedAt = Stopwatch.GetTimestamp();
+        var (refused, _) = await api.GetAsync($"/tasks/v1/?eq(data.customer.id,{RqlValues.Encode("c-1234")})", cancellationToken);
+        var refusedMs = Stopwatch.GetElapsedTime(refusedAt).TotalMilliseconds;
+        output.WriteLine($"  a search inside data without a window: {(int)refused} in {refusedMs:0} ms");
+        figures.Add(new ScenarioFigure("search inside data, no window", $"{(int)refused} in {refusedMs:0} ms"));
 
         server.EnsureRunning();
         var peak = server.PeakWorkingSetBytes();
         figures.Add(new ScenarioFigure("server peak working set", ServerProcess.Mib(peak)));
         output.WriteLine($"server peak working set (VmHWM): {ServerProcess.Mib(peak)}");
 
-        var misses = measured.Where(m => m.Stats.P95 > TargetP95Ms).ToList();
+        var misses = measured.Where(m => m.Stats.P95 > m.Query.TargetP95Ms).ToList();
         var explained = context.Options.Explain ? measured : misses;
         if (explained.Count > 0)
         {
@@ -80,7 +89,8 @@ internal sealed class ListScenario : IBenchScenario
 
         var verdict = misses.Count == 0 ? "target met" : "target missed";
         var missed = misses.Count == 0 ? "" : $" (missed: {string.Join(", ", misses.Select(m => $"{m.Query.Key} p95 {LatencyStats.Ms(m.Stats.P95)}"))})";
-        var summary = $"SUMMARY list: n={count:N0} ({store.Name}), {measured.Count - misses.Count}/{measured.Count} queries p95 <= {TargetP95Ms:0} ms{missed}; " +
+        var summary = $"SUMMARY list: n={count:N0} ({store.Name}), {measured.Count - misses.Count}/{measured.Count} queries within target " +
+                      $"(p95 <= {TargetP95Ms:0} ms, searches inside <= {SearchTargetP95Ms:0} ms){missed}; " +
                       $"seeded {seed.RowsPerSecond:N0} rows/s; server peak {ServerProcess.Mib(peak)} -> {verdict}";
         return new ScenarioResult(Name, figures, summary);
     }
@@ -97,6 +107,7 @@ internal sealed class ListScenario : IBenchScenario
         var search = profile.FunctionSearch;
         var searchShare = profile.Functions.Where(f => f.Contains(search, StringComparison.Ordinal)).Sum(f => seed.TasksPerFunction[f]);
         var queueOrder = "sort(-priority,+startTimestamp)";
+        var oneDay = $"ge(creationTimestamp,{E(RqlValues.Iso(day))})&lt(creationTimestamp,{E(RqlValues.Iso(day.AddDays(1)))})";
 
         return
         [
@@ -110,6 +121,12 @@ internal sealed class ListScenario : IBenchScenario
                 $"like(functionName,{E(search)})"),
             new("f", $"tag {mid} ({Share(mid)}) + status new, queue order, page 1",
                 $"eq(tags,{E(mid)})&eq(status,new)&{queueOrder}"),
+            new("g", $"data.customer.id of one customer (1 in {SeedProfile.Customers:N0} tasks) in 1 day, page 1",
+                $"{oneDay}&eq(data.customer.id,{E("c-1234")})", SearchTargetP95Ms),
+            new("h", "data.amount > 990 (1% of tasks) and tier gold in 1 day, page 1",
+                $"{oneDay}&gt(data.amount,990)&eq(data.customer.tier,gold)", SearchTargetP95Ms),
+            new("i", "error.message like '503' (failed and retried, 1 in 3) in 1 day, page 1",
+                $"{oneDay}&like(error.message,503)", SearchTargetP95Ms),
         ];
     }
 
@@ -138,5 +155,5 @@ internal sealed class ListScenario : IBenchScenario
 
     private static string Show(long? total) => total?.ToString("N0", CultureInfo.InvariantCulture) ?? "-";
 
-    private sealed record ListQuery(string Key, string Title, string Rql);
+    private sealed record ListQuery(string Key, string Title, string Rql, double TargetP95Ms = TargetP95Ms);
 }

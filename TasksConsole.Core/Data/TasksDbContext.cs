@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using TasksConsole.Core.Tasks.Search;
 using TasksConsole.Core.ApiFunctions;
 using TasksConsole.Core.Audit;
 using TasksConsole.Core.Auth;
@@ -56,6 +57,7 @@ public class TasksDbContext : DbContext, IDataProtectionKeyContext
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        JsonValues.Register(modelBuilder, Database.IsNpgsql());
         modelBuilder.Entity<TaskRecord>(task =>
         {
             task.ToTable("Tasks");

@@ -23,6 +23,7 @@ public delegate Expression<Func<T, bool>> RqlCustomPredicate<T>(RqlCondition con
 public sealed class RqlFieldMap<T>
 {
     private readonly Dictionary<string, RqlField> _fields = new(StringComparer.Ordinal);
+    private readonly List<(string Prefix, RqlField Field)> _prefixed = [];
 
     /// <summary>The order used when the query has no <c>sort()</c>.</summary>
     public IReadOnlyList<RqlSortKey> DefaultSort { get; private set; } = [];
@@ -30,7 +31,7 @@ public sealed class RqlFieldMap<T>
     /// <summary>A unique field appended (ascending) to every order so that pages neither skip nor repeat rows.</summary>
     public string? TieBreaker { get; private set; }
 
-    public IEnumerable<string> Names => _fields.Keys;
+    public IEnumerable<string> Names => _fields.Keys.Concat(_prefixed.Select(p => p.Field.Name));
 
     /// <summary>A string column; <c>gt</c>..<c>le</c> compare ordinally (as the database collates), <c>like</c> per <see cref="RqlLike"/>.</summary>
     /// <param name="distinctValues">
@@ -90,6 +91,16 @@ public sealed class RqlFieldMap<T>
     /// <summary>A field whose conditions <paramref name="predicate"/> builds; it cannot be sorted on.</summary>
     public RqlFieldMap<T> Custom(string name, RqlCustomPredicate<T> predicate) => Add(new RqlCustomField<T>(name, predicate));
 
+    /// <summary>
+    /// Every field whose name starts with <paramref name="prefix"/> (<c>data.</c> for paths inside a JSON document):
+    /// <paramref name="predicate"/> reads the rest of the name from the condition's field. It cannot be sorted on.
+    /// </summary>
+    public RqlFieldMap<T> Prefixed(string prefix, RqlCustomPredicate<T> predicate)
+    {
+        _prefixed.Add((prefix, new RqlCustomField<T>(prefix + "<path>", predicate)));
+        return this;
+    }
+
     public RqlFieldMap<T> WithDefaultSort(params RqlSortKey[] keys)
     {
         foreach (var key in keys) RequireSortable(key.Field);
@@ -104,7 +115,19 @@ public sealed class RqlFieldMap<T>
         return this;
     }
 
-    internal bool TryGet(string name, out RqlField field) => _fields.TryGetValue(name, out field!);
+    internal bool TryGet(string name, out RqlField field)
+    {
+        if (_fields.TryGetValue(name, out field!)) return true;
+        foreach (var (prefix, prefixed) in _prefixed)
+        {
+            if (name.Length > prefix.Length && name.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                field = prefixed;
+                return true;
+            }
+        }
+        return false;
+    }
 
     private RqlFieldMap<T> Add(RqlField field)
     {

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using TasksConsole.Core.Data;
 using TasksConsole.Core.Rql;
+using TasksConsole.Core.Tasks.Search;
 
 namespace TasksConsole.Core.Tasks;
 
@@ -8,8 +10,11 @@ namespace TasksConsole.Core.Tasks;
 public sealed record TaskPage(IReadOnlyList<TaskRecord> Tasks, long? Total, int Offset, int Limit);
 
 /// <summary>RQL over the task store, translated to SQL (never filtered in memory).</summary>
-public sealed class TaskQueries(IDbContextFactory<TasksDbContext> dbFactory)
+/// <remarks>A search inside tasks (data, error text) must fit <see cref="TaskSearchOptions.MaxScannedTasks"/>: see <see cref="TaskSearchWindow"/>.</remarks>
+public sealed class TaskQueries(IDbContextFactory<TasksDbContext> dbFactory, IOptions<TaskSearchOptions>? searchOptions = null)
 {
+    private readonly int _maxScanned = (searchOptions?.Value ?? new TaskSearchOptions()).MaxScannedTasks;
+
     public const int DefaultLimit = 20;
     public const int MaxLimit = 50;
 
@@ -23,6 +28,7 @@ public sealed class TaskQueries(IDbContextFactory<TasksDbContext> dbFactory)
     internal async Task<TaskPage> FindAsync(RqlQuery query, bool useShortcuts, int maxLimit, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await TaskSearchWindow.EnsureAnswerableAsync(db, query.Filter, _maxScanned, cancellationToken);
         var fields = TaskRqlFields.For(db);
         var limit = query.EffectiveLimit(DefaultLimit, maxLimit);
         var offset = query.Offset ?? 0;
@@ -41,7 +47,18 @@ public sealed class TaskQueries(IDbContextFactory<TasksDbContext> dbFactory)
     public async Task<long> CountAsync(RqlNode? filter, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await TaskSearchWindow.EnsureAnswerableAsync(db, filter, _maxScanned, cancellationToken);
         return await CountAsync(db, filter, TaskRqlFields.For(db), useShortcuts: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="filter"/> searches inside tasks over a creation window too large to search (it would be
+    /// refused); the console then searches <see cref="TaskSearchWindow.DefaultWindow"/> back instead, and says so.
+    /// </summary>
+    public async Task<bool> NeedsNarrowerWindowAsync(RqlNode? filter, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await TaskSearchWindow.NeedsNarrowerWindowAsync(db, filter, _maxScanned, cancellationToken);
     }
 
     private static async Task<long> CountAsync(

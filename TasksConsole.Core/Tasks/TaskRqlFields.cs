@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Data;
 using TasksConsole.Core.Rql;
+using TasksConsole.Core.Tasks.Search;
 
 namespace TasksConsole.Core.Tasks;
 
@@ -48,6 +49,7 @@ public static class TaskRqlFields
         .String("error.type", t => t.ErrorType)
         .String("error.name", t => t.ErrorName)
         .String("error.message", t => t.ErrorMessage)
+        .Prefixed(TaskDataPath.Prefix, condition => TaskDataConditions.Predicate(condition, SqlDialect.Of(db).IsPostgreSql))
         .WithDefaultSort(new RqlSortKey("creationTimestamp"))
         .WithTieBreaker("id");
 

@@ -4,6 +4,7 @@ using TasksConsole.Core.Common;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Metrics;
 using TasksConsole.Core.Tasks.Reruns;
+using TasksConsole.Core.Tasks.Search;
 
 namespace TasksConsole.Core.Tasks;
 
@@ -17,6 +18,7 @@ public static class TasksSetup
         services.AddSingleton<ITaskChangeFeed, TaskChangeFeed>();
         services.AddFunctionCatalog();
         services.AddSingleton<TaskService>();
+        services.Configure<TaskSearchOptions>(builder.Configuration.GetSection(TaskSearchOptions.Section));
         services.AddSingleton<TaskQueries>();
         services.AddSingleton<RetryChainQueries>();
         services.AddSingleton<TaskStatistics>();

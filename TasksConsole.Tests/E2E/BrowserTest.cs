@@ -12,4 +12,7 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
     public virtual Task InitializeAsync() => Task.CompletedTask;
 
     public virtual Task DisposeAsync() => Browser.CloseContextsAsync();
+
+    /// <summary>A tag no other test uses: the server is shared, so each test finds its own tasks by it.</summary>
+    protected static string UniqueTag(string prefix = "e2e") => $"{prefix}-{Guid.NewGuid().ToString("N")[..10]}";
 }

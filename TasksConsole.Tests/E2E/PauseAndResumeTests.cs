@@ -66,7 +66,7 @@ public sealed class PauseAndResumeTests(BrowserFixture browser) : BrowserTest(br
             await BrowserFixture.ScreenshotAsync(page, "dashboard-dispatch-paused");
 
             // A due task stays new while dispatch is paused.
-            var task = await Browser.CreateTaskAsync(LocalDemoFunctions.Noop, tags: [UniqueTag()]);
+            var task = await Browser.CreateTaskAsync(LocalDemoFunctions.Noop, tags: [UniqueTag("pause")]);
             await Task.Delay(SeveralDispatchRounds);
             Assert.Equal("new", (await Browser.GetTaskAsync(task.Id)).Status);
 
@@ -376,6 +376,4 @@ public sealed class PauseAndResumeTests(BrowserFixture browser) : BrowserTest(br
         }
         Assert.Fail($"{maxPresses} presses of Tab never reached {target}.");
     }
-
-    private static string UniqueTag() => "pause-" + Guid.NewGuid().ToString("N")[..8];
 }

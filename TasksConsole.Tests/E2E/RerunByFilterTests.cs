@@ -101,6 +101,4 @@ public sealed class RerunByFilterTests(BrowserFixture browser) : BrowserTest(bro
         var tagged = db.TaskTags.Where(t => t.Tag == tag).Select(t => t.TaskId);
         return await db.Tasks.LongCountAsync(t => t.RerunOfTaskId != null && tagged.Contains(t.Id));
     }
-
-    private static string UniqueTag() => "e2e-" + Guid.NewGuid().ToString("N")[..8];
 }

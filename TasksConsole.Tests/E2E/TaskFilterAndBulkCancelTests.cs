@@ -62,6 +62,4 @@ public sealed class TaskFilterAndBulkCancelTests(BrowserFixture browser) : Brows
         Assert.Equal("new", (await Browser.GetTaskAsync(untouched.Id)).Status);
         await BrowserFixture.ScreenshotAsync(page, "tasks-after-bulk-cancel");
     }
-
-    private static string UniqueTag() => "e2e-" + Guid.NewGuid().ToString("N")[..8];
 }

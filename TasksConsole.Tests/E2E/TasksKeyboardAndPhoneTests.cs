@@ -15,7 +15,7 @@ public sealed class TasksKeyboardAndPhoneTests(BrowserFixture browser) : Browser
     [Fact]
     public async Task KeyboardOnly_SchedulesTheTypedFunction_AndTheStatusChipsShowFocus()
     {
-        var tag = UniqueTag();
+        var tag = UniqueTag("kb");
         var page = await Browser.NewSignedInPageAsync(path: "/tasks");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Schedule task" }).FocusAsync();
@@ -113,7 +113,7 @@ public sealed class TasksKeyboardAndPhoneTests(BrowserFixture browser) : Browser
     [Fact]
     public async Task ARowCancelAsksFirst_TheCanceledRowCannotBeSelected_AndBackUndoesAFilter()
     {
-        var tag = UniqueTag();
+        var tag = UniqueTag("kb");
         var task = await Browser.CreateTaskAsync(LocalDemoFunctions.Echo, startTimestamp: DateTimeOffset.UtcNow.AddHours(1), tags: [tag]);
         var page = await Browser.NewSignedInPageAsync(path: $"/tasks?all={tag}");
         var row = BrowserFixture.TaskRow(page, task.Id);
@@ -146,7 +146,7 @@ public sealed class TasksKeyboardAndPhoneTests(BrowserFixture browser) : Browser
     [Fact]
     public async Task KeyboardOnly_TheHeadersAreNamedSortButtons_NoHiddenOneTakesFocus_AndARowHasFewTabStops()
     {
-        var tag = UniqueTag();
+        var tag = UniqueTag("kb");
         var task = await Browser.CreateTaskAsync(LocalDemoFunctions.Echo, startTimestamp: DateTimeOffset.UtcNow.AddHours(1), tags: [tag]);
         var page = await Browser.NewSignedInPageAsync(path: $"/tasks?all={tag}");
         var row = BrowserFixture.TaskRow(page, task.Id);
@@ -174,7 +174,7 @@ public sealed class TasksKeyboardAndPhoneTests(BrowserFixture browser) : Browser
     [Fact]
     public async Task KeyboardOnly_TheRowMenusCancel_RespondsToEnter()
     {
-        var tag = UniqueTag();
+        var tag = UniqueTag("kb");
         var task = await Browser.CreateTaskAsync(LocalDemoFunctions.Echo, startTimestamp: DateTimeOffset.UtcNow.AddHours(1), tags: [tag]);
         var page = await Browser.NewSignedInPageAsync(path: $"/tasks?all={tag}");
         var row = BrowserFixture.TaskRow(page, task.Id);
@@ -237,7 +237,7 @@ public sealed class TasksKeyboardAndPhoneTests(BrowserFixture browser) : Browser
     [Fact]
     public async Task KeyboardOnly_CloneOnTheTaskPage_OpensThePrefilledDialog()
     {
-        var task = await Browser.CreateTaskAsync(LocalDemoFunctions.Sleep, new { ms = 1 }, tags: [UniqueTag()]);
+        var task = await Browser.CreateTaskAsync(LocalDemoFunctions.Sleep, new { ms = 1 }, tags: [UniqueTag("kb")]);
         var page = await Browser.NewSignedInPageAsync(path: $"/tasks/{task.Id}");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Clone" }).FocusAsync();
@@ -253,7 +253,7 @@ public sealed class TasksKeyboardAndPhoneTests(BrowserFixture browser) : Browser
     [Fact]
     public async Task OnAPhone_TheFiltersStartFolded_AndTheTaskIdHeadingIsNotBroken()
     {
-        var task = await Browser.CreateTaskAsync(LocalDemoFunctions.Echo, tags: [UniqueTag()]);
+        var task = await Browser.CreateTaskAsync(LocalDemoFunctions.Echo, tags: [UniqueTag("kb")]);
         var page = await Browser.NewSignedInPageAsync(path: "/tasks");
         await page.SetViewportSizeAsync(390, 844);
         await BrowserFixture.GotoAsync(page, "/tasks");
@@ -316,6 +316,4 @@ public sealed class TasksKeyboardAndPhoneTests(BrowserFixture browser) : Browser
             .filter(e => !e.disabled && e.tabIndex >= 0 && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden')
             .map(e => e.type === 'checkbox' ? 'checkbox' : (e.getAttribute('aria-label') || e.textContent.trim()))
         """;
-
-    private static string UniqueTag() => "kb-" + Guid.NewGuid().ToString("N")[..10];
 }

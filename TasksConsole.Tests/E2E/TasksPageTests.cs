@@ -67,6 +67,4 @@ public sealed class TasksPageTests(BrowserFixture browser) : BrowserTest(browser
         Assert.Equal(10, error.RootElement.GetProperty("code").GetInt32());
         Assert.Equal("new", (await Browser.GetTaskAsync(task.Id)).Status);
     }
-
-    private static string UniqueTag() => "e2e-" + Guid.NewGuid().ToString("N")[..8];
 }

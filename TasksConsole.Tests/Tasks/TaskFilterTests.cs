@@ -237,4 +237,52 @@ public sealed class TaskFilterTests
         Assert.Equal(field, condition.Field);
         Assert.Equal(values, condition.Values.Select(v => v.Value as string ?? v.Text));
     }
+
+    [Fact]
+    public void ADataCondition_IsRqlOnTheDataPath_WithTheValueEncoded_AndRoundTripsThroughTheUrl()
+    {
+        var filter = new TaskFilter { Data = new TaskDataFilter(" order.id ", TaskDataOperator.Eq, "A 17") };
+
+        Assert.Equal("eq(data.order.id,A%252017)", filter.ToRql());
+        Assert.Equal("data=order.id&dataValue=A%2017", filter.ToQueryString());
+        Assert.Equal(filter, TaskFilter.FromQueryString(filter.ToQueryString()));
+        Assert.True(filter.SearchesInside);
+        Assert.True(filter.OnlyTheStoreCanJudge);
+
+        var exists = new TaskFilter { Data = new TaskDataFilter("items.0", TaskDataOperator.Exists, "ignored") };
+        Assert.Equal("contains(data.items.0)", exists.ToRql());
+        Assert.Equal("data=items.0&dataOp=exists", exists.ToQueryString());
+        Assert.Equal(exists, TaskFilter.FromQueryString(exists.ToQueryString()));
+
+        var greater = TaskFilter.FromQueryString("?data=qty&dataOp=gt&dataValue=3");
+        Assert.Equal("gt(data.qty,3)", greater.ToRql());
+    }
+
+    [Theory]
+    [InlineData("order..id", TaskDataOperator.Eq, "x")]
+    [InlineData("order id", TaskDataOperator.Eq, "x")]
+    [InlineData("order.id", TaskDataOperator.Eq, "")]
+    [InlineData("order.id", TaskDataOperator.Gt, null)]
+    public void AnIncompleteDataCondition_FiltersNothingYet(string path, TaskDataOperator op, string? value)
+    {
+        var filter = new TaskFilter { Data = new TaskDataFilter(path, op, value) };
+
+        Assert.Equal("", filter.ToRql());
+        Assert.True(filter.IsEmpty);
+        Assert.False(filter.SearchesInside);
+    }
+
+    [Fact]
+    public void TheErrorText_MatchesTheErrorsNameOrMessage_AndNoNewTask()
+    {
+        var filter = new TaskFilter { ErrorText = " timed out " };
+
+        Assert.Equal("or(like(error.name,timed%2520out),like(error.message,timed%2520out))", filter.ToRql());
+        Assert.Equal("error=timed%20out", filter.ToQueryString());
+        Assert.Equal(filter, TaskFilter.FromQueryString(filter.ToQueryString()));
+        Assert.True(filter.SearchesInside);
+        Assert.False(filter.OnlyTheStoreCanJudge);
+        var created = TaskChange.Created(new TaskRecord { Id = "65a1f0c2e4b0a1b2c3d4e5f6", FunctionName = "echo", Status = TaskState.New }, NewYear);
+        Assert.False(filter.CouldMatch(created));
+    }
 }

@@ -2,9 +2,11 @@ using Bunit;
 using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using MudBlazor;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Tasks;
+using TasksConsole.Core.Tasks.Search;
 using TasksConsole.Tests.Infrastructure;
 using TasksConsole.Web.Tasks;
 
@@ -299,6 +301,38 @@ public sealed class TasksPageTests : ConsoleTestContext
         Assert.Contains(task.Id, dialogs.Markup);
         Assert.Equal("sleep", dialogs.Find(".mud-autocomplete input").GetAttribute("value"));
         Assert.EndsWith("/tasks?status=new", navigation.Uri);
+    }
+
+    [Fact]
+    public async Task ASearchInsideData_OnAStoreTooLargeToSearchWhole_CoversTheLastDay_AndSaysSo()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        Services.AddTaskConsole(database);
+        // Three tasks and a limit of two: this store is "too large" to search inside every task.
+        Services.AddSingleton(new TaskQueries(database.Factory, Options.Create(new TaskSearchOptions { MaxScannedTasks = 2 })));
+        SignIn(Role.Viewer);
+        var tasks = Services.GetRequiredService<TaskService>();
+        var old = await tasks.CreateAsync(new NewTask("echo", """{"tier":"gold"}"""), Caller.System);
+        await using (var db = database.CreateContext())
+        {
+            (await db.Tasks.FindAsync(old.Id))!.CreationTimestamp = DateTimeOffset.UtcNow.AddDays(-2);
+            await db.SaveChangesAsync();
+        }
+        var gold = await tasks.CreateAsync(new NewTask("echo", """{"tier":"gold"}"""), Caller.System);
+        var silver = await tasks.CreateAsync(new NewTask("echo", """{"tier":"silver"}"""), Caller.System);
+        RenderPopoverProvider();
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("/tasks?data=tier&dataValue=gold");
+
+        var page = Render<TasksPage>();
+
+        page.WaitForAssertion(() => Assert.Contains(gold.Id, page.Markup), Patience);
+        Assert.DoesNotContain(old.Id, page.Markup);
+        Assert.DoesNotContain(silver.Id, page.Markup);
+        var note = string.Join(' ', page.Find("[data-testid=search-window-note]").TextContent.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("covers tasks created in the last 24 hours", note);
+        page.WaitForAssertion(() => Assert.Contains("createdFrom=", navigation.Uri), Patience);
+        Assert.Empty(page.FindAll("[data-testid=tasks-error]"));
     }
 
     private Task<TaskRecord> CreateAsync(string function, string[] tags) =>

@@ -34,16 +34,30 @@ public sealed record TaskFilter
     public DateTimeOffset? StartTo { get; init; }
     public string? Id { get; init; }
 
+    /// <summary>A condition on a value inside the task's data; applied only once complete.</summary>
+    public TaskDataFilter? Data { get; init; }
+
+    /// <summary>Text the error's name or message contains.</summary>
+    public string? ErrorText { get; init; }
+
     public bool IsEmpty => ToQueryString().Length == 0;
 
-    /// <summary>Whether the start bounds are set: the change feed does not carry start times, so only the store can tell.</summary>
-    public bool HasStartRange => StartFrom is not null || StartTo is not null;
+    /// <summary>
+    /// Whether a new task's match can only be told by the store: the change feed carries neither start times nor
+    /// data.
+    /// </summary>
+    public bool OnlyTheStoreCanJudge => StartFrom is not null || StartTo is not null || AppliedData is not null;
+
+    /// <summary>Whether the filter searches inside tasks (data or error text), which a large store needs a window for.</summary>
+    public bool SearchesInside => AppliedData is not null || NormalError is not null;
 
     private IEnumerable<TaskState> NormalStatuses => Statuses.Distinct().Order();
     private string? NormalFunction => string.IsNullOrWhiteSpace(FunctionName) ? null : FunctionName.Trim();
     private string? NormalId => string.IsNullOrWhiteSpace(Id) ? null : Id.Trim();
     private IEnumerable<string> NormalAny => AnyTags.Where(t => t.Length > 0).Distinct(StringComparer.Ordinal);
     private IEnumerable<string> NormalAll => AllTags.Where(t => t.Length > 0).Distinct(StringComparer.Ordinal);
+    private TaskDataFilter? AppliedData => Data is { IsComplete: true } data ? data with { Path = data.Path.Trim() } : null;
+    private string? NormalError => string.IsNullOrWhiteSpace(ErrorText) ? null : ErrorText.Trim();
 
     /// <summary>
     /// The filter as EXH RQL conditions joined by <c>&amp;</c> (empty when nothing is filtered), values encoded as the
@@ -72,6 +86,9 @@ public sealed record TaskFilter
         if (StartTo is { } startTo) yield return $"lt(startTimestamp,{EncodeValue(FormatInstant(startTo))})";
 
         if (NormalId is { } id) yield return $"eq(id,{EncodeValue(id)})";
+
+        if (AppliedData is { } data) yield return data.ToRql();
+        if (NormalError is { } error) yield return $"or(like(error.name,{EncodeValue(error)}),like(error.message,{EncodeValue(error)}))";
     }
 
     /// <summary>
@@ -122,6 +139,13 @@ public sealed record TaskFilter
         AddInstant("startFrom", StartFrom);
         AddInstant("startTo", StartTo);
         if (NormalId is { } id) parts.Add("id=" + Escape(id));
+        if (AppliedData is { } data)
+        {
+            parts.Add("data=" + Escape(data.Path));
+            if (data.Operator != TaskDataOperator.Eq) parts.Add("dataOp=" + data.Operator.ToRql());
+            if (data.Operator.TakesValue()) parts.Add("dataValue=" + Escape(data.Value ?? ""));
+        }
+        if (NormalError is { } error) parts.Add("error=" + Escape(error));
         return string.Join('&', parts);
 
         void AddInstant(string key, DateTimeOffset? value)
@@ -140,6 +164,8 @@ public sealed record TaskFilter
         var filter = Empty;
         if (string.IsNullOrEmpty(query)) return filter;
         if (query[0] == '?') query = query[1..];
+        string? dataPath = null, dataValue = null;
+        var dataOperator = TaskDataOperator.Eq;
 
         foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -180,8 +206,21 @@ public sealed record TaskFilter
                 case "id":
                     filter = filter with { Id = Unescape(raw) };
                     break;
+                case "data":
+                    dataPath = Unescape(raw);
+                    break;
+                case "dataOp":
+                    dataOperator = TaskDataOperators.TryParse(Unescape(raw), out var op) ? op : dataOperator;
+                    break;
+                case "dataValue":
+                    dataValue = Unescape(raw);
+                    break;
+                case "error":
+                    filter = filter with { ErrorText = Unescape(raw) };
+                    break;
             }
         }
+        if (dataPath is not null) filter = filter with { Data = new TaskDataFilter(dataPath, dataOperator, dataValue) };
         return filter;
 
         static List<string> List(string raw) =>
@@ -196,11 +235,13 @@ public sealed record TaskFilter
     private static string Unescape(string value) => Uri.UnescapeDataString(value.Replace('+', ' '));
 
     /// <summary>
-    /// Whether a newly created task could be in this filter, judged from its change alone. The start bounds
-    /// cannot be judged (see <see cref="HasStartRange"/>): they are ignored here.
+    /// Whether a newly created task could be in this filter, judged from its change alone. The start bounds and
+    /// data cannot be judged (see <see cref="OnlyTheStoreCanJudge"/>): they are ignored here.
     /// </summary>
     public bool CouldMatch(TaskChange change)
     {
+        // A task is created without an error.
+        if (NormalError is not null && change.Kind == TaskChangeKind.Created) return false;
         var statuses = Statuses.Count > 0;
         if (statuses && !Statuses.Contains(change.Status)) return false;
         if (NormalFunction is { } function && !string.Equals(function, change.FunctionName, StringComparison.Ordinal)) return false;

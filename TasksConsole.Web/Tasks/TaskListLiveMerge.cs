@@ -34,9 +34,9 @@ public sealed class TaskListLiveMerge(TaskQueries queries)
         }
 
         var matching = created?.Count ?? 0;
-        if (matching > 0 && filter.HasStartRange)
+        if (matching > 0 && filter.OnlyTheStoreCanJudge)
         {
-            // Only the store knows start times: one count query for the whole batch.
+            // Only the store knows start times and data: one count query for the whole batch.
             var ids = new RqlCondition(RqlOperator.In, "id", created!.Select(c => RqlValue.String(c.TaskId)).ToList(), []);
             var conditions = filter.ToRqlNode();
             matching = (int)await queries.CountAsync(conditions is null ? ids : new RqlLogical(RqlOperator.And, [conditions, ids]));

@@ -7,6 +7,7 @@ using MudBlazor;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Tasks;
+using TasksConsole.Core.Tasks.Search;
 using TasksConsole.Web.Auth;
 using TasksConsole.Web.Components.Shared;
 using TasksConsole.Web.Live;
@@ -36,6 +37,7 @@ public partial class TasksPage(
     private ClaimsPrincipal _user = new();
     private bool _canCancel;
     private bool _canCreate;
+    private bool _searchWindowApplied;
 
     private IDisposable? _subscription;
     private Timer? _clockTick;
@@ -43,7 +45,7 @@ public partial class TasksPage(
 
     protected override async Task OnInitializedAsync()
     {
-        _list.SetFilter(FilterFromUri(navigation.Uri));
+        _list.SetFilter(await WithSearchWindowAsync(FilterFromUri(navigation.Uri)));
         // The sort, page and page size of a reloaded or shared URL; the grid starts from them.
         _view = TaskListView.FromQueryString(new Uri(navigation.Uri).Query);
         _pageSize = _view.PageSize;
@@ -68,7 +70,41 @@ public partial class TasksPage(
             _zone = zone;
             StateHasChanged();
         }
+        KeepFilterInUrl();
         await CloneFromUriAsync();
+    }
+
+    /// <summary>
+    /// A search inside tasks (data, error text) on a store too large to search whole gets a creation window of
+    /// <see cref="TaskSearchWindow.DefaultWindow"/> back, and the page says so (<see cref="_searchWindowApplied"/>):
+    /// the store would refuse it otherwise. A window the user chose is kept as it is.
+    /// </summary>
+    private async Task<TaskFilter> WithSearchWindowAsync(TaskFilter filter)
+    {
+        _searchWindowApplied = false;
+        if (!filter.SearchesInside || filter.CreatedFrom is not null) return filter;
+        try
+        {
+            if (!await queries.NeedsNarrowerWindowAsync(filter.ToRqlNode(), _closed.Token)) return filter;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The list's own load reports what is wrong with the store.
+            return filter;
+        }
+        _searchWindowApplied = true;
+        var now = clock.GetUtcNow();
+        var minute = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
+        return filter with { CreatedFrom = minute - TaskSearchWindow.DefaultWindow };
+    }
+
+    /// <summary>A filter the page changed on its own (a search window) replaces the URL's, so that a reload or a shared link shows the same.</summary>
+    private void KeepFilterInUrl()
+    {
+        if (!FilterFromUri(navigation.Uri).Equals(_list.Filter))
+        {
+            navigation.NavigateTo(_view.UrlFor(_list.Filter), new NavigationOptions { ReplaceHistoryEntry = true });
+        }
     }
 
     /// <summary>
@@ -118,6 +154,7 @@ public partial class TasksPage(
     /// </summary>
     private async Task ApplyFilterAsync(TaskFilter filter)
     {
+        filter = await WithSearchWindowAsync(filter);
         if (filter.Equals(_list.Filter)) return;
         _list.SetFilter(filter);
         _view = _view with { Page = 0 };
@@ -156,7 +193,8 @@ public partial class TasksPage(
         if (filter.Equals(_list.Filter)) return;
         _ = InvokeAsync(async () =>
         {
-            _list.SetFilter(filter);
+            _list.SetFilter(await WithSearchWindowAsync(filter));
+            KeepFilterInUrl();
             await ReloadFromFirstPageAsync();
             StateHasChanged();
         });

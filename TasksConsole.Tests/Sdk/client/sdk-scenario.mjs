@@ -253,6 +253,15 @@ async function main() {
     assert.deepEqual(sortedIds(result.data), sortedIds([special1, special2, plain7]));
   });
 
+  await check('data.<path> searches inside the data: numbers by value, nested keys and strings by text', async () => {
+    const above = rqlBuilder().gt('data.n', 4).eq('tags', runTag).build();
+    assert.deepEqual(sortedIds((await exh.tasks.find({ rql: above })).data), sortedIds([created[4], created[5]]));
+    const nested = rqlBuilder().eq('data.camelCaseKey.nested_key.1', 'two').eq('tags', runTag).build();
+    assert.deepEqual(sortedIds((await exh.tasks.find({ rql: nested })).data), sortedIds([special1]));
+    const text = rqlBuilder().like('data.creationTimestamp', 'just user').eq('tags', runTag).build();
+    assert.deepEqual(sortedIds((await exh.tasks.find({ rql: text })).data), sortedIds([special1]));
+  });
+
   await check('ge on creationTimestamp compares ISO strings as dates', async () => {
     const since = rqlBuilder().ge('creationTimestamp', createdAfter.toISOString()).eq('tags', runTag).build();
     assert.equal((await exh.tasks.find({ rql: since })).page.total, created.length);
