@@ -74,4 +74,5 @@ public static class AuditActions
     public const string DispatchPause = "dispatch.pause";
     public const string DispatchResume = "dispatch.resume";
     public const string AuditPurge = "audit.purge";
+    public const string TasksPurge = "tasks.purge";
 }

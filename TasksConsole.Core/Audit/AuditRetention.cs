@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TasksConsole.Core.Common;
 using TasksConsole.Core.Data;
 
 namespace TasksConsole.Core.Audit;
@@ -24,40 +24,23 @@ public sealed class AuditOptions
 /// </summary>
 public sealed class AuditRetention(
     IDbContextFactory<TasksDbContext> dbFactory, AuditTrail audit, IOptions<AuditOptions> options, TimeProvider clock, ILogger<AuditRetention> logger)
-    : BackgroundService
+    : PeriodicJob(clock, logger)
 {
     public const int BatchSize = 1000;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (options.Value.Retention is null) return;
-        try
-        {
-            await Task.Delay(TimeSpan.FromMinutes(1), clock, stoppingToken);
-            using var timer = new PeriodicTimer(options.Value.PurgeInterval, clock);
-            do
-            {
-                try
-                {
-                    await PurgeAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    logger.LogError(ex, "Purging old audit entries failed; trying again at the next run");
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override bool Enabled => options.Value.Retention is not null;
+
+    protected override TimeSpan Interval => options.Value.PurgeInterval;
+
+    protected override string Activity => "Purging old audit entries";
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => PurgeAsync(cancellationToken);
 
     /// <summary>Deletes the entries past the retention period; returns how many.</summary>
     public async Task<long> PurgeAsync(CancellationToken cancellationToken = default)
     {
         if (options.Value.Retention is not { } retention) return 0;
-        var cutOff = clock.GetUtcNow() - retention;
+        var cutOff = Clock.GetUtcNow() - retention;
         long purged = 0;
         while (true)
         {

@@ -4,6 +4,7 @@ using TasksConsole.Core.Common;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Metrics;
 using TasksConsole.Core.Tasks.Reruns;
+using TasksConsole.Core.Tasks.Retention;
 using TasksConsole.Core.Tasks.Search;
 
 namespace TasksConsole.Core.Tasks;
@@ -24,6 +25,9 @@ public static class TasksSetup
         services.AddSingleton<TaskStatistics>();
         services.AddSingleton<TaskReruns>();
         services.AddHostedService<RerunJobRunner>();
+        services.Configure<TaskRetentionOptions>(builder.Configuration.GetSection(TaskRetentionOptions.Section));
+        services.AddSingleton<TaskRetention>();
+        services.AddHostedService(provider => provider.GetRequiredService<TaskRetention>());
         return builder;
     }
 }

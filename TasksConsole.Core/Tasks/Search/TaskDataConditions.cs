@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using TasksConsole.Core.Rql;
@@ -57,7 +58,7 @@ public static class TaskDataConditions
         switch (value.Value)
         {
             case long or double:
-                var number = Convert.ToDouble(value.Value, System.Globalization.CultureInfo.InvariantCulture);
+                var number = Convert.ToDouble(value.Value, CultureInfo.InvariantCulture);
                 return Or(equal, json => (JsonValues.Type(json, at) == types.Integer || JsonValues.Type(json, at) == types.Real)
                                          && JsonValues.Number(json, at) == number);
             case bool flag:
@@ -76,7 +77,7 @@ public static class TaskDataConditions
         if (value.IsNull) throw RqlErrors.Invalid(condition, $"Invalid RQL: {condition.Operator.ToRql()}() cannot compare with null");
         if (value.Value is long or double)
         {
-            var number = Convert.ToDouble(value.Value, System.Globalization.CultureInfo.InvariantCulture);
+            var number = Convert.ToDouble(value.Value, CultureInfo.InvariantCulture);
             Expression<Func<string, double?>> read = json => JsonValues.Number(json, at);
             Expression<Func<string, bool>> isNumber = json => JsonValues.Type(json, at) == types.Integer || JsonValues.Type(json, at) == types.Real;
             return And(isNumber, Compare(condition.Operator, read, Expression.Convert(Captured(number), typeof(double?))));

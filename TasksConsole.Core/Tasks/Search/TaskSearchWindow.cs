@@ -48,7 +48,7 @@ public static class TaskSearchWindow
         if (await CountInWindowAsync(db, filter, maxScanned + 1, cancellationToken) <= maxScanned) return;
 
         var (from, _) = CreationWindow(filter);
-        var example = TaskFilterInstant(DateTimeOffset.UtcNow - DefaultWindow);
+        var example = IsoSeconds(DateTimeOffset.UtcNow - DefaultWindow);
         throw RqlErrors.Invalid(
             $"Invalid RQL: a search inside task data or errors reads every task in its creation window, and " +
             (from is null ? "without a window that is the whole store, " : "this window holds ") +
@@ -105,6 +105,6 @@ public static class TaskSearchWindow
         _ => [],
     };
 
-    private static string TaskFilterInstant(DateTimeOffset instant) =>
+    private static string IsoSeconds(DateTimeOffset instant) =>
         instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 }
