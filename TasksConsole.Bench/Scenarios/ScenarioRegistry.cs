@@ -16,6 +16,7 @@ internal static class ScenarioRegistry
         new WebhooksScenario(),
         new RerunScenario(),
         new AuditScenario(),
+        new RetentionScenario(),
     ];
 
     public static IBenchScenario? Find(string name) =>

@@ -75,4 +75,6 @@ public static class AuditActions
     public const string DispatchResume = "dispatch.resume";
     public const string AuditPurge = "audit.purge";
     public const string TasksPurge = "tasks.purge";
+    public const string ViewCreate = "view.create";
+    public const string ViewDelete = "view.delete";
 }

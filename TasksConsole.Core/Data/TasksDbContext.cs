@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using TasksConsole.Core.Tasks.Search;
+using TasksConsole.Core.Views;
 using TasksConsole.Core.ApiFunctions;
 using TasksConsole.Core.Audit;
 using TasksConsole.Core.Auth;
@@ -47,6 +48,8 @@ public class TasksDbContext : DbContext, IDataProtectionKeyContext
     /// <summary>The data-protection key ring, shared by every node so a cookie signed by one is read by all.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    public DbSet<SavedViewRecord> SavedViews => Set<SavedViewRecord>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UnixMillisecondsConverter>();
@@ -74,7 +77,7 @@ public class TasksDbContext : DbContext, IDataProtectionKeyContext
             task.HasIndex(t => new { t.Status, t.Priority, t.StartTimestamp }).IsDescending(false, true, false)
                 .HasDatabaseName(TaskIndexes.QueueOrder);
             task.HasIndex(t => new { t.FunctionName, t.Status });
-            task.HasIndex(t => new { t.Status, t.CreationTimestamp });
+            task.HasIndex(t => new { t.Status, t.CreationTimestamp }).HasDatabaseName(TaskIndexes.ByStatusAndCreation);
             // The due set (new, start <= now) as a range: bounded by the backlog, however many tasks wait in the future.
             task.HasIndex(t => new { t.Status, t.StartTimestamp }).HasDatabaseName(TaskIndexes.DueByStart);
             task.HasIndex(t => t.ClaimedBy).HasFilter("\"ClaimedBy\" IS NOT NULL");
@@ -205,6 +208,18 @@ public class TasksDbContext : DbContext, IDataProtectionKeyContext
 
         modelBuilder.Entity<DataProtectionKey>(key => key.ToTable("DataProtectionKeys"));
 
+        modelBuilder.Entity<SavedViewRecord>(view =>
+        {
+            view.ToTable("SavedViews");
+            view.HasKey(v => v.Id);
+            view.Property(v => v.Id).HasMaxLength(24);
+            view.Property(v => v.Name).HasMaxLength(SavedViewRecord.MaxNameLength);
+            view.Property(v => v.Query).HasMaxLength(SavedViewRecord.MaxQueryLength);
+            view.Property(v => v.OwnerUserId).HasMaxLength(24);
+            view.HasIndex(v => v.OwnerUserId);
+            view.HasIndex(v => v.Shared);
+        });
+
         modelBuilder.Entity<ApiRequestRecord>(request =>
         {
             request.ToTable("ApiRequests");
@@ -261,4 +276,5 @@ public static class TaskIndexes
 {
     public const string DueByStart = "IX_Tasks_Status_StartTimestamp";
     public const string QueueOrder = "IX_Tasks_Status_Priority_StartTimestamp";
+    public const string ByStatusAndCreation = "IX_Tasks_Status_CreationTimestamp";
 }

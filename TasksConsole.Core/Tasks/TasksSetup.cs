@@ -6,6 +6,7 @@ using TasksConsole.Core.Metrics;
 using TasksConsole.Core.Tasks.Reruns;
 using TasksConsole.Core.Tasks.Retention;
 using TasksConsole.Core.Tasks.Search;
+using TasksConsole.Core.Views;
 
 namespace TasksConsole.Core.Tasks;
 
@@ -21,6 +22,7 @@ public static class TasksSetup
         services.AddSingleton<TaskService>();
         services.Configure<TaskSearchOptions>(builder.Configuration.GetSection(TaskSearchOptions.Section));
         services.AddSingleton<TaskQueries>();
+        services.AddSingleton<SavedViews>();
         services.AddSingleton<RetryChainQueries>();
         services.AddSingleton<TaskStatistics>();
         services.AddSingleton<TaskReruns>();

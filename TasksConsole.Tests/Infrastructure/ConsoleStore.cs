@@ -9,6 +9,7 @@ using TasksConsole.Core.Execution.Pauses;
 using TasksConsole.Core.Execution.Waiting;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Tasks;
+using TasksConsole.Core.Views;
 using TasksConsole.Core.Tasks.Reruns;
 using TasksConsole.Web.Live;
 
@@ -30,6 +31,7 @@ internal static class ConsoleStore
         services.AddSingleton<TaskService>();
         services.AddSingleton<RetryChainQueries>();
         services.AddSingleton<TaskQueries>();
+        services.AddSingleton<SavedViews>();
         services.AddSingleton<TaskReruns>();
         services.AddSingleton<DispatchSignal>();
         services.AddSingleton<DispatchPauses>();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TasksConsole.Core.Audit;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Tasks;
+using TasksConsole.Core.Views;
 using TasksConsole.Web.Components.Shared;
 using TasksConsole.Web.Live;
 
@@ -22,6 +23,7 @@ internal static class TaskConsoleServices
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<TaskService>();
         services.AddSingleton<TaskQueries>();
+        services.AddSingleton<SavedViews>();
         services.AddScoped<CircuitTaskChanges>();
         services.AddScoped<BrowserTimeZone>();
         return services;

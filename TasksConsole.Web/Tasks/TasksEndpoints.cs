@@ -6,6 +6,7 @@ using TasksConsole.Core.Tasks;
 using TasksConsole.Web.Api;
 using TasksConsole.Web.Auth;
 using TasksConsole.Web.Tasks.Reruns;
+using TasksConsole.Web.Views;
 
 namespace TasksConsole.Web.Tasks;
 
@@ -34,6 +35,7 @@ public static class TasksEndpoints
             .WithDescription("RQL: only `ge(timestamp,<iso>)` and `limit(n)` are accepted.");
         app.MapTaskExport();
         app.MapRerunEndpoints();
+        app.MapSavedViewEndpoints();
         return app;
     }
 

@@ -700,7 +700,8 @@ namespace TasksConsole.Core.Data.Migrations
 
                     b.HasIndex("StartTimestamp", "Id");
 
-                    b.HasIndex("Status", "CreationTimestamp");
+                    b.HasIndex("Status", "CreationTimestamp")
+                        .HasDatabaseName("IX_Tasks_Status_CreationTimestamp");
 
                     b.HasIndex("Status", "StartTimestamp")
                         .HasDatabaseName("IX_Tasks_Status_StartTimestamp");
@@ -739,6 +740,48 @@ namespace TasksConsole.Core.Data.Migrations
                         .IsDescending(false, false, true, false, false);
 
                     b.ToTable("TaskTags", (string)null);
+                });
+
+            modelBuilder.Entity("TasksConsole.Core.Views.SavedViewRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreationTimestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerUserId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Pinned")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Query")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Shared")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerUserId");
+
+                    b.HasIndex("Shared");
+
+                    b.ToTable("SavedViews", (string)null);
                 });
 
             modelBuilder.Entity("TasksConsole.Core.Webhooks.WebhookDeliveryRecord", b =>

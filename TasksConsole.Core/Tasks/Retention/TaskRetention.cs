@@ -33,8 +33,11 @@ public sealed class TaskRetentionOptions
     /// <summary>How often the purge runs (the first run is a minute after start).</summary>
     public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromDays(1);
 
-    /// <summary>Rows deleted per statement: each batch holds the store's write lock only briefly.</summary>
-    public int BatchSize { get; set; } = 500;
+    /// <summary>
+    /// Tasks deleted per transaction: each batch holds the store's write lock only briefly (about 10 ms for 100 tasks
+    /// with their tags, on SQLite with 500,000 tasks on this kind of machine).
+    /// </summary>
+    public int BatchSize { get; set; } = 100;
 
     /// <summary>The pause between two batches, in which dispatch and the API write freely.</summary>
     public TimeSpan BatchPause { get; set; } = TimeSpan.FromMilliseconds(20);
@@ -102,21 +105,32 @@ public sealed class TaskRetention(
         return result;
     }
 
-    /// <summary>Oldest first, by the time the task reached its status; the delete checks status and time again.</summary>
+    /// <summary>
+    /// Walks the status's tasks in creation order, on the (Status, CreationTimestamp) index, which SQLite is told to
+    /// use: tasks that reached their status long ago were mostly created long ago, so each batch finds its tasks in
+    /// the first rows it reads, where a walk by the status-change index would read and sort every old task of every
+    /// status. The delete checks status and time again.
+    /// </summary>
     private async Task<long> PurgeTasksAsync(TaskState status, DateTimeOffset cutOff, TaskRetentionOptions settings, CancellationToken cancellationToken)
     {
         long purged = 0;
         while (true)
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var batch = await db.Tasks.Where(t => t.Status == status && t.StatusChangedTimestamp < cutOff)
-                .OrderBy(t => t.StatusChangedTimestamp).Select(t => t.Id).Take(settings.BatchSize).ToListAsync(cancellationToken);
+            // {0}, {1}, {2} are parameters (EF's raw-SQL placeholders), not formatted into the text.
+            var sql = $$"""
+                SELECT "Id" AS "Value" FROM {{SqlDialect.Of(db).Table("Tasks", TaskIndexes.ByStatusAndCreation)}}
+                WHERE "Status" = {0} AND "StatusChangedTimestamp" < {1}
+                ORDER BY "Status", "CreationTimestamp" LIMIT {2}
+                """;
+            var batch = await db.Database.SqlQueryRaw<string>(sql, status.ToString(), cutOff.ToUnixTimeMilliseconds(), settings.BatchSize)
+                .ToListAsync(cancellationToken);
             if (batch.Count == 0) break;
             purged += await WriteGate.RunAsync(db, async () =>
             {
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                var deleted = await db.Tasks.Where(t => batch.Contains(t.Id) && t.Status == status && t.StatusChangedTimestamp < cutOff)
-                    .ExecuteDeleteAsync(cancellationToken);
+                object[] arguments = [.. batch, status.ToString(), cutOff.ToUnixTimeMilliseconds()];
+                var deleted = await db.Database.ExecuteSqlRawAsync(GuardedDeleteSql(SqlDialect.Of(db), batch.Count), arguments, cancellationToken);
                 // The tag rows and log lines of tasks that are gone, whether this batch or an earlier, interrupted one took them.
                 await db.TaskTags.Where(t => batch.Contains(t.TaskId) && !db.Tasks.Any(task => task.Id == t.TaskId)).ExecuteDeleteAsync(cancellationToken);
                 await db.TaskLogLines.Where(l => batch.Contains(l.TaskId) && !db.Tasks.Any(task => task.Id == l.TaskId)).ExecuteDeleteAsync(cancellationToken);
@@ -127,6 +141,20 @@ public sealed class TaskRetention(
             await Task.Delay(settings.BatchPause, Clock, cancellationToken);
         }
         return purged;
+    }
+
+    /// <summary>
+    /// Deletes the listed tasks that still have the status and are still past the cut-off. The guard's columns are
+    /// kept out of index choice: offered <c>"Status" = …</c>, SQLite (without statistics) walked every task of the
+    /// status instead of looking up the few ids, 150-200 ms a batch at 500,000 tasks whatever the batch size.
+    /// Parameters: the ids, then the status, then the cut-off.
+    /// </summary>
+    private static string GuardedDeleteSql(SqlDialect dialect, int ids)
+    {
+        var idList = string.Join(", ", Enumerable.Range(0, ids).Select(i => "{" + i + "}"));
+        return "DELETE FROM \"Tasks\" WHERE \"Id\" IN (" + idList + ")" +
+               " AND " + dialect.NotIndexed("\"Status\"") + " = {" + ids + "}" +
+               " AND " + dialect.NotIndexed("\"StatusChangedTimestamp\"") + " < {" + (ids + 1) + "}";
     }
 
     /// <summary>

@@ -796,7 +796,8 @@ namespace TasksConsole.Core.Data.PostgreSql.Migrations
 
                     b.HasIndex("StartTimestamp", "Id");
 
-                    b.HasIndex("Status", "CreationTimestamp");
+                    b.HasIndex("Status", "CreationTimestamp")
+                        .HasDatabaseName("IX_Tasks_Status_CreationTimestamp");
 
                     b.HasIndex("Status", "StartTimestamp")
                         .HasDatabaseName("IX_Tasks_Status_StartTimestamp");
@@ -837,6 +838,53 @@ namespace TasksConsole.Core.Data.PostgreSql.Migrations
                         .IsDescending(false, false, true, false, false);
 
                     b.ToTable("TaskTags", (string)null);
+                });
+
+            modelBuilder.Entity("TasksConsole.Core.Views.SavedViewRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .UseCollation("C");
+
+                    b.Property<long>("CreationTimestamp")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .UseCollation("C");
+
+                    b.Property<string>("OwnerName")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("OwnerUserId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .UseCollation("C");
+
+                    b.Property<bool>("Pinned")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Query")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .UseCollation("C");
+
+                    b.Property<bool>("Shared")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerUserId");
+
+                    b.HasIndex("Shared");
+
+                    b.ToTable("SavedViews", (string)null);
                 });
 
             modelBuilder.Entity("TasksConsole.Core.Webhooks.WebhookDeliveryRecord", b =>
