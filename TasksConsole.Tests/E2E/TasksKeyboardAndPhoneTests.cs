@@ -182,9 +182,14 @@ public sealed class TasksKeyboardAndPhoneTests(BrowserFixture browser) : Browser
 
         await row.GetByRole(AriaRole.Button, new() { Name = $"Actions for task {task.Id}" }).FocusAsync();
         await page.Keyboard.PressAsync("Enter");
+        // The menu puts focus on its first item itself, a round trip after it opens: wait for that, then walk down
+        // with the arrow keys as a keyboard user does. (Focusing "Cancel" at once lost that race now and then, and
+        // Enter opened the task instead.)
+        await Expect(page.GetByRole(AriaRole.Menuitem, new() { Name = "Open" })).ToBeFocusedAsync();
         var cancel = page.GetByRole(AriaRole.Menuitem, new() { Name = "Cancel" });
-        await Expect(cancel).ToBeVisibleAsync();
-        await cancel.FocusAsync();
+        await page.Keyboard.PressAsync("ArrowDown");
+        await page.Keyboard.PressAsync("ArrowDown");
+        await Expect(cancel).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("Enter");
 
         await Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync("Cancel this task?");

@@ -38,6 +38,7 @@ public partial class TasksPage(
     private bool _canCancel;
     private bool _canCreate;
     private bool _searchWindowApplied;
+    private bool _rowDialogOpen;
 
     private IDisposable? _subscription;
     private Timer? _clockTick;
@@ -236,9 +237,28 @@ public partial class TasksPage(
 
     private async Task ScheduleAsync() => await ScheduleTaskDialog.ShowAsync(dialogs);
 
-    private async Task CloneAsync(TaskRecord task) => await ScheduleTaskDialog.ShowAsync(dialogs, task);
+    private Task CloneAsync(TaskRecord task) => OneRowDialogAsync(() => ScheduleTaskDialog.ShowAsync(dialogs, task));
 
-    private Task CancelOneAsync(TaskRecord task) => _cancel.CancelOneAsync(_user, task);
+    private Task CancelOneAsync(TaskRecord task) => OneRowDialogAsync(() => _cancel.CancelOneAsync(_user, task));
+
+    /// <summary>
+    /// Opens a row action's dialog unless one is open already. Enter on a row menu's item, after the arrow keys moved
+    /// to it, reaches the item twice (MudBlazor's key handling and the browser's own click), and opened two
+    /// confirmations one above the other.
+    /// </summary>
+    private async Task OneRowDialogAsync(Func<Task> open)
+    {
+        if (_rowDialogOpen) return;
+        _rowDialogOpen = true;
+        try
+        {
+            await open();
+        }
+        finally
+        {
+            _rowDialogOpen = false;
+        }
+    }
 
     private async Task CancelSelectedAsync()
     {
