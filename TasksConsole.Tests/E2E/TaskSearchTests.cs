@@ -56,4 +56,21 @@ public sealed class TaskSearchTests(BrowserFixture browser) : BrowserTest(browse
         await Expect(BrowserFixture.TaskRow(page, task.Id)).ToBeVisibleAsync();
         Assert.DoesNotContain("data=", page.Url, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task OnAPhone_TheDataFilterAndTheViewButtonsFitTheScreen()
+    {
+        var tag = UniqueTag();
+        await Browser.CreateTaskAsync(LocalDemoFunctions.Echo, data: new { order = new { id = "A-17" } }, startTimestamp: DateTimeOffset.UtcNow.AddHours(1), tags: [tag]);
+        var page = await Browser.NewSignedInPageAsync(path: $"/tasks?all={tag}&data=order.id&dataValue=A-17");
+        await page.SetViewportSizeAsync(390, 844);
+        await page.GetByTestId("filters-toggle").ClickAsync();
+
+        foreach (var testId in new[] { "data-path", "data-operator", "data-value", "error-text", "save-view", "views-menu" })
+        {
+            var box = await page.GetByTestId(testId).BoundingBoxAsync();
+            Assert.True(box is { } b && b.X >= 0 && b.X + b.Width <= 390, $"{testId} leaves the screen: {box?.X} + {box?.Width}");
+        }
+        await BrowserFixture.ScreenshotAsync(page, "tasks-data-filter-phone");
+    }
 }
