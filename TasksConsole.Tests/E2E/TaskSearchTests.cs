@@ -62,9 +62,14 @@ public sealed class TaskSearchTests(BrowserFixture browser) : BrowserTest(browse
     {
         var tag = UniqueTag();
         await Browser.CreateTaskAsync(LocalDemoFunctions.Echo, data: new { order = new { id = "A-17" } }, startTimestamp: DateTimeOffset.UtcNow.AddHours(1), tags: [tag]);
-        var page = await Browser.NewSignedInPageAsync(path: $"/tasks?all={tag}&data=order.id&dataValue=A-17");
+        var page = await Browser.NewSignedInPageAsync(path: "/tasks");
         await page.SetViewportSizeAsync(390, 844);
-        await page.GetByTestId("filters-toggle").ClickAsync();
+        await BrowserFixture.GotoAsync(page, $"/tasks?all={tag}&data=order.id&dataValue=A-17");
+        // On a phone the filters start folded; unfold them once the page has folded them.
+        var toggle = page.GetByTestId("filters-toggle");
+        await Expect(toggle).ToHaveAttributeAsync("aria-expanded", "false");
+        await toggle.ClickAsync();
+        await Expect(page.GetByTestId("data-path")).ToBeVisibleAsync();
 
         foreach (var testId in new[] { "data-path", "data-operator", "data-value", "error-text", "save-view", "views-menu" })
         {
