@@ -131,8 +131,8 @@ public sealed class TaskRetention(
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                 object[] arguments = [.. batch, status.ToString(), cutOff.ToUnixTimeMilliseconds()];
                 var deleted = await db.Database.ExecuteSqlRawAsync(GuardedDeleteSql(SqlDialect.Of(db), batch.Count), arguments, cancellationToken);
-                // The tag rows and log lines of tasks that are gone, whether this batch or an earlier, interrupted one took them.
-                await db.TaskTags.Where(t => batch.Contains(t.TaskId) && !db.Tasks.Any(task => task.Id == t.TaskId)).ExecuteDeleteAsync(cancellationToken);
+                // Tag rows go with their task by the foreign key's cascade. Log lines have no key to the task: those
+                // of tasks that are gone go here, whether this batch or an earlier, interrupted one took the tasks.
                 await db.TaskLogLines.Where(l => batch.Contains(l.TaskId) && !db.Tasks.Any(task => task.Id == l.TaskId)).ExecuteDeleteAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return (long)deleted;

@@ -44,11 +44,10 @@ public static class TaskSearchWindow
     /// </summary>
     public static async Task EnsureAnswerableAsync(TasksDbContext db, RqlNode? filter, int maxScanned, CancellationToken cancellationToken)
     {
-        if (maxScanned <= 0 || !SearchesInside(filter) || BoundById(filter)) return;
-        if (await CountInWindowAsync(db, filter, maxScanned + 1, cancellationToken) <= maxScanned) return;
+        if (!await NeedsNarrowerWindowAsync(db, filter, maxScanned, cancellationToken)) return;
 
         var (from, _) = CreationWindow(filter);
-        var example = IsoSeconds(DateTimeOffset.UtcNow - DefaultWindow);
+        var example = TaskJson.Format(DateTimeOffset.UtcNow - DefaultWindow);
         throw RqlErrors.Invalid(
             $"Invalid RQL: a search inside task data or errors reads every task in its creation window, and " +
             (from is null ? "without a window that is the whole store, " : "this window holds ") +
@@ -104,7 +103,4 @@ public static class TaskSearchWindow
         RqlLogical { Operator: RqlOperator.And } and => and.Operands.SelectMany(TopLevelConditions),
         _ => [],
     };
-
-    private static string IsoSeconds(DateTimeOffset instant) =>
-        instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 }
