@@ -108,6 +108,9 @@ public class TasksDbContext : DbContext, IDataProtectionKeyContext
             // Covers tag filters (TaskId is in the index) and serves tag + status pages in queue order.
             tag.HasIndex(t => new { t.Tag, t.Status, t.Priority, t.StartTimestamp, t.TaskId })
                 .IsDescending(false, false, true, false, false);
+            // Each tag's tasks in id order: counting the tasks that carry any of several tags merges these ranges
+            // comparing one column, where the queue-order index above would compare four (see AnyTagCount).
+            tag.HasIndex(t => new { t.Tag, t.TaskId });
         });
 
         modelBuilder.Entity<TaskLogLine>(line =>
@@ -277,4 +280,5 @@ public static class TaskIndexes
     public const string DueByStart = "IX_Tasks_Status_StartTimestamp";
     public const string QueueOrder = "IX_Tasks_Status_Priority_StartTimestamp";
     public const string ByStatusAndCreation = "IX_Tasks_Status_CreationTimestamp";
+    public const string TagsByTask = "IX_TaskTags_Tag_TaskId";
 }

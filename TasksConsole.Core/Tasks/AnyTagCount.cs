@@ -11,26 +11,26 @@ namespace TasksConsole.Core.Tasks;
 /// lists every matching task id to drop the tasks that carry several of the tags, which costs hundreds of
 /// milliseconds once a quarter of a million tasks match. Here it is the sizes of the tags' index ranges minus the tasks counted more than once:
 /// <c>|T1 ∪ … ∪ Tk| = Σ|Ti| − Σ(i≥2) |Ti ∩ (T1 ∪ … ∪ Ti−1)|</c>. A range size is a count over the index, and each
-/// overlap is a compound SELECT ordered like the index, which SQLite runs as a merge of the ranges as they lie
+/// overlap is a compound SELECT ordered like an index, which SQLite runs as a merge of the ranges as they lie
 /// in the index: no sort, no lookup per row.
 /// </summary>
 /// <remarks>
-/// <para>The merge meets the rows of one task because each of its tag rows carries the same (Status, Priority,
-/// StartTimestamp, TaskId) suffix: priority and start never change after creation and the status trigger
-/// rewrites all of a task's tag rows at once (what <see cref="TagQueuePlan"/> relies on too).</para>
+/// <para>Without a status condition the merges walk the (Tag, TaskId) index and compare the task id alone. With
+/// one they walk the queue-order index, whose (Status, Priority, StartTimestamp, TaskId) suffix meets the rows of
+/// one task because they all carry the same values: priority and start never change after creation and the
+/// status trigger rewrites all of a task's tag rows at once (what <see cref="TagQueuePlan"/> relies on too).
+/// Comparing four columns per row costs about 1.7 times comparing one.</para>
 /// <para>Everything is one statement, so the sizes and the overlaps are read from the same snapshot and the total
 /// is exact while tasks are being written.</para>
-/// <para>The merges cost about four times the range counts, mostly in reading and comparing four columns per row;
-/// an index on TaskTags (Tag, TaskId) would let them compare TaskId alone, about a third faster.</para>
 /// </remarks>
 internal sealed record AnyTagCount(IReadOnlyList<string> Tags, IReadOnlyList<TaskState>? Statuses)
 {
     /// <summary>The merges grow with the square of the number of tags; past this the general count is cheaper.</summary>
     public const int MaxTags = 8;
 
-    /// <summary>The columns of the tag index after the tag, in its order, which makes the merges' order.</summary>
-    private const string Suffix = "\"Status\", \"Priority\", \"StartTimestamp\", \"TaskId\"";
-    private const string SuffixOrder = "ORDER BY 1, 2 DESC, 3, 4";
+    /// <summary>The columns of the queue-order tag index after the tag, in its order, which makes the merges' order.</summary>
+    private const string QueueSuffix = "\"Status\", \"Priority\", \"StartTimestamp\", \"TaskId\"";
+    private const string QueueSuffixOrder = "ORDER BY 1, 2 DESC, 3, 4";
 
     /// <summary>The filter's tags and statuses when it is one tag condition, alone or with one status condition.</summary>
     public static AnyTagCount? TryCreate(RqlNode? filter)
@@ -103,13 +103,16 @@ internal sealed record AnyTagCount(IReadOnlyList<string> Tags, IReadOnlyList<Tas
                 continue;
             }
             // (T0 UNION … UNION Ti-1) INTERSECT Ti: SQLite groups compound operators from the left.
+            var (columns, from, order) = statuses is null
+                ? ("\"TaskId\"", $"\"TaskTags\" INDEXED BY \"{TaskIndexes.TagsByTask}\"", "ORDER BY 1")
+                : (QueueSuffix, "\"TaskTags\"", QueueSuffixOrder);
             sql.Append(" - (SELECT COUNT(*) FROM (");
             for (var j = 0; j <= i; j++)
             {
                 if (j > 0) sql.Append(j == i ? " INTERSECT " : " UNION ");
-                sql.Append($"SELECT {Suffix} FROM \"TaskTags\" WHERE \"Tag\" = {{{j}}}{inStatuses}");
+                sql.Append($"SELECT {columns} FROM {from} WHERE \"Tag\" = {{{j}}}{inStatuses}");
             }
-            sql.Append($" {SuffixOrder}))");
+            sql.Append($" {order}))");
         }
         return sql.Append(" AS \"Value\"").ToString();
     }

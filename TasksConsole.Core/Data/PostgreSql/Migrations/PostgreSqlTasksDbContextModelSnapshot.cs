@@ -834,6 +834,8 @@ namespace TasksConsole.Core.Data.PostgreSql.Migrations
 
                     b.HasKey("TaskId", "Tag");
 
+                    b.HasIndex("Tag", "TaskId");
+
                     b.HasIndex("Tag", "Status", "Priority", "StartTimestamp", "TaskId")
                         .IsDescending(false, false, true, false, false);
 
