@@ -57,6 +57,7 @@ public static class AuditActions
     public const string FunctionEnable = "function.enable";
     public const string FunctionDisable = "function.disable";
     public const string FunctionDelete = "function.delete";
+    public const string FunctionRevealEnvironment = "function.revealEnvironment";
     public const string ScheduleCreate = "schedule.create";
     public const string SchedulePause = "schedule.pause";
     public const string ScheduleResume = "schedule.resume";

@@ -17,6 +17,9 @@ public static class Permissions
     public const string ViewTaskLogs = "VIEW_TASK_LOGS";
     public const string ViewTaskFunctions = "VIEW_TASK_FUNCTIONS";
     public const string ViewTaskFunctionDetails = "VIEW_TASK_FUNCTION_DETAILS";
+
+    /// <summary>Reading the values of a function's environment variables (others see whether each is set); every read is audited.</summary>
+    public const string ViewTaskFunctionSecrets = "VIEW_TASK_FUNCTION_SECRETS";
     public const string CreateTaskFunction = "CREATE_TASK_FUNCTION";
     public const string UpdateTaskFunction = "UPDATE_TASK_FUNCTION";
     public const string DeleteTaskFunction = "DELETE_TASK_FUNCTION";
@@ -50,7 +53,7 @@ public static class Permissions
     private static readonly string[] AdminPermissions =
     [
         .. OperatorPermissions,
-        CreateTaskFunction, UpdateTaskFunction, DeleteTaskFunction, ExecuteTaskFunction,
+        CreateTaskFunction, UpdateTaskFunction, DeleteTaskFunction, ExecuteTaskFunction, ViewTaskFunctionSecrets,
         ExecuteApiFunction, ViewApiFunctionRequests, ViewApiFunctionRequestLogs,
         CreateTaskSchedule, UpdateTaskSchedule, DeleteTaskSchedule,
         ManageUsers, ManageApiTokens, AccessJobDashboard, ManageWebhooks, ViewAudit,

@@ -278,6 +278,24 @@ public static class FunctionEnvironment
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
+    /// <summary>The stored JSON with each value replaced by whether it is set: <c>{"NAME":{"set":true}}</c>.</summary>
+    public static string MaskJson(string json)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (name, value) in Parse(json) ?? new Dictionary<string, string>())
+            {
+                writer.WriteStartObject(name);
+                writer.WriteBoolean("set", value.Length > 0);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
     /// <summary>The stored JSON as name to value, in stored order; null when none were set.</summary>
     public static IReadOnlyDictionary<string, string>? Parse(string? json)
     {

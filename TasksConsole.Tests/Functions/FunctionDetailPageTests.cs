@@ -1,8 +1,10 @@
 using Bunit;
 using MudBlazor;
 using Microsoft.AspNetCore.Components;
+using TasksConsole.Core.Audit;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Functions;
+using TasksConsole.Core.Rql;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Tests.Infrastructure;
 using TasksConsole.Web.Functions;
@@ -26,7 +28,10 @@ public sealed class FunctionDetailPageTests : StoreConsoleTestContext
         var page = Render<FunctionDetailPage>(p => p.Add(x => x.Name, "resize"));
 
         page.WaitForAssertion(() => Assert.Contains("image-resize:live", page.Markup));
-        Assert.Contains("BUCKET=images", page.Markup);
+        Assert.Contains("BUCKET", page.Find("[data-testid=environment-variable]").TextContent);
+        Assert.Contains("(set)", page.Find("[data-testid=environment-variable]").TextContent);
+        Assert.DoesNotContain("images", page.Markup);
+        Assert.False(HasButton(page, "Reveal values"), "only admins may read the values");
         Assert.Contains("3 retries (2 s, 5 s, 10 s) on any error", page.Markup);
         Assert.False(HasButton(page, "Save"));
         Assert.False(HasButton(page, "Disable"));
@@ -191,6 +196,51 @@ public sealed class FunctionDetailPageTests : StoreConsoleTestContext
         Assert.EndsWith("/functions", Get<NavigationManager>().Uri);
         Assert.Null(await functions.FindAsync("resize"));
         Assert.NotNull(await Get<TaskService>().FindByIdAsync(task.Id));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task EnvironmentValues_AreWriteOnlyInTheForm_AndKeptUnlessRetyped()
+    {
+        await UseStoreAsync(Role.Admin);
+        var functions = Get<FunctionService>();
+        await RegisterAsync(functions, "resize", f => f with
+        {
+            EnvironmentVariables = new Dictionary<string, string> { ["API_KEY"] = "k-secret", ["BUCKET"] = "images" },
+        });
+        RenderProviders();
+        var page = Render<FunctionDetailPage>(p => p.Add(x => x.Name, "resize"));
+        page.WaitForAssertion(() => Assert.True(HasButton(page, "Save")));
+
+        Assert.DoesNotContain("k-secret", page.Markup);
+        Assert.DoesNotContain("images", page.Markup);
+        Assert.Equal("", FieldInput(page, "Variable 1 value").GetAttribute("value") ?? "");
+        await FieldInput(page, "Variable 2 value").ChangeAsync(new ChangeEventArgs { Value = "thumbs" });
+        await FieldInput(page, "Description").ChangeAsync(new ChangeEventArgs { Value = "Makes thumbnails" });
+        await Button(page, "Save").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Contains("Makes thumbnails", page.Markup));
+        var stored = FunctionDefinition.From(await functions.GetAsync("resize"));
+        Assert.Equal(new Dictionary<string, string> { ["API_KEY"] = "k-secret", ["BUCKET"] = "thumbs" }, stored.EnvironmentVariables);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task RevealingValues_ShowsThem_AndIsAudited()
+    {
+        await UseStoreAsync(Role.Admin);
+        await RegisterAsync(Get<FunctionService>(), "resize", f => f with
+        {
+            EnvironmentVariables = new Dictionary<string, string> { ["API_KEY"] = "k-secret" },
+        });
+        RenderProviders();
+        var page = Render<FunctionDetailPage>(p => p.Add(x => x.Name, "resize"));
+        page.WaitForAssertion(() => Assert.True(HasButton(page, "Reveal values")));
+        Assert.DoesNotContain("k-secret", page.Markup);
+
+        await Button(page, "Reveal values").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Contains("API_KEY=k-secret", page.Markup));
+        var entries = (await Get<AuditTrail>().FindAsync(RqlParser.Parse("eq(action,function.revealEnvironment)&eq(targetId,resize)"))).Items;
+        Assert.Contains("1 environment variable(s) of resize", Assert.Single(entries).Summary);
     }
 
     private async Task<string?> CodeOfAsync(string name)

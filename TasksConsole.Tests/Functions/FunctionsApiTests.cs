@@ -217,6 +217,55 @@ public sealed class FunctionsApiTests(TasksConsoleFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task EnvironmentValues_ReachOnlyAdmins_WhoseReadsAreAudited()
+    {
+        var admin = await factory.CreateClientAsync(Role.Admin);
+        var name = UniqueName("secrets");
+        await ReadOkAsync(await admin.PostAsJsonAsync(Functions, new { name, environmentVariables = Variables(("API_KEY", "k-secret"), ("EMPTY", "")) }));
+
+        foreach (var role in new[] { Role.Viewer, Role.Operator })
+        {
+            var response = await (await factory.CreateClientAsync(role)).GetAsync(Functions + name);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.DoesNotContain("k-secret", body);
+            var variables = JsonDocument.Parse(body).RootElement.GetProperty("environmentVariables");
+            Assert.True(variables.GetProperty("API_KEY").GetProperty("set").GetBoolean());
+            Assert.False(variables.GetProperty("EMPTY").GetProperty("set").GetBoolean());
+            Assert.False(variables.GetProperty("API_KEY").TryGetProperty("value", out _));
+        }
+
+        var revealed = await admin.GetFromJsonAsync<JsonElement>(Functions + name);
+        Assert.Equal("k-secret", revealed.GetProperty("environmentVariables").GetProperty("API_KEY").GetProperty("value").GetString());
+        var audit = await admin.GetFromJsonAsync<JsonElement>($"/admin/v1/audit?eq(action,function.revealEnvironment)&eq(targetId,{name})");
+        var entry = Assert.Single(audit.GetProperty("data").EnumerateArray());
+        Assert.Equal("api", entry.GetProperty("source").GetString());
+    }
+
+    [Fact]
+    public async Task Update_KeepsTheStoredValue_OfAVariableGivenWithoutOne()
+    {
+        var admin = await factory.CreateClientAsync(Role.Admin);
+        var name = UniqueName("keep");
+        await ReadOkAsync(await admin.PostAsJsonAsync(Functions, new { name, environmentVariables = Variables(("API_KEY", "k-secret"), ("OLD", "o")) }));
+
+        var kept = await admin.PutAsync(Functions + name, Json("""{"environmentVariables":{"API_KEY":{},"NEW":{"value":"n"}}}"""));
+        var unknown = await admin.PutAsync(Functions + name, Json("""{"environmentVariables":{"NEVER_STORED":{}}}"""));
+
+        Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+        var variables = (await admin.GetFromJsonAsync<JsonElement>(Functions + name)).GetProperty("environmentVariables");
+        Assert.Equal(["API_KEY=k-secret", "NEW=n"], variables.EnumerateObject().Select(v => $"{v.Name}={v.Value.GetProperty("value").GetString()}"));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        var error = await unknown.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(15, error.GetProperty("code").GetInt32());
+        Assert.Contains("NEVER_STORED", error.GetProperty("message").GetString());
+    }
+
+    /// <summary>Variables keyed as given: the web JSON defaults would camel-case the names of an anonymous object.</summary>
+    private static Dictionary<string, object> Variables(params (string Name, string Value)[] variables) =>
+        variables.ToDictionary(v => v.Name, v => (object)new { value = v.Value });
+
+    [Fact]
     public async Task Get_AnswersUnknownFunctions_WithCode16()
     {
         var client = await factory.CreateClientAsync(Role.Viewer);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using TasksConsole.Core.Auth;
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Functions;
 using TasksConsole.Web.Api;
@@ -9,7 +10,8 @@ namespace TasksConsole.Web.Functions;
 /// <summary>
 /// EXH <c>FunctionDetails</c>: every field except <c>code</c>, which is write-only. Beyond EXH:
 /// <c>lambdaFunctionName</c>, <c>qualifier</c>, <c>concurrencyLimit</c>, <c>retryPolicy.retryDelays</c> and
-/// <c>creationTimestamp</c>.
+/// <c>creationTimestamp</c>. Environment variables keep their values only for a caller allowed to read them
+/// (<see cref="Permissions.ViewTaskFunctionSecrets"/>); anyone else gets <c>{"NAME": {"set": true|false}}</c>.
 /// </summary>
 public sealed record FunctionDetailsResponse(
     string Name,
@@ -28,7 +30,7 @@ public sealed record FunctionDetailsResponse(
     DateTimeOffset CreationTimestamp,
     DateTimeOffset UpdateTimestamp)
 {
-    public static FunctionDetailsResponse From(FunctionRecord function) => new(
+    public static FunctionDetailsResponse From(FunctionRecord function, bool revealEnvironment) => new(
         function.Name,
         function.Description,
         function.EntryPoint,
@@ -36,7 +38,7 @@ public sealed record FunctionDetailsResponse(
         function.TimeLimitSeconds,
         function.MemoryLimitMb,
         // Stored in the wire shape; passed through so variable names come back exactly as given.
-        function.EnvironmentVariablesJson is { } json ? new RawJson(json) : null,
+        function.EnvironmentVariablesJson is not { } json ? null : new RawJson(revealEnvironment ? json : FunctionEnvironment.MaskJson(json)),
         new ExecutionOptionsDto(function.PermissionMode, function.DefaultPriority),
         new RetryPolicyResponse(
             function.RetryEnabled,
@@ -144,9 +146,13 @@ public sealed record FunctionRequest : IJsonRequest<FunctionRequest>
         if (Given.Contains("memoryLimit")) definition = definition with { MemoryLimitMb = MemoryLimit ?? FunctionDefaults.MemoryLimitMb };
         if (Given.Contains("environmentVariables"))
         {
+            var stored = definition.EnvironmentVariables;
             definition = definition with
             {
-                EnvironmentVariables = EnvironmentVariables?.ToDictionary(variable => variable.Key, variable => variable.Value.Value, StringComparer.Ordinal),
+                EnvironmentVariables = EnvironmentVariables?.ToDictionary(
+                    variable => variable.Key,
+                    variable => variable.Value.Value ?? StoredValue(stored, variable.Key),
+                    StringComparer.Ordinal),
             };
         }
         if (Given.Contains("executionOptions"))
@@ -170,6 +176,12 @@ public sealed record FunctionRequest : IJsonRequest<FunctionRequest>
         return definition;
     }
 
+    private static string StoredValue(IReadOnlyDictionary<string, string>? stored, string name) =>
+        stored is not null && stored.TryGetValue(name, out var value)
+            ? value
+            : throw new ServiceException(ErrorCode.FieldFormat,
+                $"Environment variable '{name}' has no value, and none is stored under that name to keep.");
+
     private static Dictionary<string, EnvironmentVariableDto>? ReadEnvironment(JsonElement body)
     {
         if (!body.TryGetProperty("environmentVariables", out var value) || value.ValueKind == JsonValueKind.Null) return null;
@@ -180,14 +192,14 @@ public sealed record FunctionRequest : IJsonRequest<FunctionRequest>
         var variables = new Dictionary<string, EnvironmentVariableDto>(StringComparer.Ordinal);
         foreach (var variable in value.EnumerateObject())
         {
+            // Without "value" the stored value is kept: callers who may not read values can still rewrite the set.
             if (variable.Value.ValueKind != JsonValueKind.Object
-                || !variable.Value.TryGetProperty("value", out var text)
-                || text.ValueKind != JsonValueKind.String)
+                || variable.Value.TryGetProperty("value", out var text) && text.ValueKind != JsonValueKind.String)
             {
                 throw new ServiceException(ErrorCode.FieldFormat,
                     $"Environment variable '{variable.Name}' must be an object {{\"value\": \"...\"}} with a string value.");
             }
-            variables[variable.Name] = new EnvironmentVariableDto(text.GetString()!);
+            variables[variable.Name] = new EnvironmentVariableDto(variable.Value.TryGetProperty("value", out var given) ? given.GetString() : null);
         }
         return variables;
     }
@@ -200,7 +212,8 @@ public sealed record FunctionRequest : IJsonRequest<FunctionRequest>
     }
 }
 
-public sealed record EnvironmentVariableDto(string Value);
+/// <summary>A variable as given; a null value keeps the one stored under that name.</summary>
+public sealed record EnvironmentVariableDto(string? Value);
 
 /// <summary>A function's retry policy as given; <c>enabled</c> is required when the policy is.</summary>
 public sealed record RetryPolicyRequest

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Routing;
 using MudBlazor;
+using TasksConsole.Core.Audit;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Functions;
@@ -15,7 +16,7 @@ namespace TasksConsole.Web.Functions;
 
 public partial class FunctionDetailPage(
     FunctionService functions, FunctionStatistics statistics, TaskQueries tasks, IDialogService dialogs,
-    ISnackbar snackbar, NavigationManager navigation)
+    ISnackbar snackbar, NavigationManager navigation, AuditTrail audit)
 {
     public const int RecentTaskCount = 20;
 
@@ -31,6 +32,8 @@ public partial class FunctionDetailPage(
     private bool _busy;
     private bool _canUpdate;
     private bool _canDelete;
+    private bool _canRevealEnvironment;
+    private bool _environmentRevealed;
     private string? _error;
     private string? _formError;
     private string? _savedForm;
@@ -46,6 +49,7 @@ public partial class FunctionDetailPage(
         var user = (await AuthenticationState).User;
         _canUpdate = user.HasPermission(Permissions.UpdateTaskFunction);
         _canDelete = user.HasPermission(Permissions.DeleteTaskFunction);
+        _canRevealEnvironment = user.HasPermission(Permissions.ViewTaskFunctionSecrets);
         _breadcrumbs = [new BreadcrumbItem("Functions", "/functions"), new BreadcrumbItem(Name, href: null, disabled: true)];
         await LoadAsync();
     }
@@ -60,6 +64,7 @@ public partial class FunctionDetailPage(
             if (_function is null) return;
 
             _environment = FunctionEnvironment.Parse(_function.EnvironmentVariablesJson) ?? new Dictionary<string, string>();
+            _environmentRevealed = false;
             ResetForm();
             _stats = (await statistics.GetAsync(FunctionStatistics.DefaultWindow, _function.Name)).GetValueOrDefault(_function.Name)
                 ?? FunctionStats.Empty(_function.Name);
@@ -107,6 +112,14 @@ public partial class FunctionDetailPage(
         if ((await AuthenticationState).User.HasPermission(permission)) return true;
         snackbar.Add($"{action} needs the {permission} permission.", Severity.Error);
         return false;
+    }
+
+    private async Task RevealEnvironment()
+    {
+        if (_function is null || !await AllowedAsync(Permissions.ViewTaskFunctionSecrets, "Revealing environment variable values")) return;
+        audit.Record(AuditActions.FunctionRevealEnvironment, "function", _function.Name,
+            $"Revealed the values of {_environment.Count} environment variable(s) of {_function.Name} in the console.");
+        _environmentRevealed = true;
     }
 
     private async Task SaveAsync()

@@ -40,7 +40,7 @@ public sealed class FunctionFormModel
         ErrorsToRetry = [.. definition.ErrorsToRetry],
         RetryDelays = definition.RetryDelaysSeconds.Select(s => new RetryDelayRow { Seconds = s }).ToList(),
         EnvironmentVariables = (definition.EnvironmentVariables ?? new Dictionary<string, string>())
-            .Select(v => new EnvironmentVariableRow { Name = v.Key, Value = v.Value })
+            .Select(v => new EnvironmentVariableRow { Name = v.Key, StoredName = v.Key })
             .ToList(),
     };
 
@@ -64,19 +64,20 @@ public sealed class FunctionFormModel
         RetryEnabled = RetryEnabled,
         ErrorsToRetry = [.. ErrorsToRetry],
         RetryDelaysSeconds = RetryDelays.Select(d => d.Seconds).ToList(),
-        EnvironmentVariables = Environment(),
+        EnvironmentVariables = Environment(current.EnvironmentVariables),
     };
 
-    private Dictionary<string, string>? Environment()
+    private Dictionary<string, string>? Environment(IReadOnlyDictionary<string, string>? stored)
     {
         // An untouched blank row is the form's "add" affordance, not a variable.
-        var rows = EnvironmentVariables.Where(v => !(string.IsNullOrWhiteSpace(v.Name) && string.IsNullOrEmpty(v.Value))).ToList();
+        var rows = EnvironmentVariables.Where(v => !(string.IsNullOrWhiteSpace(v.Name) && string.IsNullOrEmpty(v.Value) && v.StoredName is null)).ToList();
         if (rows.Count == 0) return null;
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
             var name = row.Name.Trim();
-            if (!variables.TryAdd(name, row.Value))
+            var value = row.KeepsStoredValue ? stored?.GetValueOrDefault(row.StoredName!) ?? "" : row.Value;
+            if (!variables.TryAdd(name, value))
             {
                 throw new ServiceException(ErrorCode.FieldFormat, $"Environment variable '{name}' is given twice.");
             }
@@ -92,10 +93,19 @@ public sealed class RetryDelayRow
     public int Seconds { get; set; }
 }
 
+/// <summary>
+/// A variable in the form. Stored values are write-only here: a row loaded from the registry starts with an empty
+/// value and keeps the stored one (<see cref="StoredName"/>) unless a new value is typed.
+/// </summary>
 public sealed class EnvironmentVariableRow
 {
     public string Name { get; set; } = "";
     public string Value { get; set; } = "";
+
+    /// <summary>The name the variable is stored under, for a row loaded from the registry; null for a new row.</summary>
+    public string? StoredName { get; set; }
+
+    public bool KeepsStoredValue => StoredName is not null && Value.Length == 0;
 }
 
 /// <summary>Which form field a <see cref="FunctionService"/> error is about, so it can be shown next to that field.</summary>

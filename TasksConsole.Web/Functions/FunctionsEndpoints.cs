@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using TasksConsole.Core.Audit;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Functions;
 using TasksConsole.Web.Api;
@@ -28,7 +30,9 @@ public static class FunctionsEndpoints
                              "(`lambdaFunctionName`, default the name) and does not deploy code. `code` is stored but never returned.");
         functions.MapGet("/{name}", GetFunction)
             .RequirePermission(Permissions.ViewTaskFunctionDetails)
-            .WithSummary("A function's details");
+            .WithSummary("A function's details")
+            .WithDescription("Environment variable values are returned only to callers with VIEW_TASK_FUNCTION_SECRETS (admins), and each " +
+                             "such read is audited; others get `{\"NAME\": {\"set\": true}}`. On update, a variable given without `value` keeps its stored value.");
         functions.MapPut("/{name}", UpdateFunction)
             .RequirePermission(Permissions.UpdateTaskFunction)
             .WithSummary("Update a function")
@@ -58,16 +62,24 @@ public static class FunctionsEndpoints
     }
 
     private static async Task<Ok<FunctionDetailsResponse>> CreateFunction(
-        FunctionRequest request, FunctionService functions, CancellationToken cancellationToken)
+        FunctionRequest request, ClaimsPrincipal user, FunctionService functions, CancellationToken cancellationToken)
     {
         var function = await functions.CreateAsync(request.ApplyTo(new FunctionDefinition { Name = "" }), cancellationToken);
-        return TypedResults.Ok(FunctionDetailsResponse.From(function));
+        // The caller has just sent the values: echoing them back reveals nothing new, so it is not audited.
+        return TypedResults.Ok(FunctionDetailsResponse.From(function, user.HasPermission(Permissions.ViewTaskFunctionSecrets)));
     }
 
-    private static async Task<Ok<FunctionDetailsResponse>> GetFunction(string name, FunctionService functions, CancellationToken cancellationToken)
+    private static async Task<Ok<FunctionDetailsResponse>> GetFunction(
+        string name, ClaimsPrincipal user, FunctionService functions, AuditTrail audit, CancellationToken cancellationToken)
     {
         var function = await functions.GetAsync(name, cancellationToken);
-        return TypedResults.Ok(FunctionDetailsResponse.From(function));
+        var reveal = user.HasPermission(Permissions.ViewTaskFunctionSecrets);
+        if (reveal && FunctionEnvironment.Parse(function.EnvironmentVariablesJson) is { Count: > 0 } variables)
+        {
+            audit.Record(AuditActions.FunctionRevealEnvironment, "function", function.Name,
+                $"Read the values of {variables.Count} environment variable(s) of {function.Name} through the API.");
+        }
+        return TypedResults.Ok(FunctionDetailsResponse.From(function, reveal));
     }
 
     private static async Task<Ok<AffectedRecordsResponse>> UpdateFunction(
