@@ -13,7 +13,7 @@ public sealed record TaskPage(IReadOnlyList<TaskRecord> Tasks, long? Total, int 
 /// <remarks>A search inside tasks (data, error text) must fit <see cref="TaskSearchOptions.MaxScannedTasks"/>: see <see cref="TaskSearchWindow"/>.</remarks>
 public sealed class TaskQueries(IDbContextFactory<TasksDbContext> dbFactory, IOptions<TaskSearchOptions>? searchOptions = null)
 {
-    private readonly int _maxScanned = (searchOptions?.Value ?? new TaskSearchOptions()).MaxScannedTasks;
+    private readonly TaskSearchOptions _options = searchOptions?.Value ?? new TaskSearchOptions();
 
     public const int DefaultLimit = 20;
     public const int MaxLimit = 50;
@@ -28,7 +28,12 @@ public sealed class TaskQueries(IDbContextFactory<TasksDbContext> dbFactory, IOp
     internal async Task<TaskPage> FindAsync(RqlQuery query, bool useShortcuts, int maxLimit, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await TaskSearchWindow.EnsureAnswerableAsync(db, query.Filter, _maxScanned, cancellationToken);
+        return await QueryBudget.RunAsync(db, _options.QueryTimeBudget, budget => FindAsync(db, query, useShortcuts, maxLimit, budget), cancellationToken);
+    }
+
+    private async Task<TaskPage> FindAsync(TasksDbContext db, RqlQuery query, bool useShortcuts, int maxLimit, CancellationToken cancellationToken)
+    {
+        await TaskSearchWindow.EnsureAnswerableAsync(db, query.Filter, _options.MaxScannedTasks, cancellationToken);
         var fields = TaskRqlFields.For(db);
         var limit = query.EffectiveLimit(DefaultLimit, maxLimit);
         var offset = query.Offset ?? 0;
@@ -47,8 +52,11 @@ public sealed class TaskQueries(IDbContextFactory<TasksDbContext> dbFactory, IOp
     public async Task<long> CountAsync(RqlNode? filter, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await TaskSearchWindow.EnsureAnswerableAsync(db, filter, _maxScanned, cancellationToken);
-        return await CountAsync(db, filter, TaskRqlFields.For(db), useShortcuts: true, cancellationToken);
+        return await QueryBudget.RunAsync(db, _options.QueryTimeBudget, async budget =>
+        {
+            await TaskSearchWindow.EnsureAnswerableAsync(db, filter, _options.MaxScannedTasks, budget);
+            return await CountAsync(db, filter, TaskRqlFields.For(db), useShortcuts: true, budget);
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -58,7 +66,7 @@ public sealed class TaskQueries(IDbContextFactory<TasksDbContext> dbFactory, IOp
     public async Task<bool> NeedsNarrowerWindowAsync(RqlNode? filter, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await TaskSearchWindow.NeedsNarrowerWindowAsync(db, filter, _maxScanned, cancellationToken);
+        return await TaskSearchWindow.NeedsNarrowerWindowAsync(db, filter, _options.MaxScannedTasks, cancellationToken);
     }
 
     private static async Task<long> CountAsync(

@@ -14,6 +14,13 @@ public sealed class TaskSearchOptions
     /// minutes. 0 lifts the limit.
     /// </summary>
     public int MaxScannedTasks { get; set; } = 200_000;
+
+    /// <summary>
+    /// How long one list or count of tasks may run in the store before it is stopped and answered with INVALID_RQL
+    /// (see <see cref="Data.QueryBudget"/>). Zero or less lifts the limit. Exports stream past it: they are long by
+    /// nature, and read in bounded chunks.
+    /// </summary>
+    public TimeSpan QueryTimeBudget { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>
