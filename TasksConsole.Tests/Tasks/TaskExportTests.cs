@@ -107,6 +107,54 @@ public sealed class TaskExportTests(TasksConsoleFactory factory) : IClassFixture
         Assert.Equal(expected, line.ToString());
     }
 
+    [Fact]
+    public async Task Export_PastTheCaps_Answers429WithTheReason_UntilASlotFrees()
+    {
+        var gate = factory.Services.GetRequiredService<ExportGate>();
+        var viewer = await factory.EnsureUserAsync(TasksConsoleFactory.EmailFor(Role.Viewer), TasksConsoleFactory.UserPassword, Role.Viewer);
+        using var browser = await SignedInBrowserAsync(Role.Viewer);
+        const string export = "/console/export/tasks?format=csv&any=no-such-tag";
+
+        // Two exports of this user already running (the default per-user cap).
+        var mine = new[] { gate.TryEnter(viewer.Id, out _), gate.TryEnter(viewer.Id, out _) };
+        var refused = await browser.GetAsync(export);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Contains("You already have 2 export(s) running", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(TimeSpan.FromSeconds(30), refused.Headers.RetryAfter?.Delta);
+
+        mine[0]!.Dispose();
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(export)).StatusCode);
+        mine[1]!.Dispose();
+
+        // Four running for other users (the default cap in all).
+        var others = Enumerable.Range(0, 4).Select(i => gate.TryEnter($"someone-{i}", out _)!).ToList();
+        var busy = await browser.GetAsync("/console/export/tasks?format=json");
+        Assert.Equal(HttpStatusCode.TooManyRequests, busy.StatusCode);
+        Assert.Contains("4 exports are running on this server", await busy.Content.ReadAsStringAsync());
+        others.ForEach(lease => lease.Dispose());
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(export)).StatusCode);
+    }
+
+    [Fact]
+    public void TheGate_CountsEachUserApart_AndALeaseFreesItsSlotOnce()
+    {
+        var gate = new ExportGate(Microsoft.Extensions.Options.Options.Create(new ExportOptions { MaxConcurrentPerUser = 1, MaxConcurrent = 2 }));
+
+        var a = gate.TryEnter("a", out _);
+        Assert.NotNull(a);
+        Assert.Null(gate.TryEnter("a", out var perUser));
+        Assert.Contains("1 export(s) running", perUser);
+        var b = gate.TryEnter("b", out _);
+        Assert.NotNull(b);
+        Assert.Null(gate.TryEnter("c", out var total));
+        Assert.Contains("2 exports are running", total);
+
+        a!.Dispose();
+        a.Dispose();
+        Assert.NotNull(gate.TryEnter("c", out _));
+        Assert.Null(gate.TryEnter("d", out _));
+    }
+
     private async Task<TaskRecord> CreateAsync(string function, params string[] tags) =>
         // A start far ahead keeps the engine from running them: the export sees them as created.
         await factory.Services.GetRequiredService<TaskService>().CreateAsync(

@@ -51,7 +51,10 @@ public static class AuditEndpoints
     }
 
     /// <summary>The entries matching the query string's RQL filter as CSV, newest first, up to <see cref="MaxExportRows"/>.</summary>
-    private static async Task ExportAsync(HttpContext http, AuditTrail audit, TimeProvider clock, CancellationToken cancellationToken)
+    private static Task ExportAsync(HttpContext http, AuditTrail audit, TimeProvider clock, ExportGate gate, CancellationToken cancellationToken) =>
+        gate.RunAsync(http, () => WriteExportAsync(http, audit, clock, cancellationToken));
+
+    private static async Task WriteExportAsync(HttpContext http, AuditTrail audit, TimeProvider clock, CancellationToken cancellationToken)
     {
         var filter = RqlRequests.Parse(http.Request).Filter;
         http.Response.ContentType = "text/csv; charset=utf-8";

@@ -14,7 +14,8 @@ namespace TasksConsole.Web.Tasks;
 /// <summary>
 /// <c>GET /console/export/tasks?format=csv|json&amp;…</c>: the tasks page's filtered set as a download, for signed-in
 /// console users with VIEW_TASKS. The filter is the page's own query string (<see cref="TaskFilter"/>), so the
-/// export button is a plain link. Rows stream out in chunks, newest first, up to <see cref="MaxRows"/>.
+/// export button is a plain link. Rows stream out in chunks, newest first, up to <see cref="MaxRows"/>. Exports
+/// run in slots of the <see cref="ExportGate"/>; past its caps the answer is 429 with the reason.
 /// </summary>
 /// <remarks>
 /// Chunks are read by keyset (<c>lt(id, last)</c>, ids being time-ordered) rather than by offset, so the last chunk
@@ -25,7 +26,8 @@ public static class TaskExportEndpoint
 {
     public const string Path = "/console/export/tasks";
     public const int MaxRows = 100_000;
-    private const int ChunkSize = 1_000;
+    /// <summary>Rows held in memory at once: with data of up to 250 KB a task, at most 25 MB per running export.</summary>
+    private const int ChunkSize = 100;
 
     private static readonly string[] CsvColumns =
     [
@@ -51,7 +53,10 @@ public static class TaskExportEndpoint
         return $"{Path}?format={format}{(query.Length > 0 ? "&" + query : "")}";
     }
 
-    private static async Task ExportAsync(HttpContext http, TaskQueries queries, TimeProvider clock, CancellationToken cancellationToken)
+    private static Task ExportAsync(HttpContext http, TaskQueries queries, TimeProvider clock, ExportGate gate, CancellationToken cancellationToken) =>
+        gate.RunAsync(http, () => WriteExportAsync(http, queries, clock, cancellationToken));
+
+    private static async Task WriteExportAsync(HttpContext http, TaskQueries queries, TimeProvider clock, CancellationToken cancellationToken)
     {
         var format = http.Request.Query["format"].ToString() switch
         {
