@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 
 namespace TasksConsole.Web.Auth;
 
@@ -40,9 +41,16 @@ public static class ForwardedHeadersSetup
 
         builder.Services.Configure<ForwardedHeadersOptions>(options =>
         {
-            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // With both lists empty the middleware would believe every sender, so then it reads no header at all.
+            options.ForwardedHeaders = proxies.Count + networks.Count > 0
+                ? ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto
+                : ForwardedHeaders.None;
             options.KnownProxies.Clear();
             options.KnownIPNetworks.Clear();
+            // The obsolete list still holds loopback by default and the middleware still reads it.
+#pragma warning disable ASPDEPR005
+            options.KnownNetworks.Clear();
+#pragma warning restore ASPDEPR005
             foreach (var proxy in proxies) options.KnownProxies.Add(proxy);
             foreach (var network in networks) options.KnownIPNetworks.Add(network);
             // Only the entries our own proxies appended are believed; a chain through several known proxies is walked
@@ -55,7 +63,8 @@ public static class ForwardedHeadersSetup
     /// <summary>First in the pipeline, so everything after it (limiter, audit, cookies' Secure flag) sees the client.</summary>
     public static WebApplication UseConfiguredForwardedHeaders(this WebApplication app)
     {
-        app.UseForwardedHeaders();
+        var options = app.Services.GetRequiredService<IOptions<ForwardedHeadersOptions>>().Value;
+        if (options.ForwardedHeaders != ForwardedHeaders.None) app.UseForwardedHeaders();
         return app;
     }
 
