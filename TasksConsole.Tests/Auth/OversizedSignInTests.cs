@@ -11,8 +11,11 @@ namespace TasksConsole.Tests.Auth;
 /// Megabyte-sized sign-ins over real HTTP (Kestrel, so request body limits apply as in production): each is
 /// answered with a 4xx or a plain "wrong email or password", and none reaches the limiter or the password hash.
 /// </summary>
-public sealed class OversizedSignInTests(LiveServer server) : IClassFixture<LiveServer>
+public sealed class OversizedSignInTests(OversizedSignInTests.Server server) : IClassFixture<OversizedSignInTests.Server>
 {
+    /// <summary>A live server of this class's own (xunit wants a fixture with one constructor).</summary>
+    public sealed class Server : LiveServer;
+
     private static readonly string HugeEmail = new string('a', 2 * 1024 * 1024) + "@x.test";
 
     [Fact]
