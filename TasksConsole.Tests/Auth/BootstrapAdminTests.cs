@@ -103,6 +103,30 @@ public partial class BootstrapAdminTests
     }
 
     [Fact]
+    public async Task WrongCurrentPasswords_AtThePasswordChange_AreLimitedLikeSignIns()
+    {
+        await using var factory = new TasksConsoleFactory();
+        using var browser = factory.CreateBrowserClient();
+        await CookieLoginTests.SignInAsync(browser, TasksConsoleFactory.AdminEmail, TasksConsoleFactory.AdminPassword);
+        var token = AntiforgeryField().Match(await browser.GetStringAsync(PasswordChange.PagePath)).Groups["token"].Value;
+
+        var answers = new List<string?>();
+        for (var attempt = 0; attempt < 6; attempt++)
+        {
+            var response = await browser.PostAsync("/account/change-password", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = token,
+                ["currentPassword"] = $"guess-{attempt}-passw0rd",
+                ["newPassword"] = NewPassword,
+                ["confirmPassword"] = NewPassword,
+            }));
+            answers.Add(response.Headers.Location?.OriginalString);
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(PasswordChange.PagePath + "?error=current", 5), PasswordChange.PagePath + "?error=locked"], answers);
+    }
+
+    [Fact]
     public async Task WithAConfiguredPassword_NothingSecretIsLogged_NoFileIsWritten_AndNoChangeIsRequired()
     {
         await using var factory = new TasksConsoleFactory();

@@ -68,7 +68,8 @@ public static class AccountEndpoints
     /// password ends every other session, so this one gets a fresh cookie.
     /// </summary>
     internal static async Task<RedirectHttpResult> ChangePasswordAsync(
-        HttpContext http, IAntiforgery antiforgery, UserService users, DataDirectory dataDirectory, CancellationToken cancellationToken)
+        HttpContext http, IAntiforgery antiforgery, UserService users, FailedSignInLimiter limiter, DataDirectory dataDirectory,
+        CancellationToken cancellationToken)
     {
         if (http.User.GetUserId() is not { } userId || http.User.Identity?.AuthenticationType != AuthPrincipals.CookieScheme)
         {
@@ -85,6 +86,13 @@ public static class AccountEndpoints
         var proposed = form["newPassword"].ToString();
         if (string.IsNullOrEmpty(current) || string.IsNullOrEmpty(proposed)) return BackToPasswordChange("missing");
         if (proposed != form["confirmPassword"].ToString()) return BackToPasswordChange("mismatch");
+        if (proposed == current) return BackToPasswordChange("same");
+        if (proposed.Length is < UserService.MinPasswordLength or > UserService.MaxPasswordLength) return BackToPasswordChange("weak");
+
+        // The current password is a guess like any sign-in: a stolen session must not be a way around the limiter.
+        var email = http.User.Identity?.Name ?? userId;
+        var clientAddress = http.Connection.RemoteIpAddress?.ToString();
+        if (!limiter.TryStart(email, clientAddress, out _)) return BackToPasswordChange("locked");
         try
         {
             await users.ChangeOwnPasswordAsync(userId, current, proposed, cancellationToken);
@@ -93,10 +101,7 @@ public static class AccountEndpoints
         {
             return BackToPasswordChange("current");
         }
-        catch (ServiceException ex) when (ex.Error == ErrorCode.FieldFormat)
-        {
-            return BackToPasswordChange(proposed == current ? "same" : "weak");
-        }
+        limiter.Succeeded(email, clientAddress);
 
         // The generated password it held is no longer valid; leaving it around would only mislead.
         File.Delete(BootstrapPasswordFile.PathIn(dataDirectory));
