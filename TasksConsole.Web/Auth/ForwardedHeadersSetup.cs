@@ -47,7 +47,7 @@ public static class ForwardedHeadersSetup
                 : ForwardedHeaders.None;
             options.KnownProxies.Clear();
             options.KnownIPNetworks.Clear();
-            // The obsolete list still holds loopback by default and the middleware still reads it.
+            // The obsolete network list starts with loopback too; cleared so that only configured entries are believed.
 #pragma warning disable ASPDEPR005
             options.KnownNetworks.Clear();
 #pragma warning restore ASPDEPR005
