@@ -23,6 +23,7 @@ if (MoveStoreCommand.IsRequested(args))
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddForwardedHeaders();
 builder.AddStorage();
 builder.AddAuth();
 builder.AddAudit();
@@ -44,6 +45,7 @@ await app.InitializeStorageAsync();
 await app.EnsureBootstrapAdminAsync();
 await app.EnsureDemoFunctionsAsync();
 
+app.UseConfiguredForwardedHeaders();
 app.UseTasksApiErrorHandling();
 app.UseTasksConsoleAuth();
 app.UseAuditActor();

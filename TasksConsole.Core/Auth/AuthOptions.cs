@@ -43,17 +43,47 @@ public sealed record BootstrapAdminOptions
 {
     public string Email { get; init; } = "admin@localhost";
 
-    /// <summary>Empty means: generate one and log it once.</summary>
+    /// <summary>
+    /// Empty means: generate one, write it to <c>bootstrap-admin-password.txt</c> in the data directory (readable by
+    /// the service's user only) and require a new one at first sign-in. A configured password is used as it is.
+    /// </summary>
     public string? Password { get; init; }
 }
 
-/// <summary>Failed password sign-ins allowed per window before further attempts are refused with 429.</summary>
+/// <summary>
+/// How many failed password sign-ins are allowed before further attempts are refused with 429 (see
+/// <see cref="FailedSignInLimiter"/>). A refusal is per client address, so the account stays open to others.
+/// </summary>
 public sealed record SignInLimitOptions
 {
-    public int MaxFailuresPerEmail { get; init; } = 5;
+    /// <summary>Failures in a row from one client address for one account before that client has to wait.</summary>
+    public int MaxFailuresPerAccountAndClient { get; init; } = 5;
 
-    /// <summary>Higher than per email, because several people may share one address behind a NAT or proxy.</summary>
+    /// <summary>The first wait; it doubles with every further failure from the same client for the same account.</summary>
+    public TimeSpan FirstDelay { get; init; } = TimeSpan.FromMinutes(1);
+
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Failures per account across all client addresses within <see cref="AccountWindow"/>: high, so one attacker
+    /// cannot lock the account for others, yet a guess spread over many addresses is still stopped.
+    /// </summary>
+    public int MaxFailuresPerAccount { get; init; } = 100;
+
+    public TimeSpan AccountWindow { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Failures per client address across accounts within <see cref="Window"/>; allows for shared NATs.</summary>
     public int MaxFailuresPerClient { get; init; } = 20;
 
+    /// <summary>
+    /// The per-client window, and how long a client's run of failures for an account is remembered after its last
+    /// wait ended.
+    /// </summary>
     public TimeSpan Window { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Hard cap on the limiter's in-memory entries; a flood of made-up emails cannot grow it further.</summary>
+    public int MaxEntries { get; init; } = 100_000;
+
+    /// <summary>How often expired entries are dropped.</summary>
+    public TimeSpan SweepInterval { get; init; } = TimeSpan.FromMinutes(1);
 }

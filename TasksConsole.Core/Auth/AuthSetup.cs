@@ -20,8 +20,13 @@ public static class AuthSetup
             .Validate(o => o.AccessTokenLifetime > TimeSpan.Zero && o.RefreshTokenLifetime > TimeSpan.Zero && o.SessionLifetime > TimeSpan.Zero,
                 "Auth lifetimes must be positive.")
             .Validate(o => o.RevisionPollInterval > TimeSpan.Zero, "Auth:RevisionPollInterval must be positive.")
-            .Validate(o => o.SignInLimit.MaxFailuresPerEmail > 0 && o.SignInLimit.MaxFailuresPerClient > 0 && o.SignInLimit.Window > TimeSpan.Zero,
-                "Auth:SignInLimit values must be positive.")
+            .Validate(o => o.SignInLimit is
+                {
+                    MaxFailuresPerAccountAndClient: > 0, MaxFailuresPerAccount: > 0, MaxFailuresPerClient: > 0, MaxEntries: >= 100,
+                } limit
+                && limit.FirstDelay > TimeSpan.Zero && limit.MaxDelay >= limit.FirstDelay && limit.AccountWindow > TimeSpan.Zero
+                && limit.Window > TimeSpan.Zero && limit.SweepInterval > TimeSpan.Zero,
+                "Auth:SignInLimit values must be positive, MaxDelay at least FirstDelay, and MaxEntries at least 100.")
             .Validate(o => o.OAuthClients.All(c => !string.IsNullOrWhiteSpace(c.ClientId)), "Every Auth:OAuthClients entry needs a ClientId.")
             .ValidateOnStart();
         services.TryAddSingleton<AuthRevision>();

@@ -22,8 +22,17 @@ public sealed class SignInService(UserService users, FailedSignInLimiter limiter
         return result;
     }
 
+    /// <summary>
+    /// True when the email or password is longer than any account can have. Checked before anything else, so a
+    /// megabyte-long username costs neither a hash, nor a limiter entry, nor a database query.
+    /// </summary>
+    public static bool IsTooLong(string email, string password) =>
+        email.Length > UserService.MaxEmailLength || password.Length > UserService.MaxPasswordLength;
+
     private async Task<SignInResult> CheckAsync(string email, string password, string? clientAddress, CancellationToken cancellationToken)
     {
+        if (IsTooLong(email, password)) return new SignInResult(SignInStatus.InvalidCredentials);
+
         if (!limiter.TryStart(email, clientAddress, out var retryAfter))
         {
             return new SignInResult(SignInStatus.Throttled, RetryAfter: retryAfter);
@@ -59,7 +68,9 @@ public sealed class SignInService(UserService users, FailedSignInLimiter limiter
             SignInStatus.Throttled => "too many failed attempts",
             _ => "wrong email or password",
         };
-        audit.Record(AuditActions.SignInFailed, "user", null, $"Sign-in as {email} failed: {why}.", new { reason = why },
-            new AuditActor(null, email, null, source, clientAddress));
+        // An over-long email is cut, so a flood of huge usernames cannot bloat the audit trail.
+        var shown = email.Length > UserService.MaxEmailLength ? email[..UserService.MaxEmailLength] + "…" : email;
+        audit.Record(AuditActions.SignInFailed, "user", null, $"Sign-in as {shown} failed: {why}.", new { reason = why },
+            new AuditActor(null, shown, null, source, clientAddress));
     }
 }

@@ -13,6 +13,12 @@ public sealed class UserRecord
     public bool Disabled { get; set; }
 
     /// <summary>
+    /// Set for an admin created with a generated password: that password was written to a file, so it is treated as
+    /// temporary, and a sign-in leads to choosing a new one before anything else.
+    /// </summary>
+    public bool MustChangePassword { get; set; }
+
+    /// <summary>
     /// Replaced whenever the password changes or the account is disabled; console sessions carry the value they
     /// were issued with, so a stale stamp ends them without a per-session table.
     /// </summary>

@@ -16,10 +16,10 @@ public sealed record UserInfo(
     DateTimeOffset? LastSignInTimestamp);
 
 /// <summary>What a signed-in session needs to stay valid: the current role and stamp.</summary>
-public sealed record UserSession(string Id, string Email, Role Role, bool Disabled, string SecurityStamp);
+public sealed record UserSession(string Id, string Email, Role Role, bool Disabled, string SecurityStamp, bool MustChangePassword = false);
 
 /// <summary>Changes to apply to a user; null leaves a field as it is.</summary>
-public sealed record UserChanges(Role? Role = null, bool? Disabled = null, string? Password = null);
+public sealed record UserChanges(Role? Role = null, bool? Disabled = null, string? Password = null, bool? MustChangePassword = null);
 
 public enum CredentialStatus
 {
@@ -47,7 +47,8 @@ public sealed class UserService(IDbContextFactory<TasksDbContext> dbFactory, Tim
         return await db.Users.AnyAsync(cancellationToken);
     }
 
-    public async Task<UserInfo> CreateAsync(string email, string password, Role role, CancellationToken cancellationToken = default)
+    public async Task<UserInfo> CreateAsync(
+        string email, string password, Role role, CancellationToken cancellationToken = default, bool mustChangePassword = false)
     {
         var normalized = ValidateEmail(email);
         ValidatePassword(password);
@@ -63,6 +64,7 @@ public sealed class UserService(IDbContextFactory<TasksDbContext> dbFactory, Tim
             Email = normalized,
             PasswordHash = PasswordHasher.Hash(password),
             Role = role,
+            MustChangePassword = mustChangePassword,
             SecurityStamp = NewStamp(),
             CreationTimestamp = now,
             UpdateTimestamp = now,
@@ -135,7 +137,7 @@ public sealed class UserService(IDbContextFactory<TasksDbContext> dbFactory, Tim
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.Users.AsNoTracking()
             .Where(u => u.Id == id)
-            .Select(u => new UserSession(u.Id, u.Email, u.Role, u.Disabled, u.SecurityStamp))
+            .Select(u => new UserSession(u.Id, u.Email, u.Role, u.Disabled, u.SecurityStamp, u.MustChangePassword))
             .SingleOrDefaultAsync(cancellationToken);
     }
 
@@ -144,6 +146,31 @@ public sealed class UserService(IDbContextFactory<TasksDbContext> dbFactory, Tim
 
     public Task<UserInfo> SetDisabledAsync(string id, bool disabled, CancellationToken cancellationToken = default) =>
         UpdateAsync(id, new UserChanges(Disabled: disabled), cancellationToken);
+
+    /// <summary>
+    /// A signed-in user choosing a new password: the current one must be right and the new one different (a forced
+    /// change would mean nothing otherwise). Clears <see cref="UserRecord.MustChangePassword"/>; like any password
+    /// change it ends the user's other sessions and revokes their OAuth tokens.
+    /// </summary>
+    public async Task<UserInfo> ChangeOwnPasswordAsync(string id, string currentPassword, string newPassword, CancellationToken cancellationToken = default)
+    {
+        ValidatePassword(newPassword);
+        if (newPassword == currentPassword)
+        {
+            throw new ServiceException(ErrorCode.FieldFormat, "The new password must differ from the current one.");
+        }
+        string? hash;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            hash = await db.Users.Where(u => u.Id == id).Select(u => u.PasswordHash).SingleOrDefaultAsync(cancellationToken);
+        }
+        if (hash is null) throw new ServiceException(ErrorCode.ResourceUnknown, $"No user with id {id}.");
+        if (currentPassword.Length > MaxPasswordLength || PasswordHasher.Verify(hash, currentPassword) == PasswordCheckResult.Failed)
+        {
+            throw new ServiceException(AuthErrorCodes.Authentication, "The current password is not correct.");
+        }
+        return await UpdateAsync(id, new UserChanges(Password: newPassword, MustChangePassword: false), cancellationToken);
+    }
 
     public Task<UserInfo> ResetPasswordAsync(string id, string password, CancellationToken cancellationToken = default) =>
         UpdateAsync(id, new UserChanges(Password: password), cancellationToken);
@@ -177,6 +204,7 @@ public sealed class UserService(IDbContextFactory<TasksDbContext> dbFactory, Tim
             user.Disabled = disabled;
             endSessions |= disabled;
         }
+        if (changes.MustChangePassword is { } mustChange) user.MustChangePassword = mustChange;
         if (changes.Password is { } password)
         {
             user.PasswordHash = PasswordHasher.Hash(password);
@@ -247,5 +275,6 @@ public sealed class UserService(IDbContextFactory<TasksDbContext> dbFactory, Tim
     private static UserInfo ToInfo(UserRecord user) =>
         new(user.Id, user.Email, user.Role, user.Disabled, user.CreationTimestamp, user.UpdateTimestamp, user.LastSignInTimestamp);
 
-    private static UserSession ToSession(UserRecord user) => new(user.Id, user.Email, user.Role, user.Disabled, user.SecurityStamp);
+    private static UserSession ToSession(UserRecord user) =>
+        new(user.Id, user.Email, user.Role, user.Disabled, user.SecurityStamp, user.MustChangePassword);
 }

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TasksConsole.Core.Auth;
+using TasksConsole.Core.Common;
+using TasksConsole.Core.Data;
 
 namespace TasksConsole.Web.Auth;
 
@@ -18,6 +20,7 @@ public static class AccountEndpoints
         var account = app.MapGroup("/account").AllowAnonymous().ExcludeFromDescription();
         account.MapPost("/login", SignInAsync);
         account.MapPost("/logout", SignOutAsync);
+        account.MapPost("/change-password", ChangePasswordAsync);
         return app;
     }
 
@@ -26,20 +29,22 @@ public static class AccountEndpoints
     {
         if (!http.Request.HasFormContentType) return BackToLogin("invalid", "/");
 
-        var form = await http.Request.ReadFormAsync(cancellationToken);
+        // Too large a form is simply a wrong sign-in: no reason to tell a browser more.
+        if (await SignInForm.TryReadAsync(http.Request, cancellationToken) is not { } form) return BackToLogin("invalid", "/");
         var returnUrl = LocalUrl.OrRoot(form["returnUrl"].ToString());
         if (!await antiforgery.IsRequestValidAsync(http)) return BackToLogin("expired", returnUrl);
 
         var email = form["email"].ToString();
         var password = form["password"].ToString();
         if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password)) return BackToLogin("missing", returnUrl);
+        if (SignInService.IsTooLong(email, password)) return BackToLogin("invalid", returnUrl);
 
         var result = await signIn.SignInAsync(email, password, http.Connection.RemoteIpAddress?.ToString(), cancellationToken);
         switch (result.Status)
         {
             case SignInStatus.Success:
                 await http.SignInAsync(AuthPrincipals.CookieScheme, AuthPrincipals.ForSession(result.User!));
-                return TypedResults.Redirect(returnUrl);
+                return TypedResults.Redirect(result.User!.MustChangePassword ? PasswordChange.PagePath : returnUrl);
             case SignInStatus.Throttled:
                 var minutes = (int)Math.Ceiling(result.RetryAfter.TotalMinutes);
                 return BackToLogin("locked", returnUrl, $"&retryAfter={minutes}");
@@ -57,6 +62,60 @@ public static class AccountEndpoints
         await http.SignOutAsync(AuthPrincipals.CookieScheme);
         return TypedResults.Redirect(LoginPath);
     }
+
+    /// <summary>
+    /// The signed-in user's own password change (forced for the bootstrap admin's generated password). The new
+    /// password ends every other session, so this one gets a fresh cookie.
+    /// </summary>
+    internal static async Task<RedirectHttpResult> ChangePasswordAsync(
+        HttpContext http, IAntiforgery antiforgery, UserService users, FailedSignInLimiter limiter, DataDirectory dataDirectory,
+        CancellationToken cancellationToken)
+    {
+        if (http.User.GetUserId() is not { } userId || http.User.Identity?.AuthenticationType != AuthPrincipals.CookieScheme)
+        {
+            return TypedResults.Redirect(LoginPath);
+        }
+        if (!http.Request.HasFormContentType
+            || await SignInForm.TryReadAsync(http.Request, cancellationToken) is not { } form)
+        {
+            return BackToPasswordChange("invalid");
+        }
+        if (!await antiforgery.IsRequestValidAsync(http)) return BackToPasswordChange("expired");
+
+        var current = form["currentPassword"].ToString();
+        var proposed = form["newPassword"].ToString();
+        if (string.IsNullOrEmpty(current) || string.IsNullOrEmpty(proposed)) return BackToPasswordChange("missing");
+        if (proposed != form["confirmPassword"].ToString()) return BackToPasswordChange("mismatch");
+        if (proposed == current) return BackToPasswordChange("same");
+        if (proposed.Length is < UserService.MinPasswordLength or > UserService.MaxPasswordLength) return BackToPasswordChange("weak");
+
+        // The current password is a guess like any sign-in: a stolen session must not be a way around the limiter.
+        var email = http.User.Identity?.Name ?? userId;
+        var clientAddress = http.Connection.RemoteIpAddress?.ToString();
+        if (!limiter.TryStart(email, clientAddress, out _)) return BackToPasswordChange("locked");
+        try
+        {
+            await users.ChangeOwnPasswordAsync(userId, current, proposed, cancellationToken);
+        }
+        catch (ServiceException ex) when (ex.Error == AuthErrorCodes.Authentication)
+        {
+            return BackToPasswordChange("current");
+        }
+        limiter.Succeeded(email, clientAddress);
+
+        // The generated password it held is no longer valid; leaving it around would only mislead.
+        File.Delete(BootstrapPasswordFile.PathIn(dataDirectory));
+        if (await users.GetSessionAsync(userId, cancellationToken) is not { Disabled: false } session)
+        {
+            await http.SignOutAsync(AuthPrincipals.CookieScheme);
+            return TypedResults.Redirect(LoginPath);
+        }
+        await http.SignInAsync(AuthPrincipals.CookieScheme, AuthPrincipals.ForSession(session));
+        return TypedResults.Redirect("/");
+    }
+
+    private static RedirectHttpResult BackToPasswordChange(string error) =>
+        TypedResults.Redirect($"{PasswordChange.PagePath}?error={error}");
 
     private static RedirectHttpResult BackToLogin(string error, string returnUrl, string extra = "")
     {

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Common;
+using TasksConsole.Core.Data;
 using TasksConsole.Web.Api;
 
 namespace TasksConsole.Web.Auth;
@@ -73,13 +74,15 @@ public static class AuthSetup
     public static WebApplication UseTasksConsoleAuth(this WebApplication app)
     {
         app.UseAuthentication();
+        app.UsePasswordChangeGate();
         app.UseAuthorization();
         return app;
     }
 
     /// <summary>
-    /// Creates the first admin when there are no users. Without a configured password one is generated and logged
-    /// once, at Warning so it stands out; it is never logged again because the user then exists.
+    /// Creates the first admin when there are no users. Without a configured password one is generated, written to
+    /// <see cref="BootstrapPasswordFile"/> in the data directory (the log says where, never what), and must be
+    /// changed at first sign-in. A configured password was chosen by the operator, so it is used as it is.
     /// </summary>
     public static async Task EnsureBootstrapAdminAsync(this WebApplication app)
     {
@@ -90,14 +93,18 @@ public static class AuthSetup
         var email = string.IsNullOrWhiteSpace(settings.Email) ? new BootstrapAdminOptions().Email : settings.Email;
         var generated = string.IsNullOrEmpty(settings.Password);
         var password = generated ? GeneratePassword() : settings.Password!;
+        var passwordFile = BootstrapPasswordFile.PathIn(app.Services.GetRequiredService<DataDirectory>());
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("TasksConsole.Auth.BootstrapAdmin");
 
+        // Written before the user exists, so a failure here cannot leave an admin whose password nobody knows.
+        if (generated) BootstrapPasswordFile.Write(passwordFile, password);
         try
         {
-            await users.CreateAsync(email, password, Role.Admin);
+            await users.CreateAsync(email, password, Role.Admin, mustChangePassword: generated);
         }
         catch (ServiceException ex) when (ex.Error == ErrorCode.ResourceAlreadyExists)
         {
+            if (generated) File.Delete(passwordFile);
             return; // Another node created it first.
         }
         catch (ServiceException ex)
@@ -108,9 +115,9 @@ public static class AuthSetup
         if (generated)
         {
             logger.LogWarning(
-                "No users existed, so the admin account {Email} was created with the generated password {Password} " +
-                "(shown only this once). Sign in and keep it safe, or set Auth:BootstrapAdmin:Password before the first start.",
-                email, password);
+                "No users existed, so the admin account {Email} was created with a generated password, written to {PasswordFile} " +
+                "(readable by this service's user only). Sign in with it to choose a new password; the file is deleted then.",
+                email, passwordFile);
         }
         else
         {
@@ -119,6 +126,6 @@ public static class AuthSetup
     }
 
     private static string GeneratePassword() =>
-        // No look-alike characters (0/O, 1/l/I): the password is read off a log.
+        // No look-alike characters (0/O, 1/l/I): the password may be read off a screen and typed.
         RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 24);
 }

@@ -72,7 +72,8 @@ public static class OAuthTokenEndpoint
             .WithDescription(
                 "EXH-compatible token endpoint. Refresh tokens rotate: each refresh returns a new one and the old one " +
                 "stops working. Errors use the OAuth2 shape {error, description, exh_error}; repeated failed sign-ins " +
-                "answer 429 with Retry-After.")
+                "answer 429 with Retry-After. An account whose password must be changed first (the generated bootstrap " +
+                "password) is refused with code 27 until it is changed in the console.")
             .Accepts<TokenRequest>("application/json", "application/x-www-form-urlencoded")
             .Produces<OAuthErrorBody>(StatusCodes.Status400BadRequest)
             .Produces<OAuthErrorBody>(StatusCodes.Status429TooManyRequests);
@@ -119,10 +120,23 @@ public static class OAuthTokenEndpoint
         {
             return Error("invalid_request", ErrorCode.MissingRequiredFields, "username and password are required.");
         }
+        // The JSON reader already refuses these; a form reaches here with any length.
+        if (request.Username.Length > UserService.MaxEmailLength)
+        {
+            return Error("invalid_request", ErrorCode.FieldFormat, $"Field 'username' is longer than {UserService.MaxEmailLength} characters.");
+        }
+        if (request.Password.Length > UserService.MaxPasswordLength)
+        {
+            return Error("invalid_request", ErrorCode.FieldFormat, $"Field 'password' is longer than {UserService.MaxPasswordLength} characters.");
+        }
 
         var result = await signIn.SignInAsync(request.Username, request.Password, http.Connection.RemoteIpAddress?.ToString(), cancellationToken);
         switch (result.Status)
         {
+            case SignInStatus.Success when result.User!.MustChangePassword:
+                // The password is a generated one from a file; it only opens the console's change-password page.
+                return Error("invalid_grant", ErrorCode.IllegalState,
+                    "This account must choose a new password first: sign in to the console, which asks for one.");
             case SignInStatus.Success:
                 var pair = await tokens.IssuePairAsync(result.User!.Id, clientId, cancellationToken);
                 return TypedResults.Ok(ToResponse(pair));
@@ -218,7 +232,8 @@ public static class OAuthTokenEndpoint
     {
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(cancellationToken);
+            var form = await SignInForm.TryReadAsync(request, cancellationToken)
+                ?? throw new ServiceException(ErrorCode.BodyFormat, $"The token request must be a well-formed form of at most {SignInForm.MaxBytes} bytes.");
             string? Field(string name)
             {
                 var values = form[name];

@@ -263,6 +263,9 @@ namespace TasksConsole.Core.Data.Migrations
                     b.Property<long?>("LastSignInTimestamp")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("MustChangePassword")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("PasswordHash")
                         .IsRequired()
                         .HasColumnType("TEXT");

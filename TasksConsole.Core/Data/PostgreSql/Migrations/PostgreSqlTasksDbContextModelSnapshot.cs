@@ -306,6 +306,9 @@ namespace TasksConsole.Core.Data.PostgreSql.Migrations
                     b.Property<long?>("LastSignInTimestamp")
                         .HasColumnType("bigint");
 
+                    b.Property<bool>("MustChangePassword")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("PasswordHash")
                         .IsRequired()
                         .HasColumnType("text")
