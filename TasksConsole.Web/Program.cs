@@ -10,6 +10,7 @@ using TasksConsole.Web.Functions;
 using TasksConsole.Web.Live;
 using TasksConsole.Web.Operations;
 using TasksConsole.Web.Schedules;
+using TasksConsole.Web.Security;
 using TasksConsole.Web.Storage;
 using TasksConsole.Web.Tasks;
 using TasksConsole.Web.Webhooks;
@@ -23,6 +24,7 @@ if (MoveStoreCommand.IsRequested(args))
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddSecurityHeaders();
 builder.AddStorage();
 builder.AddAuth();
 builder.AddAudit();
@@ -44,6 +46,7 @@ await app.InitializeStorageAsync();
 await app.EnsureBootstrapAdminAsync();
 await app.EnsureDemoFunctionsAsync();
 
+app.UseSecurityHeaders();
 app.UseTasksApiErrorHandling();
 app.UseTasksConsoleAuth();
 app.UseAuditActor();
@@ -60,6 +63,7 @@ app.MapApiFunctions();
 app.MapWebhooksEndpoints();
 app.MapLiveEndpoints();
 app.MapApiReference();
+app.MapApiFallback();
 app.MapConsoleUi();
 app.MapOperationsEndpoints();
 
