@@ -49,6 +49,7 @@ await app.EnsureDemoFunctionsAsync();
 app.UseSecurityHeaders();
 app.UseTasksApiErrorHandling();
 app.UseTasksConsoleAuth();
+app.UseFunctionCallRateLimit();
 app.UseAuditActor();
 app.UseConsoleUiAssets();
 
