@@ -74,7 +74,8 @@ public static class SecurityHeaders
 
         app.Use((context, next) =>
         {
-            var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+            // Hex rather than base64: the value is written into HTML, where '+' and '/' would come out encoded.
+            var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
             context.Items[NonceKey] = nonce;
             // On starting rather than now: error handlers clear the headers of a failed response, and every answer,
             // an error page or a static file included, must carry them.
