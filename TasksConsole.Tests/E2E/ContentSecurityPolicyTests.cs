@@ -6,8 +6,8 @@ using static Microsoft.Playwright.Assertions;
 namespace TasksConsole.Tests.E2E;
 
 /// <summary>
-/// The console, its dialogs and the job dashboard work under the Content-Security-Policy: Chromium reports no
-/// violation and no script error while they load and are used.
+/// The console, its dialogs, the job dashboard and the API reference work under the Content-Security-Policy:
+/// Chromium reports no violation and no script error while they load and are used.
 /// </summary>
 [Collection(E2ECollection.Name)]
 public sealed partial class ContentSecurityPolicyTests(BrowserFixture browser) : BrowserTest(browser)
@@ -74,6 +74,26 @@ public sealed partial class ContentSecurityPolicyTests(BrowserFixture browser) :
         await Expect(page.GetByText("Realtime Graph").Or(page.GetByText("Succeeded")).First).ToBeVisibleAsync();
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await BrowserFixture.ScreenshotAsync(page, "csp-hangfire");
+        AssertNone(problems);
+    }
+
+    [Fact]
+    public async Task TheApiReference_RendersUnderItsPolicy()
+    {
+        var page = await Browser.NewPageAsync();
+        var problems = await WatchAsync(page);
+
+        await page.GotoAsync("api-reference");
+
+        await Expect(page.GetByText("TasksConsole API").First).ToBeVisibleAsync();
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        // Scalar's bundle probes whether it may evaluate strings, and carries on without when refused (no script
+        // error follows); eval stays refused here like everywhere else, so that one probe is expected.
+        lock (problems)
+        {
+            problems.RemoveAll(problem => problem.EndsWith("violation: script-src eval", StringComparison.Ordinal)
+                || problem.Contains("Refused to evaluate a string as JavaScript", StringComparison.Ordinal));
+        }
         AssertNone(problems);
     }
 
