@@ -147,7 +147,7 @@ public sealed class SecurityHeadersTests(TasksConsoleFactory factory) : IClassFi
     }
 }
 
-/// <summary>In Production with an HTTPS port configured, plain HTTP is redirected and HTTPS answers carry HSTS.</summary>
+/// <summary>In Production with an HTTPS port configured, plain HTTP is redirected (health probes aside) and HTTPS answers carry HSTS.</summary>
 public sealed class HttpsInProductionTests
 {
     [Fact]
@@ -165,5 +165,7 @@ public sealed class HttpsInProductionTests
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
         Assert.StartsWith("max-age=", answered.Headers.GetValues("Strict-Transport-Security").Single());
         SecurityHeadersTests.AssertHardened(answered);
+        // A load balancer's probe over the node's plain-HTTP address is answered, not redirected.
+        Assert.Equal(HttpStatusCode.OK, (await plain.GetAsync("/health/live")).StatusCode);
     }
 }

@@ -45,6 +45,8 @@ public static class SecurityHeaders
         "form-action 'self'; " +
         "frame-ancestors 'none'";
 
+    private static readonly string[] ProbePaths = ["/health", "/metrics"];
+
     /// <summary>The Hangfire dashboard and the Scalar API reference.</summary>
     private static readonly string[] LibraryPagePaths = ["/hangfire", "/api-reference"];
 
@@ -69,7 +71,10 @@ public static class SecurityHeaders
             // HSTS is only ever sent on HTTPS responses, and the redirect needs an HTTPS port to send clients to; a
             // plain-HTTP deployment (development, tests, a trusted network) gets neither.
             app.UseHsts();
-            app.UseHttpsRedirection();
+            // A load balancer probes a node's health and Prometheus scrapes it over the node's own plain-HTTP address;
+            // a redirect would fail both.
+            app.UseWhen(context => !ProbePaths.Any(path => context.Request.Path.StartsWithSegments(path)),
+                branch => branch.UseHttpsRedirection());
         }
 
         app.Use((context, next) =>
