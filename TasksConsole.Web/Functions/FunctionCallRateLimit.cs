@@ -24,7 +24,7 @@ public static class FunctionCallRateLimit
         builder.Services.AddOptions<FunctionCallLimitOptions>()
             .Configure<IConfiguration>((options, configuration) =>
             {
-                // The settings of the time only API functions' anonymous calls were limited still apply unless replaced.
+                // The earlier limit's settings (it covered anonymous calls to public API functions only) apply unless the new ones are set.
                 if (int.TryParse(configuration["ApiFunctions:PublicPermitLimit"], CultureInfo.InvariantCulture, out var legacyLimit))
                 {
                     options.PermitLimit = legacyLimit;
