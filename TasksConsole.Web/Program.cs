@@ -10,6 +10,7 @@ using TasksConsole.Web.Functions;
 using TasksConsole.Web.Live;
 using TasksConsole.Web.Operations;
 using TasksConsole.Web.Schedules;
+using TasksConsole.Web.Security;
 using TasksConsole.Web.Storage;
 using TasksConsole.Web.Tasks;
 using TasksConsole.Web.Webhooks;
@@ -24,6 +25,7 @@ if (MoveStoreCommand.IsRequested(args))
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddForwardedHeaders();
+builder.AddSecurityHeaders();
 builder.AddStorage();
 builder.AddAuth();
 builder.AddAudit();
@@ -45,9 +47,12 @@ await app.InitializeStorageAsync();
 await app.EnsureBootstrapAdminAsync();
 await app.EnsureDemoFunctionsAsync();
 
+// First: what follows (HTTPS redirection, the Secure cookie, sign-in limits, audit) sees the original client and scheme.
 app.UseConfiguredForwardedHeaders();
+app.UseSecurityHeaders();
 app.UseTasksApiErrorHandling();
 app.UseTasksConsoleAuth();
+app.UseFunctionCallRateLimit();
 app.UseAuditActor();
 app.UseConsoleUiAssets();
 
@@ -62,6 +67,7 @@ app.MapApiFunctions();
 app.MapWebhooksEndpoints();
 app.MapLiveEndpoints();
 app.MapApiReference();
+app.MapApiFallback();
 app.MapConsoleUi();
 app.MapOperationsEndpoints();
 

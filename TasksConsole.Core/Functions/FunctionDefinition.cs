@@ -113,6 +113,14 @@ public static partial class FunctionValidation
     [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_]*$")]
     private static partial Regex EnvironmentNamePattern();
 
+    /// <summary>
+    /// Lambda's pattern lets a name hold dots, so on its own it takes <c>.</c> and <c>..</c>; the name goes into the
+    /// Invoke URL's path, where those are dot segments that would address another resource than a function.
+    /// </summary>
+    private static bool IsLambdaFunctionName(string lambdaFunctionName) =>
+        LambdaFunctionNamePattern().Match(lambdaFunctionName) is { Success: true } match
+        && match.Groups[7].Value.Any(character => character != '.');
+
     public static void ValidateName(string? name)
     {
         if (NameProblem(name) is { } problem) throw problem.ToException();
@@ -139,7 +147,7 @@ public static partial class FunctionValidation
 
         if (!string.IsNullOrEmpty(definition.LambdaFunctionName)
             && (definition.LambdaFunctionName.Length > FunctionDefaults.MaxLambdaFunctionNameLength
-                || !LambdaFunctionNamePattern().IsMatch(definition.LambdaFunctionName)))
+                || !IsLambdaFunctionName(definition.LambdaFunctionName)))
         {
             Add("lambdaFunctionName", "Field 'lambdaFunctionName' must be a Lambda function name, 'name:alias' or a function ARN.");
         }

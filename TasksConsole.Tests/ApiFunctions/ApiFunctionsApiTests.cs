@@ -279,7 +279,7 @@ public class ApiFunctionsApiTests(TasksConsoleFactory factory) : IClassFixture<T
 public sealed class PostgreSqlApiFunctionsApiTests(PostgreSqlTasksConsoleFactory factory)
     : ApiFunctionsApiTests(factory), IClassFixture<PostgreSqlTasksConsoleFactory>;
 
-/// <summary>Anonymous calls to public functions are rate limited per address; signed-in callers are not.</summary>
+/// <summary>Anonymous calls to public functions are rate limited per address (here with the earlier settings' names); callers holding EXECUTE_API_FUNCTION are not.</summary>
 public sealed class PublicApiFunctionRateLimitTests
 {
     [Fact]

@@ -416,6 +416,46 @@ public sealed class FunctionsApiTests(TasksConsoleFactory factory) : IClassFixtu
         Assert.Equal("logs", (await ReadOkAsync(response)).GetProperty("name").GetString());
     }
 
+    [Theory]
+    [InlineData(".")]
+    [InlineData("..")]
+    [InlineData("...")]
+    public async Task AFunctionNameOfDotsOnly_IsRefusedAsAnInvalidName(string name)
+    {
+        var client = await factory.CreateClientAsync(Role.Admin);
+
+        await AssertErrorAsync(await client.PostAsJsonAsync(Functions, new { name }), HttpStatusCode.BadRequest, 1407);
+    }
+
+    [Theory]
+    [InlineData(".")]
+    [InlineData("..")]
+    [InlineData("...")]
+    [InlineData("..:live")]
+    [InlineData("arn:aws:lambda:eu-west-1:123456789012:function:..")]
+    public async Task ALambdaNameOfDotsOnly_IsRefused_OnCreateAndUpdate_WithFieldFormat(string lambdaFunctionName)
+    {
+        var client = await factory.CreateClientAsync(Role.Admin);
+        var name = UniqueName("dots");
+        await ReadOkAsync(await client.PostAsJsonAsync(Functions, new { name }));
+
+        await AssertErrorAsync(await client.PostAsJsonAsync(Functions, new { name = UniqueName("dots"), lambdaFunctionName }), HttpStatusCode.BadRequest, 15);
+        await AssertErrorAsync(await client.PutAsJsonAsync(Functions + name, new { lambdaFunctionName }), HttpStatusCode.BadRequest, 15);
+        Assert.Equal(name, (await client.GetFromJsonAsync<JsonElement>(Functions + name)).GetProperty("lambdaFunctionName").GetString());
+    }
+
+    [Theory]
+    [InlineData("resizer.v2")]
+    [InlineData(".hidden")]
+    public async Task ALambdaNameWithDotsAndMore_IsKept(string lambdaFunctionName)
+    {
+        var client = await factory.CreateClientAsync(Role.Admin);
+
+        var function = await ReadOkAsync(await client.PostAsJsonAsync(Functions, new { name = UniqueName("dotted"), lambdaFunctionName }));
+
+        Assert.Equal(lambdaFunctionName, function.GetProperty("lambdaFunctionName").GetString());
+    }
+
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     private static async Task<JsonElement> ReadOkAsync(HttpResponseMessage response)

@@ -34,6 +34,8 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
 
 public static class ApiPaths
 {
-    public static bool IsApi(PathString path) =>
-        path.StartsWithSegments("/tasks/v1") || path.StartsWithSegments("/auth/v2") || path.StartsWithSegments("/admin/v1");
+    /// <summary>The REST prefixes: everything under them answers in the EXH error shape, never with a console page.</summary>
+    public static readonly IReadOnlyList<string> Prefixes = ["/tasks/v1", "/auth/v2", "/admin/v1"];
+
+    public static bool IsApi(PathString path) => Prefixes.Any(prefix => path.StartsWithSegments(prefix));
 }

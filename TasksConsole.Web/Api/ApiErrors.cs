@@ -8,8 +8,8 @@ public sealed record ErrorBody(int Code, string Name, string Message);
 
 public static class ApiErrors
 {
-    public static JsonHttpResult<ErrorBody> Result(ErrorCode error, string message) =>
-        TypedResults.Json(new ErrorBody(error.Code, error.Name, message), ApiJson.Options, statusCode: error.HttpStatus);
+    public static JsonHttpResult<ErrorBody> Result(ErrorCode error, string message, int? statusCode = null) =>
+        TypedResults.Json(new ErrorBody(error.Code, error.Name, message), ApiJson.Options, statusCode: statusCode ?? error.HttpStatus);
 
     public static Task WriteAsync(HttpContext context, ErrorCode error, string message, int? statusCode = null)
     {

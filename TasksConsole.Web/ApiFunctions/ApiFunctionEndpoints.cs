@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -30,12 +29,14 @@ public static class ApiFunctionEndpoints
     {
         app.MapMethods(RoutePrefix + "/{functionName}/{**path}", ["GET", "POST", "PUT", "PATCH", "DELETE"], CallAsync)
             .AllowAnonymous()
+            .LimitOpenCalls(Permissions.ExecuteApiFunction, "functionName")
             .WithTags("API functions")
             .WithSummary("Call an API function")
             .WithDescription("The request becomes an API Gateway payload-2.0 event; the function's {statusCode, headers, body, " +
                              "isBase64Encoded} is the response. Who may call follows the function's executionOptions.permissionMode: " +
-                             "public (anyone; anonymous calls are rate limited), allUsers (any signed-in caller) or permissionRequired " +
-                             "(EXECUTE_API_FUNCTION or EXECUTE_API_FUNCTION:{functionName}). A failure answers an EXH error: " +
+                             "public (anyone), allUsers (any signed-in caller) or permissionRequired " +
+                             "(EXECUTE_API_FUNCTION or EXECUTE_API_FUNCTION:{functionName}); calls that only the public or allUsers mode lets " +
+                             "through are rate limited per client address (429). A failure answers an EXH error: " +
                              "1405 invocation, 1406 runtime, 1409 invalid result, 1411 time limit above 30 s.");
         return app;
     }
@@ -46,25 +47,15 @@ public static class ApiFunctionEndpoints
         IFunctionCatalog functions,
         ApiFunctionInvoker invoker,
         ApiRequestRecorder recorder,
-        PublicCallLimiter limiter,
         IOptions<ApiFunctionsOptions> options)
     {
         // The function's own statuses (a bare 404 included) are its answer, not ours to dress up as an EXH error.
         if (context.Features.Get<IStatusCodePagesFeature>() is { } statusPages) statusPages.Enabled = false;
 
-        // Unknown names are not recorded: the caller could not be checked against any permission mode.
-        var function = await functions.FindAsync(functionName, context.RequestAborted)
-            ?? throw new ServiceException(ErrorCode.ResourceUnknown, $"No function named '{functionName}'.");
-        if (FunctionPermission.Authorize(context, function, Permissions.ExecuteApiFunction) is { } refusal) return refusal;
-        if (function.PermissionMode == FunctionPermissionModes.Public && context.User.Identity?.IsAuthenticated != true
-            && !limiter.TryAcquire(context, out var retryAfter))
-        {
-            if (retryAfter is { } wait)
-            {
-                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            }
-            return ApiErrors.Result(ErrorCode.TooManyRequests, "Too many calls to public API functions from this address; try again shortly.");
-        }
+        var function = await functions.FindAsync(functionName, context.RequestAborted);
+        if (FunctionPermission.Authorize(context, functionName, function, Permissions.ExecuteApiFunction) is { } refusal) return refusal;
+        // Unknown names are not recorded: there is no function to record them against.
+        if (function is null) throw new ServiceException(ErrorCode.ResourceUnknown, $"No function named '{functionName}'.");
 
         var call = new ApiFunctionCall(
             context.Request.Method,

@@ -8,7 +8,6 @@ public static class ApiFunctionsSetup
     {
         builder.AddApiFunctionsCore();
         builder.Services.Configure<ApiFunctionsOptions>(builder.Configuration.GetSection(ApiFunctionsOptions.Section));
-        builder.Services.AddSingleton<PublicCallLimiter>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<ApiRequestRecorder>());
         return builder;
     }

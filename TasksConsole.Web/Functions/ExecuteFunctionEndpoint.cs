@@ -22,18 +22,20 @@ public static class ExecuteFunctionEndpoint
             .WithTags("Functions")
             .WithSummary("Execute a function directly and wait for its result")
             .WithDescription("Who may call it follows the function's executionOptions.permissionMode: public (anyone), " +
-                             "allUsers (any signed-in caller) or permissionRequired (EXECUTE_TASK_FUNCTION). " +
+                             "allUsers (any signed-in caller) or permissionRequired (EXECUTE_TASK_FUNCTION); calls that only the public or allUsers " +
+                             "mode lets through are rate limited per client address (429). " +
                              "Functions with a time limit above 30 s are refused. Not retried.")
-            .Accepts<ExecuteFunctionRequest>(isOptional: true, "application/json");
+            .Accepts<ExecuteFunctionRequest>(isOptional: true, "application/json")
+            .LimitOpenCalls(Permissions.ExecuteTaskFunction, "name");
         return app;
     }
 
     private static async Task<Results<Ok<JsonObject>, JsonHttpResult<ExecuteErrorBody>, JsonHttpResult<ErrorBody>>> ExecuteAsync(
         string name, HttpContext context, IFunctionCatalog functions, DirectExecutor executor, CancellationToken cancellationToken)
     {
-        var function = await functions.FindAsync(name, cancellationToken)
-            ?? throw new ServiceException(ErrorCode.ResourceUnknown, $"No function named '{name}'.");
-        if (FunctionPermission.Authorize(context, function, Permissions.ExecuteTaskFunction) is { } refusal) return refusal;
+        var function = await functions.FindAsync(name, cancellationToken);
+        if (FunctionPermission.Authorize(context, name, function, Permissions.ExecuteTaskFunction) is { } refusal) return refusal;
+        if (function is null) throw new ServiceException(ErrorCode.ResourceUnknown, $"No function named '{name}'.");
         if (!function.Enabled)
         {
             throw new ServiceException(ErrorCode.IllegalState, $"Function '{name}' is disabled.");

@@ -4,5 +4,10 @@ namespace TasksConsole.Web.Functions;
 
 public static class FunctionsSetup
 {
-    public static IHostApplicationBuilder AddFunctions(this IHostApplicationBuilder builder) => builder.AddFunctionsCore();
+    public static IHostApplicationBuilder AddFunctions(this IHostApplicationBuilder builder)
+    {
+        builder.AddFunctionsCore();
+        builder.AddFunctionCallRateLimit();
+        return builder;
+    }
 }
