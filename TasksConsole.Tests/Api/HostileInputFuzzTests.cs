@@ -49,17 +49,15 @@ public sealed class HostileInputFuzzTests(TasksConsoleFactory factory) : IClassF
         Assert.True(endpoints.Count >= 15, $"expected the API's POST and PUT routes, found {endpoints.Count}: {string.Join(", ", endpoints)}");
         var errorsBefore = UnhandledErrors().Count;
 
-        await Gen.Select(Gen.OneOf([.. endpoints]), Body, RouteValue).SampleAsync(async (endpoint, body, routeValue) =>
+        await Gen.Select(Gen.OneOf([.. endpoints]), Body, RouteValue, ContentType).SampleAsync(async (endpoint, body, routeValue, contentType) =>
         {
             var (method, template) = endpoint;
             var path = FillRoute(template, routeValue);
-            using var request = new HttpRequestMessage(new HttpMethod(method), path)
-            {
-                Content = new StringContent(body, Encoding.UTF8, "application/json"),
-            };
+            using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent(body, Encoding.UTF8) };
+            request.Content.Headers.ContentType = contentType is null ? null : System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
             var response = await admin.SendAsync(request);
             await AssertCleanAsync(response, $"{method} {path} {Shorten(body)}");
-        }, seed: Seed, iter: 600, threads: 1, print: input => $"{input.Item1} {Shorten(input.Item2)} {Shorten(input.Item3)}");
+        }, seed: Seed, iter: 600, threads: 1, print: input => $"{input.Item1} {input.Item4} {Shorten(input.Item2)} {Shorten(input.Item3)}");
 
         Assert.Equal([], UnhandledErrors().Skip(errorsBefore));
     }
@@ -129,6 +127,11 @@ public sealed class HostileInputFuzzTests(TasksConsoleFactory factory) : IClassF
     /// <summary>Escapes only what would change the URL's shape; RQL's own punctuation, and stray '%', go as they are.</summary>
     private static string ForUrl(string rql) =>
         rql.Replace(" ", "%20", StringComparison.Ordinal).Replace("#", "%23", StringComparison.Ordinal);
+
+    /// <summary>Mostly JSON; sometimes what a careless client sends instead (none, text, a form).</summary>
+    private static readonly Gen<string?> ContentType = Gen.Frequency(
+        (6, Gen.Const<string?>("application/json")),
+        (1, Gen.OneOf<string?>(null, "text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin1", "application/xml")));
 
     private static readonly Gen<string> RouteValue = Gen.OneOf(
         Gen.OneOf("echo", "noop", "000000000000000000000000", "ffffffffffffffffffffffff", "..", "a b", "%00", "x".PadLeft(300, 'x')),

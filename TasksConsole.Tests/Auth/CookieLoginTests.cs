@@ -150,18 +150,25 @@ public partial class CookieLoginTests(TasksConsoleFactory factory) : IClassFixtu
     }
 
     /// <summary>Signs in through the login form as a browser would: fetch the page, post it back with its token.</summary>
-    internal static async Task<HttpResponseMessage> SignInAsync(HttpClient browser, string email, string password, string returnUrl = "/")
+    /// <param name="postHeaders">Headers of the form's post only (the login page is fetched without them).</param>
+    internal static async Task<HttpResponseMessage> SignInAsync(
+        HttpClient browser, string email, string password, string returnUrl = "/", IReadOnlyDictionary<string, string>? postHeaders = null)
     {
         var page = await browser.GetStringAsync("/login");
         var token = AntiforgeryField().Match(page).Groups["token"].Value;
         Assert.False(string.IsNullOrEmpty(token), "The login page has no antiforgery token.");
-        return await browser.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/account/login")
         {
-            ["__RequestVerificationToken"] = token,
-            ["email"] = email,
-            ["password"] = password,
-            ["returnUrl"] = returnUrl,
-        }));
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = token,
+                ["email"] = email,
+                ["password"] = password,
+                ["returnUrl"] = returnUrl,
+            }),
+        };
+        foreach (var (name, value) in postHeaders ?? new Dictionary<string, string>()) post.Headers.Add(name, value);
+        return await browser.SendAsync(post);
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"(?<token>[^\"]+)\"|type=\"hidden\" name=\"__RequestVerificationToken\" value=\"(?<token>[^\"]+)\"")]
