@@ -51,6 +51,7 @@ await app.EnsureDemoFunctionsAsync();
 app.UseConfiguredForwardedHeaders();
 app.UseSecurityHeaders();
 app.UseTasksApiErrorHandling();
+app.UseApiFallback();
 app.UseTasksConsoleAuth();
 app.UseFunctionCallRateLimit();
 app.UseAuditActor();
@@ -67,7 +68,6 @@ app.MapApiFunctions();
 app.MapWebhooksEndpoints();
 app.MapLiveEndpoints();
 app.MapApiReference();
-app.MapApiFallback();
 app.MapConsoleUi();
 app.MapOperationsEndpoints();
 

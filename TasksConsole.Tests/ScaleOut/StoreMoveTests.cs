@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using TasksConsole.Core.Audit;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Execution.LocalRuntime;
 using TasksConsole.Tests.Infrastructure;
@@ -86,6 +88,10 @@ public sealed class StoreMoveTests
             // New rows get new ids after the copied ones (the log lines' identity moved past them).
             var created = await CreateTaskAsync(adminAfter, new { functionName = LocalDemoFunctions.Echo });
             Assert.DoesNotContain(created, taskIds);
+
+            // The node's last audit entries (its sign-ins) are stored in the background: let them land before the
+            // copy below counts rows, as they would on a node stopped for a move.
+            await postgresNode.Services.GetRequiredService<AuditWriter>().FlushAsync();
 
             // A second move onto the now used database is refused, and replaces it with --replace.
             var (refusedCode, refused) = await RunInProcessAsync("--from-sqlite", installation, "--to", target.ConnectionString);

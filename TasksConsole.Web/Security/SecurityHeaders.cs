@@ -17,25 +17,18 @@ public static class SecurityHeaders
     /// colours its components with inline styles, so styles may be inline. The circuit's WebSocket is same-origin,
     /// which <c>'self'</c> covers.
     /// </summary>
-    private static string ConsolePolicy(string nonce) =>
-        "default-src 'self'; " +
-        $"script-src 'self' 'nonce-{nonce}'; " +
-        "style-src 'self' 'unsafe-inline'; " +
-        "img-src 'self' data:; " +
-        "font-src 'self' data:; " +
-        "connect-src 'self'; " +
-        "object-src 'none'; " +
-        "base-uri 'self'; " +
-        "form-action 'self'; " +
-        "frame-ancestors 'none'";
+    private static string ConsolePolicy(string nonce) => Policy($"'self' 'nonce-{nonce}'");
 
     /// <summary>
     /// Pages rendered by libraries rather than the console: the Hangfire dashboard and the API reference write inline
     /// scripts and styles of their own that carry no nonce. They still may not be framed.
     /// </summary>
-    private const string LibraryPagePolicy =
+    private static readonly string LibraryPagePolicy = Policy("'self' 'unsafe-inline'");
+
+    /// <summary>The policy both kinds of page share; only where scripts may come from differs.</summary>
+    private static string Policy(string scriptSources) =>
         "default-src 'self'; " +
-        "script-src 'self' 'unsafe-inline'; " +
+        $"script-src {scriptSources}; " +
         "style-src 'self' 'unsafe-inline'; " +
         "img-src 'self' data:; " +
         "font-src 'self' data:; " +

@@ -6,28 +6,41 @@ namespace TasksConsole.Web.Api;
 
 /// <summary>
 /// Requests under the API prefixes that no API endpoint takes. Without this, routing hands them to the next route that
-/// fits, a console page (<c>/tasks/{Id}</c> fits <c>/tasks/v1/</c>), which answers an empty HTML 400: a JSON endpoint
-/// skipped for its content type, an unknown path or a wrong method must instead get the EXH error body.
+/// fits, a console page (<c>/tasks/{Id}</c> fits <c>/tasks/v1/</c>), which answers an empty HTML 400, or to its own
+/// bodiless 415: a JSON endpoint skipped for its content type, an unknown path or a wrong method must instead get the
+/// EXH error body.
 /// </summary>
-public static class ApiFallbackEndpoints
+/// <remarks>
+/// A middleware after routing rather than a catch-all route: a route that accepts any content type would also become
+/// routing's only choice for requests without a content type, and take them from the endpoints whose body is
+/// optional (<c>POST /tasks/v1/rerun</c>).
+/// </remarks>
+public static class ApiFallback
 {
-    private const string FallbackPattern = "/{**rest}";
-
-    public static WebApplication MapApiFallback(this WebApplication app)
+    public static WebApplication UseApiFallback(this WebApplication app)
     {
-        foreach (var prefix in ApiPaths.Prefixes)
+        app.Use(async (context, next) =>
         {
-            // A catch-all ranks below every literal and parameter segment, so it only takes what no endpoint matched.
-            app.Map(prefix + FallbackPattern, Unmatched).AllowAnonymous().ExcludeFromDescription();
-        }
+            if (ApiPaths.IsApi(context.Request.Path) && !IsApi(context.GetEndpoint()))
+            {
+                var endpoints = context.RequestServices.GetRequiredService<EndpointDataSource>();
+                await Unmatched(context, endpoints).ExecuteAsync(context);
+                return;
+            }
+            await next(context);
+        });
         return app;
     }
+
+    /// <summary>An endpoint of the API itself, not a console page nor routing's own 415 (which has no route).</summary>
+    private static bool IsApi(Endpoint? endpoint) =>
+        endpoint is RouteEndpoint { RoutePattern.RawText: { } pattern } && ApiPaths.IsApi("/" + pattern.TrimStart('/'));
 
     private static IResult Unmatched(HttpContext context, EndpointDataSource endpoints)
     {
         var request = context.Request;
         var samePath = endpoints.Endpoints.OfType<RouteEndpoint>()
-            .Where(endpoint => endpoint.RequestDelegate != null && !IsFallback(endpoint) && Matches(endpoint, request.Path))
+            .Where(endpoint => endpoint.RequestDelegate != null && Matches(endpoint, request.Path))
             .ToList();
         if (samePath.Count == 0)
         {
@@ -51,9 +64,6 @@ public static class ApiFallbackEndpoints
         return ApiErrors.Result(ErrorCode.BodyFormat,
             $"The request body must be {string.Join(" or ", accepted)}; the request has {sent}.", StatusCodes.Status415UnsupportedMediaType);
     }
-
-    private static bool IsFallback(RouteEndpoint endpoint) =>
-        ApiPaths.Prefixes.Any(prefix => endpoint.RoutePattern.RawText == prefix + FallbackPattern);
 
     private static bool Matches(RouteEndpoint endpoint, PathString path)
     {
