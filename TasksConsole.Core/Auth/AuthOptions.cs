@@ -11,6 +11,12 @@ public sealed record AuthOptions
     /// <summary>Counted from the last rotation, so a client that keeps refreshing stays signed in.</summary>
     public TimeSpan RefreshTokenLifetime { get; init; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// How long an API token lives when its creator does not say: a forgotten token stops working on its own. A token
+    /// that never expires must be asked for (<c>"expiresTimestamp": null</c>, or "Never" in the console).
+    /// </summary>
+    public TimeSpan ApiTokenDefaultLifetime { get; init; } = TimeSpan.FromDays(90);
+
     /// <summary>Sliding lifetime of a console sign-in cookie.</summary>
     public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromHours(8);
 

@@ -57,6 +57,27 @@ public class ApiTokenTests(TasksConsoleFactory factory) : IClassFixture<TasksCon
     }
 
     [Fact]
+    public async Task ApiToken_WithoutAnExpiry_GetsTheDefaultLifetime_AndNeverMustBeAskedFor()
+    {
+        await using var clocked = TasksConsoleFactory.WithFakeClock();
+        using var admin = await clocked.CreateClientAsync(Role.Admin);
+        var now = clocked.Clock!.GetUtcNow();
+
+        var defaulted = await (await admin.PostAsJsonAsync("/admin/v1/tokens", new { name = "forgotten" })).Content.ReadFromJsonAsync<JsonElement>();
+        var never = await (await admin.PostAsync("/admin/v1/tokens",
+            new StringContent("""{"name":"forever","expiresTimestamp":null}""", System.Text.Encoding.UTF8, "application/json"))).Content.ReadFromJsonAsync<JsonElement>();
+
+        // Stored to the millisecond.
+        Assert.Equal(now.AddDays(90).ToUnixTimeMilliseconds(), defaulted.GetProperty("expiresTimestamp").GetDateTimeOffset().ToUnixTimeMilliseconds());
+        Assert.False(never.TryGetProperty("expiresTimestamp", out var expiry) && expiry.ValueKind != JsonValueKind.Null, "asked for never");
+        using var forgotten = clocked.CreateBearerClient(defaulted.GetProperty("token").GetString()!);
+        using var forever = clocked.CreateBearerClient(never.GetProperty("token").GetString()!);
+        clocked.Clock.Advance(TimeSpan.FromDays(91));
+        await AuthAssert.ExhErrorAsync(await forgotten.GetAsync("/tasks/v1/"), HttpStatusCode.Unauthorized, 118);
+        Assert.Equal(HttpStatusCode.OK, (await forever.GetAsync("/tasks/v1/")).StatusCode);
+    }
+
+    [Fact]
     public async Task ApiToken_WithAnExpiry_StopsWorkingAfterIt()
     {
         await using var clocked = TasksConsoleFactory.WithFakeClock();

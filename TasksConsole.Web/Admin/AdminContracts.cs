@@ -38,12 +38,19 @@ public sealed record CreateApiTokenRequest : IJsonRequest<CreateApiTokenRequest>
     public string? UserId { get; init; }
     public DateTimeOffset? ExpiresTimestamp { get; init; }
 
+    /// <summary>Whether <c>expiresTimestamp</c> was given at all: absent takes the default lifetime, null means never.</summary>
+    public bool ExpiryGiven { get; init; }
+
     public static CreateApiTokenRequest Read(JsonElement body) => new()
     {
         Name = JsonBody.RequiredString(body, "name", ApiTokenService.MaxNameLength),
         UserId = CheckedUserId(JsonBody.OptionalString(body, "userId", 64)),
         ExpiresTimestamp = JsonBody.OptionalInstant(body, "expiresTimestamp"),
+        ExpiryGiven = body.TryGetProperty("expiresTimestamp", out _),
     };
+
+    /// <summary>The expiry to store: as given (null for never), or <paramref name="defaultLifetime"/> from now when not given.</summary>
+    public DateTimeOffset? ExpiryFrom(DateTimeOffset now, TimeSpan defaultLifetime) => ExpiryGiven ? ExpiresTimestamp : now + defaultLifetime;
 
     private static string? CheckedUserId(string? userId) =>
         userId is null || ObjectId.IsValid(userId)

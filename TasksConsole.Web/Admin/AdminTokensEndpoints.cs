@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using TasksConsole.Core.Auth;
 using TasksConsole.Web.Api;
 using TasksConsole.Web.Auth;
@@ -25,7 +26,8 @@ public static class AdminTokensEndpoints
             .WithName("CreateApiToken")
             .Produces<ErrorBody>(StatusCodes.Status401Unauthorized)
             .WithSummary("Create an API token")
-            .WithDescription("Returns the token value once; only its hash is stored. userId defaults to the caller.")
+            .WithDescription("Returns the token value once; only its hash is stored. userId defaults to the caller. Without " +
+                             "expiresTimestamp the token expires after Auth:ApiTokenDefaultLifetime (90 days); `\"expiresTimestamp\": null` asks for one that never does.")
             .Produces<ErrorBody>(StatusCodes.Status400BadRequest)
             .Produces<ErrorBody>(StatusCodes.Status404NotFound);
         tokens.MapDelete("/{id}", RevokeAsync)
@@ -45,10 +47,12 @@ public static class AdminTokensEndpoints
     }
 
     internal static async Task<Ok<CreatedApiTokenResponse>> CreateAsync(
-        CreateApiTokenRequest request, ClaimsPrincipal caller, ApiTokenService tokens, CancellationToken cancellationToken)
+        CreateApiTokenRequest request, ClaimsPrincipal caller, ApiTokenService tokens, TimeProvider clock, IOptions<AuthOptions> options,
+        CancellationToken cancellationToken)
     {
         var userId = request.UserId ?? caller.GetUserId()!;
-        var created = await tokens.CreateAsync(request.Name, userId, request.ExpiresTimestamp, caller.GetUserId(), cancellationToken);
+        var expires = request.ExpiryFrom(clock.GetUtcNow(), options.Value.ApiTokenDefaultLifetime);
+        var created = await tokens.CreateAsync(request.Name, userId, expires, caller.GetUserId(), cancellationToken);
         var info = created.Info;
         return TypedResults.Ok(new CreatedApiTokenResponse(info.Id, info.Name, info.UserId, created.Token, info.CreationTimestamp, info.ExpiresTimestamp));
     }
