@@ -8,8 +8,14 @@ public sealed record AuthOptions
     /// <summary>EXH access tokens live about five minutes; the SDK refreshes them proactively from <c>expires_in</c>.</summary>
     public TimeSpan AccessTokenLifetime { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Counted from the last rotation, so a client that keeps refreshing stays signed in.</summary>
+    /// <summary>Counted from the last rotation, so a client that keeps refreshing stays signed in...</summary>
     public TimeSpan RefreshTokenLifetime { get; init; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// ...but not for longer than this after the password sign-in that started the chain: then it signs in again. A
+    /// stolen refresh token kept fresh by rotation stops working at the latest here.
+    /// </summary>
+    public TimeSpan RefreshTokenAbsoluteLifetime { get; init; } = TimeSpan.FromDays(90);
 
     /// <summary>
     /// How long an API token lives when its creator does not say: a forgotten token stops working on its own. A token

@@ -79,7 +79,7 @@ public sealed class OAuthTokenService(
             if (now - revokedAt > ReuseGracePeriod) await RevokeFamilyAsync(db, familyId, now, cancellationToken);
             return new RefreshResult(RefreshStatus.Reused);
         }
-        if (token.ExpiresTimestamp <= now) return new RefreshResult(RefreshStatus.Expired);
+        if (token.ExpiresTimestamp <= now || now >= FamilyEnd(familyId)) return new RefreshResult(RefreshStatus.Expired);
         if (clientId is not null && token.ClientId is not null && clientId != token.ClientId)
         {
             return new RefreshResult(RefreshStatus.ClientMismatch);
@@ -117,6 +117,12 @@ public sealed class OAuthTokenService(
         if (revoked > 0) await revision.PublishAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// When a sign-in's chain of refresh tokens ends for good: its family id is the first refresh token's id, whose
+    /// time prefix is the sign-in's second.
+    /// </summary>
+    private DateTimeOffset? FamilyEnd(string familyId) => ObjectId.TimestampOf(familyId) + options.Value.RefreshTokenAbsoluteLifetime;
+
     private IssuedTokenPair AddPair(TasksDbContext db, string userId, string? clientId, string? familyId)
     {
         var settings = options.Value;
@@ -131,7 +137,9 @@ public sealed class OAuthTokenService(
             ClientId = clientId,
             FamilyId = familyId,
         });
-        db.Tokens.Add(new IssuedToken(refreshId, TokenKind.Refresh, refreshToken, userId, now, now + settings.RefreshTokenLifetime)
+        var refreshExpires = now + settings.RefreshTokenLifetime;
+        if (FamilyEnd(familyId) is { } end && end < refreshExpires) refreshExpires = end;
+        db.Tokens.Add(new IssuedToken(refreshId, TokenKind.Refresh, refreshToken, userId, now, refreshExpires)
         {
             ClientId = clientId,
             FamilyId = familyId,

@@ -28,6 +28,10 @@ public static class ObjectId
         return Convert.ToHexStringLower(bytes);
     }
 
+    /// <summary>The second an id was made at, read from its time prefix; null for a string that is not an id.</summary>
+    public static DateTimeOffset? TimestampOf(string? value) =>
+        IsValid(value) ? DateTimeOffset.FromUnixTimeSeconds(Convert.ToUInt32(value![..8], 16)) : null;
+
     public static bool IsValid(string? value)
     {
         if (value is null || value.Length != 24) return false;

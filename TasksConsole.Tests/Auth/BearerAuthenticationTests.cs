@@ -72,6 +72,29 @@ public sealed class BearerAuthenticationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RefreshingKeepsASignInAlive_OnlyUntilItsAbsoluteLifetime()
+    {
+        var tokens = await _factory.GetTokensAsync(TasksConsoleFactory.AdminEmail, TasksConsoleFactory.AdminPassword);
+        using var anonymous = _factory.CreateClient();
+        var refreshToken = tokens.RefreshToken;
+
+        // Every 25 days, within the 30-day sliding lifetime: fine for 75 days of the 90.
+        for (var i = 0; i < 3; i++)
+        {
+            _factory.Clock!.Advance(TimeSpan.FromDays(25));
+            var refreshed = await anonymous.PostAsJsonAsync(TasksConsoleFactory.TokenPath, OAuthTokenEndpointTests.RefreshBody(refreshToken));
+            Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+            refreshToken = TasksConsoleFactory.ReadTokenPair(await refreshed.Content.ReadAsStringAsync()).RefreshToken;
+        }
+
+        // An hour past 90 days after the password sign-in: the last rotation's token, 15 days old, is refused all the
+        // same (expired tokens are deleted a day later, after which a refresh answers "unknown" instead).
+        _factory.Clock!.Advance(TimeSpan.FromDays(15) + TimeSpan.FromHours(1));
+        var refused = await anonymous.PostAsJsonAsync(TasksConsoleFactory.TokenPath, OAuthTokenEndpointTests.RefreshBody(refreshToken));
+        await AuthAssert.OAuthErrorAsync(refused, "invalid_grant", 120);
+    }
+
+    [Fact]
     public async Task ReplayingARotatedRefreshToken_AfterTheGracePeriod_RevokesTheWholeFamily()
     {
         var first = await _factory.GetTokensAsync(TasksConsoleFactory.AdminEmail, TasksConsoleFactory.AdminPassword);
