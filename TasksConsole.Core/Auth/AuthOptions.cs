@@ -26,6 +26,9 @@ public sealed record AuthOptions
     /// <summary>Sliding lifetime of a console sign-in cookie.</summary>
     public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromHours(8);
 
+    /// <summary>How long a console session may last however active it is: then the password is asked for again.</summary>
+    public TimeSpan SessionAbsoluteLifetime { get; init; } = TimeSpan.FromHours(12);
+
     /// <summary>
     /// OAuth clients allowed at the token endpoint. Empty means any <c>client_id</c> (or none) is accepted, which
     /// suits a single-tenant install where the SDK's clientId is just a label.

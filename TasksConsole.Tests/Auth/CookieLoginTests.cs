@@ -140,6 +140,27 @@ public partial class CookieLoginTests(TasksConsoleFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task AnActiveSession_StillEndsAtItsAbsoluteLifetime()
+    {
+        await using var clocked = TasksConsoleFactory.WithFakeClock();
+        using var browser = clocked.CreateBrowserClient();
+        await SignInAsync(browser, TasksConsoleFactory.AdminEmail, TasksConsoleFactory.AdminPassword);
+
+        // Active every 4 hours, well inside the 8-hour sliding lifetime...
+        for (var hours = 4; hours < 12; hours += 4)
+        {
+            clocked.Clock!.Advance(TimeSpan.FromHours(4));
+            Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/")).StatusCode);
+        }
+
+        // ...but 12 hours after the password was given, it is asked for again.
+        clocked.Clock!.Advance(TimeSpan.FromHours(4));
+        var response = await browser.GetAsync("/");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/login", response.Headers.Location?.AbsolutePath);
+    }
+
+    [Fact]
     public void LiveCircuits_UseTheRevalidatingAuthenticationStateProvider()
     {
         using var scope = factory.Services.CreateScope();

@@ -25,7 +25,7 @@ public static class AccountEndpoints
     }
 
     internal static async Task<RedirectHttpResult> SignInAsync(
-        HttpContext http, IAntiforgery antiforgery, SignInService signIn, CancellationToken cancellationToken)
+        HttpContext http, IAntiforgery antiforgery, SignInService signIn, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (!http.Request.HasFormContentType) return BackToLogin("invalid", "/");
 
@@ -43,7 +43,7 @@ public static class AccountEndpoints
         switch (result.Status)
         {
             case SignInStatus.Success:
-                await http.SignInAsync(AuthPrincipals.CookieScheme, AuthPrincipals.ForSession(result.User!));
+                await http.SignInAsync(AuthPrincipals.CookieScheme, AuthPrincipals.ForSession(result.User!), SessionStart.Now(clock));
                 return TypedResults.Redirect(result.User!.MustChangePassword ? PasswordChange.PagePath : returnUrl);
             case SignInStatus.Throttled:
                 var minutes = (int)Math.Ceiling(result.RetryAfter.TotalMinutes);
@@ -69,7 +69,7 @@ public static class AccountEndpoints
     /// </summary>
     internal static async Task<RedirectHttpResult> ChangePasswordAsync(
         HttpContext http, IAntiforgery antiforgery, UserService users, FailedSignInLimiter limiter, DataDirectory dataDirectory,
-        CancellationToken cancellationToken)
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         if (http.User.GetUserId() is not { } userId || http.User.Identity?.AuthenticationType != AuthPrincipals.CookieScheme)
         {
@@ -110,7 +110,7 @@ public static class AccountEndpoints
             await http.SignOutAsync(AuthPrincipals.CookieScheme);
             return TypedResults.Redirect(LoginPath);
         }
-        await http.SignInAsync(AuthPrincipals.CookieScheme, AuthPrincipals.ForSession(session));
+        await http.SignInAsync(AuthPrincipals.CookieScheme, AuthPrincipals.ForSession(session), SessionStart.Now(clock));
         return TypedResults.Redirect("/");
     }
 

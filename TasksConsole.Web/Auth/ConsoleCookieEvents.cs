@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
+using TasksConsole.Core.Auth;
 using TasksConsole.Core.Common;
 using TasksConsole.Web.Api;
 
@@ -9,11 +11,24 @@ namespace TasksConsole.Web.Auth;
 /// Keeps cookie sessions in step with the user row (disabled, password reset, role change) and keeps the API
 /// free of login redirects: a client of the API must get an EXH error body, never an HTML sign-in page.
 /// </summary>
-public sealed class ConsoleCookieEvents(SessionValidator validator) : CookieAuthenticationEvents
+public sealed class ConsoleCookieEvents(SessionValidator validator, TimeProvider clock, IOptions<AuthOptions> options) : CookieAuthenticationEvents
 {
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
     {
         if (context.Principal is null) return;
+        var now = clock.GetUtcNow();
+        if (SessionStart.Of(context.Properties) is not { } started)
+        {
+            // A cookie from before sessions recorded their start: its absolute lifetime counts from now.
+            SessionStart.Set(context.Properties, now);
+            context.ShouldRenew = true;
+        }
+        else if (now - started >= options.Value.SessionAbsoluteLifetime)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(AuthPrincipals.CookieScheme);
+            return;
+        }
         var (check, user) = await validator.CheckAsync(context.Principal, context.HttpContext.RequestAborted);
         switch (check)
         {
