@@ -176,6 +176,22 @@ public sealed class UserService(IDbContextFactory<TasksDbContext> dbFactory, Tim
         UpdateAsync(id, new UserChanges(Password: password), cancellationToken);
 
     /// <summary>
+    /// Ends every console session of the user, in every browser and on every node: the cookies carry the old
+    /// security stamp, which no longer matches. OAuth and API tokens are left alone (API clients did not sign out).
+    /// </summary>
+    public async Task EndConsoleSessionsAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var stamp = NewStamp();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var ended = await db.Users.Where(u => u.Id == id).ExecuteUpdateAsync(s => s.SetProperty(u => u.SecurityStamp, stamp), cancellationToken);
+        if (ended == 0) return;
+        await AuthRevision.IncrementStoredAsync(db, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        revision.Advance();
+    }
+
+    /// <summary>
     /// Applies <paramref name="changes"/> in one transaction. A new password or disabling ends the user's console
     /// sessions and revokes their OAuth tokens; API tokens survive a password reset (they are automation
     /// credentials an admin manages separately) but stop working while the user is disabled.

@@ -125,6 +125,25 @@ public partial class CookieLoginTests(TasksConsoleFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task AfterSigningOut_ACopyOfTheCookieNoLongerWorks()
+    {
+        var user = await factory.EnsureUserAsync("cookie-copied@test.local", TasksConsoleFactory.UserPassword, Role.Viewer);
+        using var browser = factory.CreateBrowserClient();
+        var signedIn = await SignInAsync(browser, user.Email, TasksConsoleFactory.UserPassword);
+        var session = signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("TasksConsole.Session=", StringComparison.Ordinal)).Split(';')[0];
+        using var thief = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        thief.DefaultRequestHeaders.Add("Cookie", session);
+        Assert.Equal(HttpStatusCode.OK, (await thief.GetAsync("/")).StatusCode);
+
+        var token = AntiforgeryField().Match(await browser.GetStringAsync("/")).Groups["token"].Value;
+        await browser.PostAsync("/account/logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
+
+        var replayed = await thief.GetAsync("/");
+        Assert.Equal(HttpStatusCode.Redirect, replayed.StatusCode);
+        Assert.Equal("/login", replayed.Headers.Location?.AbsolutePath);
+    }
+
+    [Fact]
     public async Task DisablingAUser_EndsTheirConsoleSession()
     {
         var user = await factory.EnsureUserAsync("cookie-disabled@test.local", TasksConsoleFactory.UserPassword, Role.Viewer);

@@ -55,10 +55,15 @@ public static class AccountEndpoints
         }
     }
 
-    internal static async Task<RedirectHttpResult> SignOutAsync(HttpContext http, IAntiforgery antiforgery)
+    internal static async Task<RedirectHttpResult> SignOutAsync(HttpContext http, IAntiforgery antiforgery, UserService users, CancellationToken cancellationToken)
     {
         // A cross-site page must not be able to sign people out; a failed check leaves the session as it was.
         if (!await antiforgery.IsRequestValidAsync(http)) return TypedResults.Redirect("/");
+        // Deleting the cookie is not enough: a copy of it (stolen, or in another browser) would still be valid.
+        if (http.User.Identity?.AuthenticationType == AuthPrincipals.CookieScheme && http.User.GetUserId() is { } userId)
+        {
+            await users.EndConsoleSessionsAsync(userId, cancellationToken);
+        }
         await http.SignOutAsync(AuthPrincipals.CookieScheme);
         return TypedResults.Redirect(LoginPath);
     }
