@@ -268,9 +268,16 @@ public sealed record FunctionProblem(string Field, string Message, ErrorCode Cod
 /// <summary>Environment variables in their EXH wire shape <c>{"NAME":{"value":"..."}}</c>, the form they are stored in.</summary>
 public static class FunctionEnvironment
 {
-    public static string? ToJson(IReadOnlyDictionary<string, string>? variables)
+    public static string? ToJson(IReadOnlyDictionary<string, string>? variables) =>
+        variables is null ? null : Write(variables, (writer, value) => writer.WriteString("value", value));
+
+    /// <summary>The stored JSON with each value replaced by whether it is set: <c>{"NAME":{"set":true}}</c>.</summary>
+    public static string MaskJson(string json) =>
+        Write(Parse(json) ?? new Dictionary<string, string>(), (writer, value) => writer.WriteBoolean("set", value.Length > 0));
+
+    /// <summary><c>{"NAME":{…}}</c> with one object per variable, its content written by <paramref name="writeEntry"/>.</summary>
+    private static string Write(IReadOnlyDictionary<string, string> variables, Action<Utf8JsonWriter, string> writeEntry)
     {
-        if (variables is null) return null;
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -278,25 +285,7 @@ public static class FunctionEnvironment
             foreach (var (name, value) in variables)
             {
                 writer.WriteStartObject(name);
-                writer.WriteString("value", value);
-                writer.WriteEndObject();
-            }
-            writer.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    /// <summary>The stored JSON with each value replaced by whether it is set: <c>{"NAME":{"set":true}}</c>.</summary>
-    public static string MaskJson(string json)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            foreach (var (name, value) in Parse(json) ?? new Dictionary<string, string>())
-            {
-                writer.WriteStartObject(name);
-                writer.WriteBoolean("set", value.Length > 0);
+                writeEntry(writer, value);
                 writer.WriteEndObject();
             }
             writer.WriteEndObject();

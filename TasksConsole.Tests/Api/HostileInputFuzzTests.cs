@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TasksConsole.Core.Auth;
 using TasksConsole.Tests.Infrastructure;
+using TasksConsole.Web.Api;
 
 namespace TasksConsole.Tests.Api;
 
@@ -19,9 +20,6 @@ namespace TasksConsole.Tests.Api;
 public sealed class HostileInputFuzzTests(TasksConsoleFactory factory) : IClassFixture<TasksConsoleFactory>
 {
     private const string Seed = "0N0XIzNsQ0O2";
-
-    /// <summary>The REST API; the console's pages (which take form posts) are not part of it.</summary>
-    private static readonly string[] ApiPrefixes = ["/tasks/v1/", "/admin/v1/", "/auth/"];
 
     private static readonly string[] ListEndpoints =
         ["/tasks/v1/", "/tasks/v1/schedules/", "/tasks/v1/apiRequests/", "/admin/v1/audit", "/tasks/v1/views/", "/admin/v1/users/"];
@@ -69,7 +67,7 @@ public sealed class HostileInputFuzzTests(TasksConsoleFactory factory) : IClassF
         Assert.True(status < 500, $"{what} answered {status}: {Shorten(body)}");
         // A route value of ".." can take the request out of the API (to a console page): only the API owes the EXH body.
         var path = response.RequestMessage?.RequestUri?.AbsolutePath ?? "";
-        if (status < 400 || !ApiPrefixes.Any(prefix => path.StartsWith(prefix, StringComparison.Ordinal))) return;
+        if (status < 400 || !ApiPaths.IsApi(path)) return;
         JsonElement error;
         try
         {
@@ -105,7 +103,8 @@ public sealed class HostileInputFuzzTests(TasksConsoleFactory factory) : IClassF
             .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? [])
                 .Where(m => m is "POST" or "PUT")
                 .Select(m => (Method: m, Template: "/" + e.RoutePattern.RawText!.TrimStart('/'))))
-            .Where(e => ApiPrefixes.Any(prefix => e.Template.StartsWith(prefix, StringComparison.Ordinal)))
+            // The REST API; the console's pages (which take form posts) are not part of it.
+            .Where(e => ApiPaths.IsApi(e.Template))
             .Distinct().OrderBy(e => e.Template, StringComparer.Ordinal).ThenBy(e => e.Method, StringComparer.Ordinal).ToList();
 
     private static string FillRoute(string template, string value)

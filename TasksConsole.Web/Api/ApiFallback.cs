@@ -67,7 +67,7 @@ public static class ApiFallback
 
     private static bool Matches(RouteEndpoint endpoint, PathString path)
     {
-        if (endpoint.RoutePattern.RawText is not { } pattern || !ApiPaths.IsApi("/" + pattern.TrimStart('/'))) return false;
+        if (!IsApi(endpoint)) return false;
         var matcher = new TemplateMatcher(new RouteTemplate(endpoint.RoutePattern), new RouteValueDictionary());
         return matcher.TryMatch(path, new RouteValueDictionary());
     }

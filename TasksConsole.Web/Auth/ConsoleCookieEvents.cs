@@ -25,22 +25,27 @@ public sealed class ConsoleCookieEvents(SessionValidator validator, TimeProvider
         }
         else if (now - started >= options.Value.SessionAbsoluteLifetime)
         {
-            context.RejectPrincipal();
-            await context.HttpContext.SignOutAsync(AuthPrincipals.CookieScheme);
+            await EndAsync(context);
             return;
         }
         var (check, user) = await validator.CheckAsync(context.Principal, context.HttpContext.RequestAborted);
         switch (check)
         {
             case SessionCheck.Invalid:
-                context.RejectPrincipal();
-                await context.HttpContext.SignOutAsync(AuthPrincipals.CookieScheme);
+                await EndAsync(context);
                 break;
             case SessionCheck.RoleChanged:
                 context.ReplacePrincipal(AuthPrincipals.ForSession(user!));
                 context.ShouldRenew = true;
                 break;
         }
+    }
+
+    /// <summary>The session is over: this request is anonymous, and the cookie is deleted.</summary>
+    private static async Task EndAsync(CookieValidatePrincipalContext context)
+    {
+        context.RejectPrincipal();
+        await context.HttpContext.SignOutAsync(AuthPrincipals.CookieScheme);
     }
 
     public override Task RedirectToLogin(RedirectContext<CookieAuthenticationOptions> context) =>
