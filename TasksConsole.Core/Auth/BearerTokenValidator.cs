@@ -57,9 +57,8 @@ public sealed class BearerTokenValidator(IDbContextFactory<TasksDbContext> dbFac
         if (row is null) return new TokenValidation(TokenValidationStatus.Unknown);
 
         var now = clock.GetUtcNow();
-        if (row.RevokedTimestamp is not null) return new TokenValidation(TokenValidationStatus.Revoked);
-        if (row.ExpiresTimestamp <= now) return new TokenValidation(TokenValidationStatus.Expired);
-        if (row.Disabled) return new TokenValidation(TokenValidationStatus.UserDisabled);
+        var status = StatusOf(row.RevokedTimestamp, row.ExpiresTimestamp, row.Disabled, now);
+        if (status != TokenValidationStatus.Valid) return new TokenValidation(status);
 
         // The admin page shows when an API token was last used; access tokens live minutes and need no such record.
         if (row.Kind == TokenKind.Api && (row.LastUsedTimestamp is null || now - row.LastUsedTimestamp >= LastUsedResolution))
@@ -71,4 +70,35 @@ public sealed class BearerTokenValidator(IDbContextFactory<TasksDbContext> dbFac
         return new TokenValidation(TokenValidationStatus.Valid,
             new TokenPrincipal(row.Id, row.Kind, row.UserId, row.Email, row.Role, row.ClientId, row.ExpiresTimestamp));
     }
+
+    /// <summary>
+    /// Where each of these tokens stands now (a token no longer stored reads as unknown): for connections that
+    /// authenticated once and stay open, checked all at once rather than one query per connection.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, TokenValidationStatus>> StandingAsync(
+        IReadOnlyCollection<string> tokenIds, CancellationToken cancellationToken = default)
+    {
+        var standing = tokenIds.Distinct().ToDictionary(id => id, _ => TokenValidationStatus.Unknown);
+        if (standing.Count == 0) return standing;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        // Chunked so a node holding thousands of connections stays under the stores' parameter limits.
+        foreach (var chunk in standing.Keys.Chunk(500))
+        {
+            var rows = await (
+                    from t in db.Tokens.AsNoTracking()
+                    where chunk.Contains(t.Id) && t.Kind != TokenKind.Refresh
+                    join u in db.Users.AsNoTracking() on t.UserId equals u.Id
+                    select new { t.Id, t.ExpiresTimestamp, t.RevokedTimestamp, u.Disabled })
+                .ToListAsync(cancellationToken);
+            foreach (var row in rows) standing[row.Id] = StatusOf(row.RevokedTimestamp, row.ExpiresTimestamp, row.Disabled, now);
+        }
+        return standing;
+    }
+
+    private static TokenValidationStatus StatusOf(DateTimeOffset? revoked, DateTimeOffset? expires, bool userDisabled, DateTimeOffset now) =>
+        revoked is not null ? TokenValidationStatus.Revoked
+        : expires <= now ? TokenValidationStatus.Expired
+        : userDisabled ? TokenValidationStatus.UserDisabled
+        : TokenValidationStatus.Valid;
 }

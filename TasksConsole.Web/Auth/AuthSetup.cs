@@ -9,6 +9,7 @@ using TasksConsole.Core.Auth;
 using TasksConsole.Core.Common;
 using TasksConsole.Core.Data;
 using TasksConsole.Web.Api;
+using TasksConsole.Web.Live;
 
 namespace TasksConsole.Web.Auth;
 
@@ -29,6 +30,9 @@ public static class AuthSetup
         services.AddScoped<AuthenticationStateProvider, ConsoleAuthenticationStateProvider>();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, SessionCircuitHandler>());
         services.AddHostedService<ExpiredTokenCleanup>();
+        // With the auth services it re-checks by, not with the hub: a host with the live feed alone has no credentials.
+        services.AddSingleton<HubConnectionGuard>();
+        services.AddHostedService(provider => provider.GetRequiredService<HubConnectionGuard>());
         builder.AddKeyRingInStore();
 
         services.AddAuthentication(options =>

@@ -20,6 +20,7 @@ public sealed class ConsoleCookieEvents(SessionValidator validator, TimeProvider
         if (SessionStart.Of(context.Properties) is not { } started)
         {
             // A cookie from before sessions recorded their start: its absolute lifetime counts from now.
+            started = now;
             SessionStart.Set(context.Properties, now);
             context.ShouldRenew = true;
         }
@@ -39,6 +40,8 @@ public sealed class ConsoleCookieEvents(SessionValidator validator, TimeProvider
                 context.ShouldRenew = true;
                 break;
         }
+        // The cookie's properties do not reach a circuit or a hub connection opened by this request; the claim does.
+        if (context.Principal is { } principal) AuthPrincipals.SetExpiry(principal, started + options.Value.SessionAbsoluteLifetime);
     }
 
     /// <summary>The session is over: this request is anonymous, and the cookie is deleted.</summary>

@@ -31,7 +31,21 @@ public sealed record TaskFailedError(string Type, string? Name, string Message);
 
 /// <summary>
 /// The live feed for outside clients (bearer token in the <c>access_token</c> query parameter, or the console
-/// cookie). Read-only: clients only listen.
+/// cookie). Read-only: clients only listen. Each connection is watched by <see cref="HubConnectionGuard"/>, which
+/// closes it when its credential stops standing.
 /// </summary>
 [Authorize(Policy = Permissions.ViewTasks)]
-public sealed class TasksHub : Hub<ITasksHubClient>;
+public sealed class TasksHub(HubConnectionGuard guard) : Hub<ITasksHubClient>
+{
+    public override Task OnConnectedAsync()
+    {
+        guard.Watch(Context);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        guard.Forget(Context);
+        return Task.CompletedTask;
+    }
+}
