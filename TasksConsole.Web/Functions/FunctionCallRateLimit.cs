@@ -52,7 +52,9 @@ public static class FunctionCallRateLimit
 
     /// <summary>Puts an endpoint under the limit; callers holding <paramref name="permission"/> (for all functions or the named one) are not limited.</summary>
     public static RouteHandlerBuilder LimitOpenCalls(this RouteHandlerBuilder endpoint, string permission, string functionNameRouteValue) =>
-        endpoint.WithMetadata(new FunctionCallPermission(permission, functionNameRouteValue)).RequireRateLimiting(PolicyName);
+        endpoint.WithMetadata(new FunctionCallPermission(permission, functionNameRouteValue))
+            .RequireRateLimiting(PolicyName)
+            .Produces<ErrorBody>(StatusCodes.Status429TooManyRequests);
 
     private sealed record FunctionCallPermission(string Permission, string FunctionNameRouteValue);
 
