@@ -84,6 +84,30 @@ public sealed class HubConnectionGuardTests(TasksConsoleFactory factory) : IClas
         Assert.Equal(0, guard.Watched);
     }
 
+    [Fact]
+    public async Task A_console_connection_closes_when_its_session_reaches_its_absolute_lifetime()
+    {
+        await using var clocked = TasksConsoleFactory.WithFakeClock();
+        var cookies = new CookieContainer();
+        using var browser = clocked.CreateDefaultClient(new CookieContainerHandler(cookies));
+        await CookieLoginTests.SignInAsync(browser, TasksConsoleFactory.AdminEmail, TasksConsoleFactory.AdminPassword);
+        // Activity renews the cookie, as a console in use would, until 11 h 50 min after sign-in.
+        foreach (var step in new[] { TimeSpan.FromHours(4), TimeSpan.FromHours(4), TimeSpan.FromMinutes(230) })
+        {
+            clocked.Clock!.Advance(step);
+            Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/")).StatusCode);
+        }
+        await using var connection = await OpenAsync(clocked, accessToken: null, cookies.GetCookieHeader(clocked.Server.BaseAddress));
+        var guard = clocked.Services.GetRequiredService<HubConnectionGuard>();
+
+        await guard.CheckAsync();
+        Assert.Equal(HubConnectionState.Connected, connection.Hub.State);
+
+        clocked.Clock!.Advance(TimeSpan.FromMinutes(20));
+        await guard.CheckAsync();
+        await connection.AssertClosesAsync();
+    }
+
     private static async Task<OpenConnection> OpenAsync(TasksConsoleFactory app, string? accessToken, string? cookie = null)
     {
         var hub = new HubConnectionBuilder()
