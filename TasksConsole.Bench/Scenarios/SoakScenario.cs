@@ -11,8 +11,9 @@ namespace TasksConsole.Bench.Scenarios;
 /// Soak: one server under a steady mixed load for a long time (<c>--duration</c>, default 30 min), to see whether it
 /// leaks or slows down. Tasks are created open-loop at <c>--rate</c> per second (default 300): 80% on the no-op
 /// function (complete), 10% on <c>flaky</c> failing once (retried by its retry policy, then complete) and 10% on
-/// <c>fail</c> (failed); list queries run beside them at a twentieth of that rate, and a live connection
-/// (<c>/hubs/tasks</c>, as the console's live views) receives every change. Every <c>--sample</c> seconds the bench
+/// <c>fail</c> (failed); list queries run beside them at a twentieth of that rate, the console's tasks page stays open
+/// in headless Chromium (a live Blazor circuit re-rendering under the changes), and a SignalR client on
+/// <c>/hubs/tasks</c> receives every change, from which outcomes are counted. Every <c>--sample</c> seconds the bench
 /// records the window's throughput (created, completed, retried, failed per second, from the live connection), the
 /// server's resident set (VmRSS), open handles (<c>/proc/&lt;pid&gt;/fd</c>), threads and GC heap (its runtime metrics
 /// on <c>/metrics</c>), and the p50/p99 of the API calls sent in the window. Targets: resident set growth after the
@@ -35,6 +36,7 @@ internal sealed class SoakScenario : IBenchScenario
     private const double TargetP99Drift = 0.20;
     private const string Tag = "bench-soak";
     private const int WarmUpTasks = 20;
+    private const string ConsolePage = "/tasks";
 
     /// <summary>What the console's tasks page asks for when filtered to failures, newest first.</summary>
     private static readonly string[] ListQueries =
@@ -47,7 +49,7 @@ internal sealed class SoakScenario : IBenchScenario
     public string Name => "soak";
 
     public string Description =>
-        "--rate tasks/s (default 300) of mixed work for --duration s (default 1800) with list queries and a live connection; RSS growth after warm-up <= 10%, API p99 drift <= 20%";
+        "--rate tasks/s (default 300) of mixed work for --duration s (default 1800) with list queries and the console open; RSS growth after warm-up <= 10%, API p99 drift <= 20%";
 
     public async Task<ScenarioResult> RunAsync(BenchContext context, CancellationToken cancellationToken)
     {
@@ -57,13 +59,17 @@ internal sealed class SoakScenario : IBenchScenario
         var sampleEvery = context.Options.Sample ?? TimeSpan.FromSeconds(Math.Clamp(Math.Round(duration.TotalSeconds / 12), 1, MaxSample.TotalSeconds));
         var warmUp = TimeSpan.FromSeconds(Math.Clamp(duration.TotalSeconds / 6, sampleEvery.TotalSeconds, MaxWarmUp.TotalSeconds));
         output.WriteLine($"{rate:N0} tasks/s for {Time(duration)} (80% '{EngineWarmUp.FunctionName}', 10% 'flaky' failing once then retried, " +
-                         $"10% 'fail'), {rate * ListsPerCreate:N0} list queries/s, one live connection; a sample every {Time(sampleEvery)}, " +
+                         $"10% 'fail'), {rate * ListsPerCreate:N0} list queries/s, the console's {ConsolePage} page open, a hub client; a sample every {Time(sampleEvery)}, " +
                          $"the first {Time(warmUp)} warm-up");
 
         using var data = TempDirectory.Create("soak");
         await using var store = await BenchStore.CreateAsync(context.Options, data.Combine("server"), "soak", cancellationToken);
         output.WriteLine($"store: {store.Name}");
-        await using var server = await store.StartServerAsync(context, cancellationToken);
+        // Served from the build output, the console's script and style files exist only through the static web assets
+        // manifest, which the server reads in Development alone; the app itself behaves the same in either.
+        var consoleSettings = ConsoleCircuit.Available ? new[] { "environment=Development" } : [];
+        if (ConsoleCircuit.Available) output.WriteLine("server environment: Development, so that the build output serves the console's static files");
+        await using var server = await store.StartServerAsync(context, cancellationToken, settings: consoleSettings);
         using var api = await ApiClient.SignInAsync(server, cancellationToken);
         var changes = new ChangeCounts();
         await using var hub = new HubConnectionBuilder()
@@ -79,14 +85,15 @@ internal sealed class SoakScenario : IBenchScenario
         });
         await hub.StartAsync(cancellationToken);
         await EngineWarmUp.RunAsync(api, server, WarmUpTasks, output, cancellationToken);
+        await using var console = await ConsoleCircuit.OpenAsync(server, ConsolePage, output);
 
         var clock = Stopwatch.StartNew();
         var calls = new CallLog(clock);
         var samples = new List<Sample>();
         var table = new MarkdownTable("t", "created/s", "completed/s", "retried/s", "failed/s", "lists/s", "errors",
-            "create p50/p99", "list p50/p99", "API p99", "RSS", "GC heap", "handles", "threads");
+            "create p50/p99", "list p50/p99", "API p99", "RSS", "GC heap", "handles", "threads", "console");
         output.WriteLine();
-        output.WriteLine("  t: created/s completed/s retried/s failed/s lists/s errors | create p50/p99 | list p50/p99 | RSS, GC heap, handles, threads");
+        output.WriteLine("  t: created/s completed/s retried/s failed/s lists/s errors | create p50/p99 | list p50/p99 | RSS, GC heap, handles, threads, console");
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         clock.Restart();
@@ -109,7 +116,7 @@ internal sealed class SoakScenario : IBenchScenario
                 var sample = new Sample(
                     windowEnd, windowEnd - windowStart, counts - previous, calls.Take(windowEnd),
                     server.WorkingSetBytes(), await GcHeapBytesAsync(api, cancellationToken), server.HandleCount(), server.ThreadCount(),
-                    windowStart >= warmUp);
+                    console is null ? null : await console.IsLiveAsync(), windowStart >= warmUp);
                 previous = counts;
                 samples.Add(sample);
                 Print(output, table, sample);
@@ -134,6 +141,10 @@ internal sealed class SoakScenario : IBenchScenario
         output.WriteLine($"handles: {verdict.HandlesLine}");
         output.WriteLine($"GC heap: {verdict.GcLine}");
         output.WriteLine($"errors: {samples.Sum(s => s.Calls.Errors)} of {samples.Sum(s => s.Calls.Count):N0} API calls");
+        var consoleLine = console is null
+            ? "none open"
+            : $"{ConsolePage} live at {samples.Count(s => s.ConsoleLive == true)} of {samples.Count} samples";
+        output.WriteLine($"console: {consoleLine}");
 
         var errors = samples.Sum(s => s.Calls.Errors);
         var figures = new List<ScenarioFigure>
@@ -142,6 +153,7 @@ internal sealed class SoakScenario : IBenchScenario
             new("RSS growth after warm-up", verdict.RssLine, $"<= {TargetRssGrowth:P0}", verdict.RssMet),
             new("API p99 drift, first to last window", verdict.P99Line, $"<= {TargetP99Drift:P0}, no errors", verdict.P99Met & errors == 0),
             new("handles, GC heap", $"{verdict.HandlesLine}; {verdict.GcLine}"),
+            new("console circuit", consoleLine, "live throughout", console is null ? null : samples.All(s => s.ConsoleLive == true)),
         };
         var result = new ScenarioResult(Name, figures, "");
         var summary = $"SUMMARY soak: {rate:N0} tasks/s for {Time(duration)}, {samples.Count} samples; RSS {verdict.RssShort}; " +
@@ -246,9 +258,10 @@ internal sealed class SoakScenario : IBenchScenario
             PerSecond(s.Calls.Lists.Count), s.Calls.Errors.ToString(CultureInfo.InvariantCulture),
             Span(s.Calls.Creates), Span(s.Calls.Lists), LatencyStats.Ms(s.Calls.All.P99),
             ServerProcess.Mib(s.Rss), s.GcHeap is null ? "n/a" : ServerProcess.Mib(s.GcHeap), Count(s.Handles), Count(s.Threads),
+            s.ConsoleLive switch { true => "live", false => "lost", null => "none" },
         };
         table.Add(row);
-        output.WriteLine($"  {row[0]}: {row[1]} {row[2]} {row[3]} {row[4]} {row[5]} {row[6]} | {row[7]} | {row[8]} | {row[10]}, {row[11]}, {row[12]}, {row[13]}");
+        output.WriteLine($"  {row[0]}: {row[1]} {row[2]} {row[3]} {row[4]} {row[5]} {row[6]} | {row[7]} | {row[8]} | {row[10]}, {row[11]}, {row[12]}, {row[13]}, {row[14]}");
     }
 
     private sealed record Verdict(
@@ -413,7 +426,8 @@ internal sealed class SoakScenario : IBenchScenario
     }
 
     private sealed record Sample(
-        TimeSpan At, TimeSpan Length, Counts Changes, WindowCalls Calls, long? Rss, long? GcHeap, int? Handles, long? Threads, bool Measured);
+        TimeSpan At, TimeSpan Length, Counts Changes, WindowCalls Calls, long? Rss, long? GcHeap, int? Handles, long? Threads, bool? ConsoleLive,
+        bool Measured);
 
     /// <summary>The hub's <c>TaskChanged</c> message as a client sees it.</summary>
     private sealed record HubTaskChange(string Kind, string TaskId, string FunctionName, string Status, IReadOnlyList<string> Tags, DateTimeOffset Timestamp);

@@ -121,7 +121,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper log)
             RegexOptions.Multiline));
         // One row a second, the first in the warm-up, each with every figure.
         Assert.Single(Regex.Matches(output, @"^  1 s \(warm-up\): ", RegexOptions.Multiline));
-        Assert.Equal(6, Regex.Matches(output, @"^  \d s( \(warm-up\))?: \d+ \d+ \d+ \d+ \d+ 0 \| [\d.]+ ms / [\d.]+ ms \| ([\d.]+ ms|-) / ([\d.]+ ms|-) \| [\d,]+ MiB, [\d,]+ MiB, \d+, \d+$",
+        Assert.Equal(6, Regex.Matches(output, @"^  \d s( \(warm-up\))?: \d+ \d+ \d+ \d+ \d+ 0 \| [\d.]+ ms / [\d.]+ ms \| ([\d.]+ ms|-) / ([\d.]+ ms|-) \| [\d,]+ MiB, [\d,]+ MiB, \d+, \d+, (live|none)$",
             RegexOptions.Multiline).Count);
         Assert.Single(Regex.Matches(output, @"^\| t +\| created/s +\| completed/s +\| retried/s +\| failed/s ", RegexOptions.Multiline));
         // The mix ran: tasks completed, a failure retried and another failed, read over the live connection.
@@ -135,6 +135,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper log)
         Assert.Matches(@"(?m)^p99 drift: all API calls [\d.]+ ms in the first window after warm-up -> [\d.]+ ms in the last", output);
         Assert.Matches(@"(?m)^handles: \d+ after warm-up -> \d+ at the end", output);
         Assert.Matches(@"(?m)^GC heap: [\d,]+ MiB after warm-up -> [\d,]+ MiB at the end", output);
+        Assert.Matches(@"(?m)^console: (/tasks live at 6 of 6 samples|none open)$", output);
         Assert.Contains("RSS growth after warm-up", output);
     }
 
