@@ -22,8 +22,8 @@ namespace TasksConsole.Bench.Scenarios;
 /// <remarks>
 /// The warm-up is the first sixth of the run (at least one sample, at most 5 minutes): JIT, the thread pool, SQLite's
 /// page cache and the GC's budgets settle then, and growth is counted from its end. The slope is a least-squares line
-/// through the resident set of every sample after the warm-up, per hour. The store keeps every task (retention runs on
-/// its own schedule), so a 30-minute run ends with half a million rows: the list queries' p99 includes that growth.
+/// through the resident set of every sample after the warm-up, per hour. Retention is off by default, so the store keeps
+/// every task of the run (half a million after 30 minutes): the list queries' p99 includes that growth.
 /// </remarks>
 internal sealed class SoakScenario : IBenchScenario
 {
@@ -38,7 +38,7 @@ internal sealed class SoakScenario : IBenchScenario
     private const int WarmUpTasks = 20;
     private const string ConsolePage = "/tasks";
 
-    /// <summary>What the console's tasks page asks for when filtered to failures, newest first.</summary>
+    /// <summary>Lists as a client or the console asks for them, in turn: the soak's tasks and the failures newest first, what is waiting or running by start.</summary>
     private static readonly string[] ListQueries =
     [
         $"/tasks/v1/?eq(tags,{Tag})&sort(-creationTimestamp)&limit(20)",
