@@ -6,7 +6,7 @@ namespace TasksConsole.Bench;
 
 /// <summary>
 /// The command line: <c>&lt;scenario|all&gt; [--n N] [--duration S] [--rate R] [--clients C] [--runs R] [--due-share P[,P…]]
-/// [--explain] [--set Key=Value]… [--store sqlite|postgres] [--postgres ConnectionString] [--nodes N]</c>.
+/// [--explain] [--set Key=Value]… [--store sqlite|postgres] [--postgres ConnectionString] [--nodes N] [--sample S]</c>.
 /// Options left out are null, and each scenario applies its own default.
 /// </summary>
 internal enum BenchStoreKind
@@ -60,6 +60,9 @@ internal sealed record BenchOptions
     /// <summary>App hosts sharing one PostgreSQL store (dispatch); null for the single node of the plain scenario.</summary>
     public int? Nodes { get; init; }
 
+    /// <summary>How often a long run samples the server (soak).</summary>
+    public TimeSpan? Sample { get; init; }
+
     public const string PostgresVariable = "TASKSCONSOLE_BENCH_POSTGRES";
 
     public static bool TryParse(IReadOnlyList<string> args, out BenchOptions options, out string error)
@@ -79,7 +82,7 @@ internal sealed record BenchOptions
         }
 
         int? n = null, clients = null, runs = null;
-        TimeSpan? duration = null;
+        TimeSpan? duration = null, sample = null;
         double? rate = null;
         IReadOnlyList<int>? dueShares = null;
         var settings = new List<string>();
@@ -113,8 +116,12 @@ internal sealed record BenchOptions
                     runs = parsed;
                     break;
                 case "--duration" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
-                                       && seconds is > 0 and <= 3600:
+                                       && seconds is > 0 and <= 24 * 3600:
                     duration = TimeSpan.FromSeconds(seconds);
+                    break;
+                case "--sample" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var every)
+                                     && every is >= 0.5 and <= 600:
+                    sample = TimeSpan.FromSeconds(every);
                     break;
                 case "--rate" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var perSecond)
                                    && perSecond is > 0 and <= 100_000:
@@ -135,7 +142,7 @@ internal sealed record BenchOptions
                 case "--nodes" when TryPositive(value, 8, out var parsed):
                     nodes = parsed;
                     break;
-                case "--n" or "--clients" or "--runs" or "--duration" or "--rate" or "--due-share" or "--set" or "--postgres" or "--store" or "--nodes":
+                case "--n" or "--clients" or "--runs" or "--duration" or "--rate" or "--due-share" or "--set" or "--postgres" or "--store" or "--nodes" or "--sample":
                     error = $"Option '{name}' has an invalid value '{value}'.";
                     return false;
                 default:
@@ -157,7 +164,7 @@ internal sealed record BenchOptions
         options = new BenchOptions
         {
             Scenario = scenario, N = n, Duration = duration, Rate = rate, Clients = clients, Runs = runs, DueShares = dueShares, Explain = explain,
-            ServerSettings = settings, Postgres = postgres, Store = store, Nodes = nodes,
+            ServerSettings = settings, Postgres = postgres, Store = store, Nodes = nodes, Sample = sample,
         };
         return true;
     }
@@ -170,18 +177,20 @@ internal sealed record BenchOptions
         text.AppendLine("Scenarios:");
         foreach (var scenario in ScenarioRegistry.All) text.AppendLine($"  {scenario.Name,-10} {scenario.Description}");
         text.AppendLine($"  {All,-10} every scenario above, then one table of all figures");
+        foreach (var scenario in ScenarioRegistry.OnDemand) text.AppendLine($"  {scenario.Name,-10} {scenario.Description} (not in '{All}')");
         text.AppendLine();
         text.AppendLine("Options:");
         text.AppendLine("  --n N          tasks (list: 1000000; dispatch: 20000, its Hangfire baseline at most 5000)");
         text.AppendLine("  --runs R       timed runs per query after 3 warm-ups (list: 30)");
         text.AppendLine("  --explain      print the store's plan of every query (list; always done for misses)");
-        text.AppendLine("  --duration S   seconds of measured load (create: 20; lag: 60, 30 inside 'all'; live: 20; flow: 15 per share)");
-        text.AppendLine("  --rate R       per second: tasks starting (lag: 20), task changes (live: 200; feed: 500), creates offered (flow: as fast as answered)");
+        text.AppendLine("  --duration S   seconds of measured load (create: 20; lag: 60, 30 inside 'all'; live: 20; flow: 15 per share; soak: 1800)");
+        text.AppendLine("  --rate R       per second: tasks starting (lag: 20), task changes (live: 200; feed: 500), creates offered (flow: as fast as answered; soak: 300)");
         text.AppendLine("  --clients C    concurrent HTTP clients (create: 32; flow: 32, also the baseline's concurrent Hangfire callers)");
         text.AppendLine("  --due-share P  percent of created tasks due now (no start time), or a list like 0,100 (flow: 0,10,50,100)");
         text.AppendLine("  --set K=V      configuration for the server, repeatable (e.g. --set Execution:BatchSize=128)");
         text.AppendLine("  --store S      sqlite (default) or postgres: the store of every server a scenario starts (list, create, dispatch, lag, live, flow)");
         text.AppendLine($"  --postgres CS  a PostgreSQL server to use, or {PostgresVariable} (feed and --store postgres: each run makes and drops a database of its own)");
+        text.AppendLine("  --sample S     seconds between samples of a long run (soak: duration / 12, at most 60)");
         text.AppendLine("  --nodes N      dispatch: N app hosts on one PostgreSQL store, invoking a counting function in the bench (duplicates counted)");
         return text.ToString();
     }

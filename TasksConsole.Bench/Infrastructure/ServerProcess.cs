@@ -89,6 +89,26 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>The process's peak resident set so far (VmHWM), in bytes; null where /proc is not available.</summary>
     public long? PeakWorkingSetBytes() => ReadStatusKilobytes("VmHWM") * 1024;
 
+    /// <summary>The process's resident set now (VmRSS), in bytes; null where /proc is not available.</summary>
+    public long? WorkingSetBytes() => ReadStatusKilobytes("VmRSS") * 1024;
+
+    /// <summary>
+    /// The process's open file descriptors (sockets, files, pipes, epoll and event handles: Linux's handle count), from
+    /// <c>/proc/&lt;pid&gt;/fd</c>; null where /proc is not available.
+    /// </summary>
+    public int? HandleCount()
+    {
+        try
+        {
+            var path = $"/proc/{process.Id}/fd";
+            return Directory.Exists(path) ? Directory.EnumerateFileSystemEntries(path).Count() : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     public static string Mib(long? bytes) => bytes is { } b ? $"{b / 1048576.0:N0} MiB" : "n/a (no /proc)";
 
     /// <summary>The process's thread count: a thread pool that keeps growing under load means threads are being blocked.</summary>

@@ -19,6 +19,12 @@ internal static class ScenarioRegistry
         new RetentionScenario(),
     ];
 
+    /// <summary>Scenarios that run only when named: too long for <c>all</c>.</summary>
+    public static IReadOnlyList<IBenchScenario> OnDemand { get; } =
+    [
+        new SoakScenario(),
+    ];
+
     public static IBenchScenario? Find(string name) =>
-        All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+        All.Concat(OnDemand).FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
 }

@@ -113,6 +113,33 @@ public sealed class BenchSmokeTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task Soak_RunsForSixSecondsAtALowRate_AndReportsEverySampleAndBothVerdicts()
+    {
+        var output = await RunAsync(0, "soak", "--duration", "6", "--rate", "20", "--sample", "1");
+
+        Assert.Single(Regex.Matches(output, @"^SUMMARY soak: 20 tasks/s for 6 s, 6 samples; RSS [\d,]+ MiB -> [\d,]+ MiB .*; p99 [\d.]+ ms -> [\d.]+ ms .*; 0 errors -> ",
+            RegexOptions.Multiline));
+        // One row a second, the first in the warm-up, each with every figure.
+        Assert.Single(Regex.Matches(output, @"^  1 s \(warm-up\): ", RegexOptions.Multiline));
+        Assert.Equal(6, Regex.Matches(output, @"^  \d s( \(warm-up\))?: \d+ \d+ \d+ \d+ \d+ 0 \| [\d.]+ ms / [\d.]+ ms \| ([\d.]+ ms|-) / ([\d.]+ ms|-) \| [\d,]+ MiB, [\d,]+ MiB, \d+, \d+, (live|none)$",
+            RegexOptions.Multiline).Count);
+        Assert.Single(Regex.Matches(output, @"^\| t +\| created/s +\| completed/s +\| retried/s +\| failed/s ", RegexOptions.Multiline));
+        // The mix ran: tasks completed, a failure retried and another failed, read over the live connection.
+        var throughput = Regex.Match(output, @"^throughput: ([\d,]+) created/s, ([\d,]+) completed/s, ([\d,]+) retried/s, ([\d,]+) failed/s, ([\d,]+) lists/s", RegexOptions.Multiline);
+        Assert.True(throughput.Success, "the scenario reports its throughput after the warm-up");
+        Assert.NotEqual("0", throughput.Groups[1].Value);
+        Assert.NotEqual("0", throughput.Groups[2].Value);
+        Assert.NotEqual("0", throughput.Groups[3].Value);
+        Assert.NotEqual("0", throughput.Groups[4].Value);
+        Assert.Matches(@"(?m)^RSS: [\d,]+ MiB after warm-up -> [\d,]+ MiB at the end \([+-][\d.]+ ?%\), slope [+-][\d,]+ MiB/h, peak ", output);
+        Assert.Matches(@"(?m)^p99 drift: all API calls [\d.]+ ms in the first window after warm-up -> [\d.]+ ms in the last", output);
+        Assert.Matches(@"(?m)^handles: \d+ after warm-up -> \d+ at the end", output);
+        Assert.Matches(@"(?m)^GC heap: [\d,]+ MiB after warm-up -> [\d,]+ MiB at the end", output);
+        Assert.Matches(@"(?m)^console: (/tasks live at 6 of 6 samples|none open)$", output);
+        Assert.Contains("RSS growth after warm-up", output);
+    }
+
+    [Fact]
     public async Task Feed_RunsForTwoSecondsOnPostgres_AndNeitherNodeBNorTheHubClientLosesAChange()
     {
         var output = await RunAsync(0, "feed", "--duration", "2", "--rate", "100", "--postgres", PostgresServer.AdminConnectionString);
@@ -169,6 +196,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper log)
     [InlineData("flow", "--due-share", "10,x")]
     [InlineData("list", "--store", "mysql")]
     [InlineData("dispatch", "--nodes", "2")]
+    [InlineData("soak", "--sample", "0")]
     [InlineData("dispatch", "--nodes", "0", "--store", "postgres", "--postgres", "Host=localhost")]
     public async Task BadArguments_AreAUsageError(params string[] args)
     {

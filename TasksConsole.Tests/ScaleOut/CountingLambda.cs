@@ -14,11 +14,15 @@ namespace TasksConsole.Tests.ScaleOut;
 /// <summary>
 /// A Lambda-compatible endpoint (<c>POST /2015-03-31/functions/{name}/invocations</c>, the event being the task)
 /// that counts every invocation per task id: the one place that sees every node's calls, so "invoked exactly once"
-/// is counted where it happens. It answers <c>{}</c>, after <c>data.sleepMs</c> when the task asks for a pause.
+/// is counted where it happens. It answers <c>{}</c>, after <c>data.sleepMs</c> when the task asks for a pause, or
+/// as a function that threw (<c>X-Amz-Function-Error</c>, error type <see cref="FailureType"/>) when <c>data.fail</c> is true.
 /// Signatures are not checked, as serverless-offline does not check them.
 /// </summary>
 public sealed class CountingLambda : IAsyncDisposable
 {
+    /// <summary>The error type of the failures asked for with <c>data.fail</c>.</summary>
+    public const string FailureType = "CountingFailure";
+
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, int> _invocations = new();
 
@@ -54,15 +58,20 @@ public sealed class CountingLambda : IAsyncDisposable
         return lambda;
     }
 
-    private async Task<IResult> InvokeAsync(HttpRequest request)
+    private async Task<IResult> InvokeAsync(HttpRequest request, HttpResponse response)
     {
         using var task = await JsonDocument.ParseAsync(request.Body);
         var id = task.RootElement.GetProperty("id").GetString()!;
         _invocations.AddOrUpdate(id, 1, (_, count) => count + 1);
-        if (task.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
-            && data.TryGetProperty("sleepMs", out var sleep))
+        if (!task.RootElement.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
         {
-            await Task.Delay(sleep.GetInt32());
+            return Results.Text("{}", "application/json");
+        }
+        if (data.TryGetProperty("sleepMs", out var sleep)) await Task.Delay(sleep.GetInt32());
+        if (data.TryGetProperty("fail", out var fail) && fail.ValueKind == JsonValueKind.True)
+        {
+            response.Headers["X-Amz-Function-Error"] = "Unhandled";
+            return Results.Text($$"""{"errorType":"{{FailureType}}","errorMessage":"Failed as asked."}""", "application/json");
         }
         return Results.Text("{}", "application/json");
     }

@@ -29,6 +29,8 @@ public static class OperationsSetup
             .ConfigureResource(resource => resource.AddService(TasksMetrics.MeterName))
             .WithMetrics(metrics => metrics
             .AddMeter(TasksMetrics.MeterName)
+            // The runtime's own meter: GC heap sizes, working set, thread pool, exceptions, for an operator watching a node's memory.
+            .AddMeter("System.Runtime")
             .AddPrometheusExporter());
 
         services.AddSingleton<IAuthorizationHandler, MetricsAccessHandler>();
