@@ -12,9 +12,7 @@ namespace TasksConsole.Web.Api;
 public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger, TimeProvider clock) : IExceptionHandler
 {
     /// <summary>A full disk fails every write until it is freed: one Error a minute tells the operator, not one per request.</summary>
-    private static readonly TimeSpan StoreFaultLogInterval = TimeSpan.FromMinutes(1);
-
-    private long _storeFaultLoggedAt = long.MinValue;
+    private readonly RepeatedFaultLog _storeFaultLog = new(clock, TimeSpan.FromMinutes(1));
 
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
@@ -47,13 +45,10 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger, Tim
 
     private void LogStoreFault(HttpContext context, Exception exception, string reason)
     {
-        var now = clock.GetTimestamp();
-        var last = Interlocked.Read(ref _storeFaultLoggedAt);
-        var due = last == long.MinValue || clock.GetElapsedTime(last, now) >= StoreFaultLogInterval;
-        if (due && Interlocked.CompareExchange(ref _storeFaultLoggedAt, now, last) == last)
+        if (_storeFaultLog.ShouldLog(out var unlogged))
         {
-            logger.LogError(exception, "The store cannot take writes ({Reason}); {Method} {Path} and other writes answer 503 until it can",
-                reason, context.Request.Method, context.Request.Path);
+            logger.LogError(exception, "The store cannot take writes ({Reason}); {Method} {Path} and other writes answer 503 until it can ({Unlogged} more since the last report)",
+                reason, context.Request.Method, context.Request.Path, unlogged);
         }
         else
         {
