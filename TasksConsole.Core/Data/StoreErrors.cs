@@ -49,4 +49,8 @@ public static class StoreErrors
         }
         return null;
     }
+
+    /// <summary>What the API and the console tell a user whose change met such a fault.</summary>
+    public static string UnavailableMessage(string reason) =>
+        $"The service cannot store changes right now: {reason}. The request could not be completed; try again once an operator has resolved it.";
 }

@@ -32,8 +32,7 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger, Tim
                 LogStoreFault(context, exception, reason);
                 // Seconds, not a promise: the fault lasts until an operator acts, and clients should not hammer meanwhile.
                 context.Response.Headers.RetryAfter = "30";
-                await ApiErrors.WriteAsync(context, ErrorCode.ServiceUnavailable,
-                    $"The service cannot store changes right now: {reason}. The request could not be completed; try again once an operator has resolved it.");
+                await ApiErrors.WriteAsync(context, ErrorCode.ServiceUnavailable, StoreErrors.UnavailableMessage(reason));
                 break;
             default:
                 logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
