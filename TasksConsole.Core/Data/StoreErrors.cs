@@ -43,6 +43,9 @@ public static class StoreErrors
                     PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.AdminShutdown => "the database server is not accepting work",
                     _ => null,
                 },
+                // A connection broken or never made (the server restarted, a network fault, a timeout): Npgsql marks
+                // these transient, as opposed to the errors the server reports about a statement.
+                NpgsqlException { IsTransient: true } => "the database server did not answer",
                 _ => null,
             };
             if (reason is not null) return reason;

@@ -32,6 +32,14 @@ public sealed class StoreErrorsTests
     }
 
     [Fact]
+    public void APostgreSqlConnectionLost_IsStoreUnavailable()
+    {
+        var error = new NpgsqlException("Exception while reading from stream", new IOException("Connection reset by peer"));
+
+        Assert.Equal("the database server did not answer", StoreErrors.StoreUnavailableReason(error));
+    }
+
+    [Fact]
     public void OtherStoreErrors_AndOtherExceptions_AreNot()
     {
         Assert.Null(StoreErrors.StoreUnavailableReason(new DbUpdateException("unique", new SqliteException("constraint", 19))));

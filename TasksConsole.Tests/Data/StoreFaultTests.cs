@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Execution;
 using TasksConsole.Core.Execution.LocalRuntime;
@@ -85,6 +86,44 @@ public sealed class StoreFaultTests
             await AssertAllThereIntactAsync(client, acknowledged);
             await AssertATaskRunsAsync(client);
         }
+    }
+
+    [Fact]
+    public async Task ThePostgreSqlDatabaseTurnedReadOnly_WritesAnswer503WithTheErrorBody_ReadsWork_AndAfterwardsNothingWasLost()
+    {
+        await using var database = await PostgresServer.CreateDatabaseAsync("storefault");
+        await using var factory = new TasksConsoleFactory();
+        foreach (var (key, value) in CoreBuilder.StoreSettings(database.ConnectionString)) factory.Settings[key] = value;
+        var client = await factory.CreateClientAsync(Role.Admin);
+        var acknowledged = new Dictionary<string, int>();
+        await CreateAsync(client, acknowledged, 3);
+
+        // As an operator or a failover does it: the database refuses writes from every new session, and the
+        // sessions open now are ended (the app's pools reconnect and find it read-only).
+        await SetReadOnlyAsync(database.Name, readOnly: true);
+        var refusal = await CreateUntilRefusedAsync(client, acknowledged);
+        await AssertServiceUnavailableAsync(refusal);
+        await AssertReadsWorkAsync(client, acknowledged);
+        for (var i = 0; i < 5; i++) await AssertServiceUnavailableAsync(await PostTaskAsync(client, 1000 + i), "the database is read-only");
+        AssertLoggedOnce(factory);
+
+        await SetReadOnlyAsync(database.Name, readOnly: false);
+        await CreateAgainAsync(client, acknowledged);
+        await AssertAllThereIntactAsync(client, acknowledged);
+        await AssertATaskRunsAsync(client);
+    }
+
+    private static async Task SetReadOnlyAsync(string database, bool readOnly)
+    {
+        await using var admin = new NpgsqlConnection(PostgresServer.AdminConnectionString);
+        await admin.OpenAsync();
+        await using var command = admin.CreateCommand();
+        command.CommandText = $"""
+            ALTER DATABASE "{database}" SET default_transaction_read_only = {(readOnly ? "on" : "off")};
+            SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = @database AND pid <> pg_backend_pid();
+            """;
+        command.Parameters.AddWithValue("database", database);
+        await command.ExecuteNonQueryAsync();
     }
 
     private static TasksConsoleFactory Factory(SmallFileSystem disk)
