@@ -68,6 +68,27 @@ public sealed class LambdaFaultTests(LambdaFaultTests.App app) : IClassFixture<L
     }
 
     [Fact]
+    public async Task AlwaysThrottled_EachTaskFails_AfterTheConfiguredAttempts_NeverRun_AndItsRetryPolicyMayRunItLater()
+    {
+        var client = await app.AdminAsync();
+        // Lambda refused every call, so nothing ran: unlike an unknown outcome, this failure is safe to retry.
+        var function = await app.RegisterAsync(client, "always-throttled", _ => LambdaFault.Throttle, retryAnything: true);
+
+        var ids = await CreateTasksAsync(client, function);
+        var tasks = await WaitForTerminalAsync(client, ids);
+
+        Assert.All(tasks, task =>
+        {
+            Assert.True("retried" == Status(task), app.Explain($"always-throttled ended {task}"));
+            Assert.Equal(("invocation", "TooManyRequestsException"), (Error(task).Type, Error(task).Name));
+        });
+        Assert.All(ids, id => Assert.Equal((App.MaxAttempts, 0), (app.Lambda.CallsOf(id), app.Lambda.InvocationsOf(id))));
+        var retries = await WaitForTerminalAsync(client, tasks.Select(t => t.GetProperty("retriedByTaskId").GetString()!).ToList());
+        Assert.All(retries, retry => Assert.True("failed" == Status(retry), app.Explain($"the retry ended {retry}")));
+        Assert.DoesNotContain(app.Lambda.Invocations, pair => pair.Value > 1);
+    }
+
+    [Fact]
     public async Task TheConnectionCutMidResponse_EachTaskFailsAsOutcomeUnknown_AndIsNotInvokedAgain()
     {
         var client = await app.AdminAsync();
