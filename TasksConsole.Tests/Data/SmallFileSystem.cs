@@ -125,11 +125,13 @@ public sealed class SmallFileSystem : IAsyncDisposable
         await UnmountAsync();
         try
         {
-            Directory.Delete(Path);
+            // Unmounted (or lazily detached), so this is the test's own empty directory again, unless a handle that
+            // outlived the app (Hangfire's SQLite connections are not pooled by Microsoft.Data.Sqlite) wrote into it.
+            if (!await IsMountedAsync(Path)) Directory.Delete(Path, recursive: true);
         }
         catch (IOException)
         {
-            // Still mounted (lazily detached): the directory goes when the last file is closed and the test run ends.
+            // Best effort: a file still held open is left for the OS to clean.
         }
         if (_image is not null) File.Delete(_image);
     }
