@@ -7,6 +7,8 @@ namespace TasksConsole.Core.Common;
 public sealed record ErrorCode(int Code, string Name, int HttpStatus)
 {
     public static readonly ErrorCode Server = new(1, "SERVER_EXCEPTION", 500);
+    /// <summary>The service cannot do its work for now (its store is full or read-only); the SDK's ServiceUnreachableError.</summary>
+    public static readonly ErrorCode ServiceUnavailable = new(4, "SERVICE_UNAVAILABLE_EXCEPTION", 503);
     public static readonly ErrorCode NoPermission = new(10, "NO_PERMISSION_EXCEPTION", 401);
     public static readonly ErrorCode IdFormat = new(12, "ID_FORMAT_EXCEPTION", 400);
     public static readonly ErrorCode EmptyBody = new(13, "EMPTY_BODY_EXCEPTION", 400);

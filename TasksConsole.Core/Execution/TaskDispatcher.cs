@@ -2,6 +2,8 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TasksConsole.Core.Common;
+using TasksConsole.Core.Data;
 using TasksConsole.Core.Execution.Pauses;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Tasks;
@@ -38,6 +40,9 @@ public sealed class TaskDispatcher(
         Channel.CreateUnbounded<(string, string[])>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
     private DateTimeOffset _lastRound = DateTimeOffset.MinValue;
+
+    // A full or read-only store fails every round, one a FallbackPoll: logged in full once a minute, not every second.
+    private readonly RepeatedFaultLog _storeFaultLog = new(clock, TimeSpan.FromMinutes(1));
 
     // Due tasks created since the last round began, and whether that round took everything that was due: together
     // they say whether a claim now would go out thin while more is on its way.
@@ -80,6 +85,7 @@ public sealed class TaskDispatcher(
                 {
                     await GatherAsync(stoppingToken);
                     var result = await DispatchOnceAsync(stoppingToken);
+                    if (_storeFaultLog.Clear()) logger.LogInformation("Dispatching works again: the store takes writes");
                     if (result.FilledCapacity && MayClaim) continue;
                 }
                 await signal.WaitAsync(await NextWaitAsync(stoppingToken), clock, stoppingToken);
@@ -87,6 +93,15 @@ public sealed class TaskDispatcher(
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
+            }
+            catch (Exception ex) when (StoreErrors.StoreUnavailableReason(ex) is { } reason)
+            {
+                if (_storeFaultLog.ShouldLog(out var unlogged))
+                {
+                    logger.LogError(ex, "Dispatching failed: the store cannot take writes ({Reason}); trying again every {Interval} s until it can ({Unlogged} more failures since the last report)",
+                        reason, _options.FallbackPoll.TotalSeconds, unlogged);
+                }
+                await signal.WaitAsync(_options.FallbackPoll, clock, stoppingToken);
             }
             catch (Exception ex)
             {

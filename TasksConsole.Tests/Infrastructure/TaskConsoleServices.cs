@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TasksConsole.Core.Audit;
+using TasksConsole.Core.Data;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Core.Views;
@@ -12,12 +13,16 @@ namespace TasksConsole.Tests.Infrastructure;
 /// <summary>The real task services over a test database, as the console pages get them in the app.</summary>
 internal static class TaskConsoleServices
 {
-    public static IServiceCollection AddTaskConsole(this IServiceCollection services, TestDatabase database)
+    public static IServiceCollection AddTaskConsole(this IServiceCollection services, TestDatabase database) =>
+        services.AddTaskConsole(database.Factory);
+
+    /// <summary>Over a store set up by the test itself (e.g. on a file system it breaks).</summary>
+    public static IServiceCollection AddTaskConsole(this IServiceCollection services, IDbContextFactory<TasksDbContext> store)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(database.Factory);
+        services.AddSingleton(store);
         services.AddSingleton<ITaskChangeFeed, TaskChangeFeed>();
-        services.AddSingleton<IFunctionCatalog>(_ => new FunctionCatalog(database.Factory, TimeProvider.System));
+        services.AddSingleton<IFunctionCatalog>(_ => new FunctionCatalog(store, TimeProvider.System));
         services.AddLogging();
         services.AddSingleton<AuditWriter>();
         services.AddSingleton<AuditTrail>();

@@ -1,8 +1,11 @@
 using Bunit;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using TasksConsole.Core.Auth;
+using TasksConsole.Core.Data;
 using TasksConsole.Core.Tasks;
+using TasksConsole.Tests.Data;
 using TasksConsole.Tests.Infrastructure;
 using TasksConsole.Web.Components.Shared;
 using TasksConsole.Web.Tasks;
@@ -178,6 +181,29 @@ public sealed class ScheduleTaskDialogTests : ConsoleTestContext
         dialog.WaitForAssertion(() => Assert.Contains(
             $"Each tag must be 1 to {TaskLimits.MaxTagLength} characters long.", dialog.Find("[data-testid=schedule-error]").TextContent), Patience);
         Assert.Empty(await database.AllTasksAsync());
+    }
+
+    [Fact]
+    public async Task AStoreThatCannotTakeWrites_IsShownInTheDialog_WhichStaysOpen()
+    {
+        // The store on a disk that turns read-only while the console is open (see StoreFaultTests).
+        await using var disk = await SmallFileSystem.MountExt4Async(megabytes: 16);
+        await using var store = CoreBuilder.WithStoreAt(disk.Path, "tasks.db").AddStorageCore().Services.BuildServiceProvider();
+        await store.MigrateTasksStoreAsync();
+        var factory = store.GetRequiredService<IDbContextFactory<TasksDbContext>>();
+        Services.AddTaskConsole(factory);
+        SignIn(Role.Operator);
+        var (dialog, result) = await OpenAsync(Template("echo"));
+        await disk.SyncAsync();
+        await disk.TurnReadOnlyAsync();
+
+        dialog.Find("[data-testid=schedule-submit]").Click();
+
+        dialog.WaitForAssertion(() => Assert.Contains(
+            StoreErrors.UnavailableMessage("its disk failed to read or write"), dialog.Find("[data-testid=schedule-error]").TextContent), Patience);
+        Assert.False(result.IsCompleted, "the dialog closed");
+        await using var db = await factory.CreateDbContextAsync();
+        Assert.Empty(await db.Tasks.ToListAsync());
     }
 
     private static TaskRecord Template(string function, string data = "{}", long priority = 0, string[]? tags = null)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Common;
+using TasksConsole.Core.Data;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Web.Auth;
@@ -170,6 +171,11 @@ public partial class ScheduleTaskDialog(
         catch (ServiceException ex)
         {
             _error = ex.Message;
+        }
+        catch (Exception ex) when (StoreErrors.StoreUnavailableReason(ex) is { } reason)
+        {
+            // A full or read-only store: say so in the dialog, which stays open with the input, instead of ending the circuit.
+            _error = StoreErrors.UnavailableMessage(reason);
         }
         finally
         {

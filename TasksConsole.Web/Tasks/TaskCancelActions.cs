@@ -2,6 +2,7 @@ using System.Security.Claims;
 using MudBlazor;
 using TasksConsole.Core.Auth;
 using TasksConsole.Core.Common;
+using TasksConsole.Core.Data;
 using TasksConsole.Core.Tasks;
 using TasksConsole.Web.Auth;
 
@@ -55,6 +56,10 @@ public sealed class TaskCancelActions(TaskService tasks, IDialogService dialogs,
         {
             snackbar.Add(ex.Message, Severity.Error);
         }
+        catch (Exception ex) when (StoreErrors.StoreUnavailableReason(ex) is { } reason)
+        {
+            snackbar.Add(StoreErrors.UnavailableMessage(reason), Severity.Error);
+        }
     }
 
     /// <summary>
@@ -100,6 +105,10 @@ public sealed class TaskCancelActions(TaskService tasks, IDialogService dialogs,
         catch (ServiceException ex)
         {
             snackbar.Add(ex.Message, Severity.Error);
+        }
+        catch (Exception ex) when (StoreErrors.StoreUnavailableReason(ex) is { } reason)
+        {
+            snackbar.Add(StoreErrors.UnavailableMessage(reason), Severity.Error);
         }
         finally
         {
