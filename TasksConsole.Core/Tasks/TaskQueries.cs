@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using TasksConsole.Core.Data;
@@ -28,74 +27,25 @@ public sealed class TaskQueries(IDbContextFactory<TasksDbContext> dbFactory, IOp
     /// </summary>
     internal async Task<TaskPage> FindAsync(RqlQuery query, bool useShortcuts, int maxLimit, CancellationToken cancellationToken)
     {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await QueryBudget.RunAsync(db, _options.QueryTimeBudget, budget => FindAsync(db, query, useShortcuts, maxLimit, budget), cancellationToken);
+    }
+
+    private async Task<TaskPage> FindAsync(TasksDbContext db, RqlQuery query, bool useShortcuts, int maxLimit, CancellationToken cancellationToken)
+    {
+        await TaskSearchWindow.EnsureAnswerableAsync(db, query.Filter, _options.MaxScannedTasks, cancellationToken);
+        var fields = TaskRqlFields.For(db);
         var limit = query.EffectiveLimit(DefaultLimit, maxLimit);
         var offset = query.Offset ?? 0;
 
-        // The page and the exact total are independent reads, so each runs on a connection of its own, side by side
-        // (SQLite's WAL and PostgreSQL both let readers run at once): a list answers in the time of the slower read,
-        // not of both. Either failing stops the other: a search refused for its window stops the count it would flood.
-        using var reads = new SideBySideReads(dbFactory, _options.QueryTimeBudget, cancellationToken);
-        var page = reads.RunAsync(async (db, token) =>
-        {
-            await TaskSearchWindow.EnsureAnswerableAsync(db, query.Filter, _options.MaxScannedTasks, token);
-            return await PageAsync(db, query, useShortcuts, offset, limit, token);
-        });
-        var total = query.SkipCount
-            ? Task.FromResult<long?>(null)
-            : reads.RunAsync<long?>(async (db, token) => await CountAsync(db, query.Filter, TaskRqlFields.For(db), useShortcuts, token));
-        await reads.WhenAllAsync(page, total);
-        return new TaskPage(await page, await total, offset, limit);
-    }
-
-    /// <summary>
-    /// Reads on connections of their own, each within the query budget; the first to fail stops the others, and its
-    /// error (not the cancellation it caused) is what the caller sees.
-    /// </summary>
-    private sealed class SideBySideReads(IDbContextFactory<TasksDbContext> dbFactory, TimeSpan budget, CancellationToken cancellationToken)
-        : IDisposable
-    {
-        private readonly CancellationTokenSource _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        private Exception? _firstFailure;
-
-        public async Task<T> RunAsync<T>(Func<TasksDbContext, CancellationToken, Task<T>> read)
-        {
-            try
-            {
-                await using var db = await dbFactory.CreateDbContextAsync(_stop.Token);
-                return await QueryBudget.RunAsync(db, budget, token => read(db, token), _stop.Token);
-            }
-            catch (Exception ex) when (!_stop.IsCancellationRequested || cancellationToken.IsCancellationRequested)
-            {
-                Interlocked.CompareExchange(ref _firstFailure, ex, null);
-                await _stop.CancelAsync();
-                throw;
-            }
-        }
-
-        public async Task WhenAllAsync(params Task[] reads)
-        {
-            try
-            {
-                await Task.WhenAll(reads);
-            }
-            catch when (Volatile.Read(ref _firstFailure) is not null)
-            {
-                ExceptionDispatchInfo.Throw(_firstFailure!);
-            }
-        }
-
-        public void Dispose() => _stop.Dispose();
-    }
-
-    private static async Task<IReadOnlyList<TaskRecord>> PageAsync(
-        TasksDbContext db, RqlQuery query, bool useShortcuts, int offset, int limit, CancellationToken cancellationToken)
-    {
-        var fields = TaskRqlFields.For(db);
         var plan = useShortcuts ? TagQueuePlan.TryCreate(query.Filter) : null;
-        return plan is not null && plan.CanPage(query.Sort)
+
+        var tasks = plan is not null && plan.CanPage(query.Sort)
             ? await plan.PageAsync(db, offset, limit, cancellationToken)
             : useShortcuts ? (await PrefixWalk.PageAsync(db, query, fields, offset, limit, cancellationToken)).Page
             : await db.Tasks.AsNoTracking().ApplyQuery(query, fields).Skip(offset).Take(limit).ToListAsync(cancellationToken);
+        long? total = query.SkipCount ? null : await CountAsync(db, query.Filter, fields, useShortcuts, cancellationToken);
+        return new TaskPage(tasks, total, offset, limit);
     }
 
     /// <summary>How many tasks match a filter (the console's bulk actions state the count before acting).</summary>
