@@ -48,7 +48,7 @@ public static class StorageSetup
                 }.ToString();
                 builder.Services.AddPooledDbContextFactory<TasksDbContext>(db => db
                     .UseSqlite(sqlite, o => o.MigrationsAssembly(typeof(TasksDbContext).Assembly.FullName))
-                    .AddInterceptors(new SqlitePragmaInterceptor()));
+                    .AddInterceptors(new SqlitePragmaInterceptor(options.SqliteSynchronous)));
                 break;
         }
         return builder;

@@ -64,10 +64,8 @@ public sealed class StoreFaultTests
         {
             var client = await factory.CreateClientAsync(Role.Admin);
             await CreateAsync(client, acknowledged, 3);
-            // SQLite runs synchronous=NORMAL: a commit is not fsynced, and the file system drops what it had not
-            // written back when it turns read-only on an error (as on power loss). That trade-off is the store's
-            // choice; what this test holds the app to is losing nothing that had reached the disk.
-            await disk.SyncAsync();
+            // No sync here: the file system drops what it had not written back when it turns read-only on an error
+            // (as on power loss), and the store's default (synchronous=FULL) is what keeps acknowledged tasks.
 
             await disk.TurnReadOnlyAsync();
             var refusal = await CreateUntilRefusedAsync(client, acknowledged);
