@@ -93,6 +93,13 @@ internal sealed class ServerProcess : IAsyncDisposable
     public long? WorkingSetBytes() => ReadStatusKilobytes("VmRSS") * 1024;
 
     /// <summary>
+    /// The anonymous part of the resident set (RssAnon: the managed heap, native allocations, stacks), in bytes; null
+    /// where /proc is not available. Unlike the file-backed part (mapped store files the kernel can drop at will), it
+    /// only comes back when the process frees it, so this is where a leak shows.
+    /// </summary>
+    public long? AnonymousResidentBytes() => ReadStatusKilobytes("RssAnon") * 1024;
+
+    /// <summary>
     /// The process's open file descriptors (sockets, files, pipes, epoll and event handles: Linux's handle count), from
     /// <c>/proc/&lt;pid&gt;/fd</c>; null where /proc is not available.
     /// </summary>

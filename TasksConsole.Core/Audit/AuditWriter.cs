@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using TasksConsole.Core.Common;
 using TasksConsole.Core.Data;
 
 namespace TasksConsole.Core.Audit;
@@ -26,6 +27,8 @@ public sealed class AuditWriter(IDbContextFactory<TasksDbContext> dbFactory, ILo
     // Entries, and flush markers that complete once everything queued before them is stored.
     // Not SingleReader: only the multi-reader channel can count what it holds, which the gathering needs.
     private readonly Channel<object> _queue = Channel.CreateUnbounded<object>();
+    // Paces log lines only, so the wall clock serves.
+    private readonly RepeatedFaultLog _storeFaultLog = new(TimeProvider.System, TimeSpan.FromMinutes(1));
     private readonly Lock _starting = new();
     private Task? _draining;
     private int _flushesWaiting;
@@ -121,7 +124,17 @@ public sealed class AuditWriter(IDbContextFactory<TasksDbContext> dbFactory, ILo
             }
             catch (Exception ex) when (attempt < RetryDelays.Length)
             {
-                logger.LogWarning(ex, "Storing {Count} audit entries failed; trying again", batch.Count);
+                // A store that cannot take writes fails every attempt of every batch until an operator acts: the
+                // entries given up on are still logged one by one below, the retries once a minute.
+                if (StoreErrors.StoreUnavailableReason(ex) is not { } reason)
+                {
+                    logger.LogWarning(ex, "Storing {Count} audit entries failed; trying again", batch.Count);
+                }
+                else if (_storeFaultLog.ShouldLog(out var unlogged))
+                {
+                    logger.LogWarning(ex, "Storing {Count} audit entries failed: the store cannot take writes ({Reason}); trying again ({Unlogged} more failures since the last report)",
+                        batch.Count, reason, unlogged);
+                }
                 await Task.Delay(RetryDelays[attempt]);
             }
             catch (Exception ex)

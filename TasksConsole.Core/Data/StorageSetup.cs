@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace TasksConsole.Core.Data;
@@ -24,6 +25,8 @@ public static class StorageSetup
         var options = ReadOptions(builder);
         var dataDirectory = new DataDirectory(options.ResolveDataDirectory(builder.Environment.ContentRootPath));
         builder.Services.AddSingleton(dataDirectory);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SaveFailureLog>();
         switch (options.Provider)
         {
             case StorageProvider.PostgreSql:
@@ -35,7 +38,8 @@ public static class StorageSetup
                         $"is empty: set it (e.g. ConnectionStrings__{StorageOptions.ConnectionStringName}=\"Host=db;Database=tasks;Username=...;Password=...\").");
                 }
                 builder.Services.AddSingleton(new PostgreSqlStore(postgres));
-                builder.Services.AddPooledDbContextFactory<TasksDbContext>(db => ConfigurePostgreSql(db, postgres));
+                builder.Services.AddPooledDbContextFactory<TasksDbContext>((services, db) =>
+                    ConfigurePostgreSql(services.GetRequiredService<SaveFailureLog>().Apply(db), postgres));
                 break;
             default:
                 Directory.CreateDirectory(dataDirectory.Path);
@@ -46,7 +50,7 @@ public static class StorageSetup
                     Pooling = true,
                     DefaultTimeout = 30,
                 }.ToString();
-                builder.Services.AddPooledDbContextFactory<TasksDbContext>(db => db
+                builder.Services.AddPooledDbContextFactory<TasksDbContext>((services, db) => services.GetRequiredService<SaveFailureLog>().Apply(db)
                     .UseSqlite(sqlite, o => o.MigrationsAssembly(typeof(TasksDbContext).Assembly.FullName))
                     .AddInterceptors(new SqlitePragmaInterceptor(options.SqliteSynchronous)));
                 break;

@@ -25,6 +25,7 @@ public sealed class NodeHeartbeat(
     ILogger<NodeHeartbeat> logger) : BackgroundService
 {
     private readonly ExecutionOptions _options = executionOptions.Value;
+    private readonly RepeatedFaultLog _storeFaultLog = new(clock, TimeSpan.FromMinutes(1));
     private DateTimeOffset? _started;
 
     public static string Version { get; } =
@@ -37,6 +38,16 @@ public sealed class NodeHeartbeat(
             try
             {
                 await BeatAsync(stoppingToken);
+                if (_storeFaultLog.Clear()) logger.LogInformation("Node heartbeat works again: the store takes writes");
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested && StoreErrors.StoreUnavailableReason(ex) is { } reason)
+            {
+                // The store fails every beat until an operator acts: once a minute is enough to say so.
+                if (_storeFaultLog.ShouldLog(out var unlogged))
+                {
+                    logger.LogWarning(ex, "Node heartbeat failed: the store cannot take writes ({Reason}); trying again every {Interval} ({Unlogged} more failures since the last report)",
+                        reason, _options.HeartbeatInterval, unlogged);
+                }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {

@@ -17,9 +17,10 @@ using static Microsoft.Playwright.Assertions;
 namespace TasksConsole.Tests.ScaleOut;
 
 /// <summary>
-/// A real node process on a SQLite store, killed with SIGKILL in the middle of work that writes many rows, then started
-/// again on the same files with the same node id, as an operator restarts a crashed service. What the store holds
-/// afterwards must be whole: every task terminal or still correctly <c>new</c>, none lost, none invoked twice.
+/// A real node process on a SQLite store or a PostgreSQL database, killed with SIGKILL in the middle of work that writes
+/// many rows, then started again on the same store with the same node id, as an operator restarts a crashed service.
+/// What the store holds afterwards must be whole: every task terminal or still correctly <c>new</c>, none lost, none
+/// invoked twice.
 /// </summary>
 public sealed class CrashConsistencyTests(ITestOutputHelper output)
 {
@@ -27,11 +28,13 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output)
     private const string AdminEmail = "admin@crash.test";
     private const string AdminPassword = "Crash-Admin-Pa55!";
 
-    [Fact]
-    public async Task Kill_9_during_a_bulk_cancel_leaves_every_task_canceled_or_still_new_and_a_second_bulk_cancel_finishes_the_rest()
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.PostgreSql)]
+    public async Task Kill_9_during_a_bulk_cancel_leaves_every_task_canceled_or_still_new_and_a_second_bulk_cancel_finishes_the_rest(StorageProvider provider)
     {
         const int TaskCount = 20_000;
-        await using var installation = await Installation.CreateAsync();
+        await using var installation = await Installation.CreateAsync(provider);
         var start = DateTimeOffset.UtcNow.AddDays(30);
         var ids = await installation.InsertTasksAsync(Enumerable.Range(0, TaskCount)
             .Select(i => new NewTask("far-future", $$"""{"n":{{i}}}""", Priority: 0, StartTimestamp: start)));
@@ -73,7 +76,7 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output)
             Assert.Null(t.ExecutionStartTimestamp);
             Assert.Null(t.ErrorType);
         });
-        Assert.Equal("ok", await installation.IntegrityCheckAsync());
+        if (provider == StorageProvider.Sqlite) Assert.Equal("ok", await installation.IntegrityCheckAsync());
         output.WriteLine($"Killed with {canceled.Count:N0} of {TaskCount:N0} canceled.");
 
         // Started again on the same files: the second bulk cancel counts exactly the rest, and cancels it.
@@ -90,12 +93,14 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output)
         Assert.All(after.Where(t => firstRun.ContainsKey(t.Id)), t => Assert.Equal(firstRun[t.Id], t.StatusChangedTimestamp));
     }
 
-    [Fact]
-    public async Task Kill_9_while_failures_are_retried_leaves_whole_retry_chains_that_end_in_a_terminal_task_and_invokes_no_task_twice()
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.PostgreSql)]
+    public async Task Kill_9_while_failures_are_retried_leaves_whole_retry_chains_that_end_in_a_terminal_task_and_invokes_no_task_twice(StorageProvider provider)
     {
         const int TaskCount = 300;
         const string Function = "always-fails";
-        await using var installation = await Installation.CreateAsync();
+        await using var installation = await Installation.CreateAsync(provider);
         await installation.Store.GetRequiredService<FunctionService>().CreateAsync(new FunctionDefinition
         {
             Name = Function,
@@ -204,19 +209,28 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output)
         return dialog;
     }
 
-    /// <summary>A SQLite installation (its data directory), a counting Lambda endpoint, and the node that runs on them.</summary>
+    /// <summary>
+    /// An installation (its data directory, and its PostgreSQL database when it has one), a counting Lambda endpoint,
+    /// and the node that runs on them.
+    /// </summary>
     private sealed class Installation : IAsyncDisposable
     {
         private readonly Dictionary<string, string?> _nodeSettings;
+        private readonly PostgresDatabase? _database;
         private bool _nodeRunning;
 
-        private Installation(string dataDirectory, ServiceProvider store, CountingLambda lambda)
+        private Installation(string dataDirectory, PostgresDatabase? database, ServiceProvider store, CountingLambda lambda)
         {
             DataDirectory = dataDirectory;
+            _database = database;
             Store = store;
             Lambda = lambda;
             _nodeSettings = lambda.NodeSettings();
             _nodeSettings["Storage:DataDirectory"] = dataDirectory;
+            if (database is not null)
+            {
+                foreach (var (key, value) in CoreBuilder.StoreSettings(database.ConnectionString)) _nodeSettings[key] = value;
+            }
             _nodeSettings["Auth:BootstrapAdmin:Email"] = AdminEmail;
             _nodeSettings["Auth:BootstrapAdmin:Password"] = AdminPassword;
         }
@@ -232,15 +246,18 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output)
 
         private string DatabasePath => Path.Combine(DataDirectory, new StorageOptions().DatabaseFileName);
 
-        public static async Task<Installation> CreateAsync()
+        public static async Task<Installation> CreateAsync(StorageProvider provider)
         {
             var directory = Path.Combine(Path.GetTempPath(), "tasksconsole-crash", Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(directory);
-            var builder = CoreBuilder.WithStoreAt(directory, new StorageOptions().DatabaseFileName);
+            var database = provider == StorageProvider.PostgreSql ? await PostgresTestStore.CreateAsync("crash") : null;
+            var builder = database is null
+                ? CoreBuilder.WithStoreAt(directory, new StorageOptions().DatabaseFileName)
+                : CoreBuilder.WithPostgreSql(database.ConnectionString);
             builder.AddStorageCore().AddTasksCore().AddFunctionsCore();
             var store = builder.Services.BuildServiceProvider();
             await store.MigrateTasksStoreAsync();
-            return new Installation(directory, store, await CountingLambda.StartAsync());
+            return new Installation(directory, database, store, await CountingLambda.StartAsync());
         }
 
         /// <summary>Starts the node (always with the same id) and waits until it is ready.</summary>
@@ -278,9 +295,17 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output)
             return await db.Tasks.AsNoTracking().ToListAsync();
         }
 
-        /// <summary>How many tasks have <paramref name="status"/>, read straight from the file (cheap enough to poll tightly).</summary>
+        /// <summary>
+        /// How many tasks have <paramref name="status"/>, cheap enough to poll tightly: on SQLite read straight from the
+        /// file, outside the store's connection pool.
+        /// </summary>
         public async Task<long> CountAsync(TaskState status)
         {
+            if (_database is not null)
+            {
+                await using var db = await Store.GetRequiredService<IDbContextFactory<TasksDbContext>>().CreateDbContextAsync();
+                return await db.Tasks.LongCountAsync(t => t.Status == status);
+            }
             await using var connection = new SqliteConnection($"Data Source={DatabasePath}");
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
@@ -304,6 +329,7 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output)
             await Lambda.DisposeAsync();
             await Store.DisposeAsync();
             SqliteConnection.ClearAllPools();
+            if (_database is not null) await _database.DisposeAsync();
             try
             {
                 Directory.Delete(DataDirectory, recursive: true);
