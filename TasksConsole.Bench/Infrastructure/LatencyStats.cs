@@ -13,6 +13,9 @@ internal sealed class LatencyStats
         Array.Sort(sorted);
     }
 
+    /// <summary>The latencies of several sets together, e.g. the windows of a longer stretch.</summary>
+    public static LatencyStats Merge(IEnumerable<LatencyStats> parts) => new(parts.SelectMany(part => part.sorted));
+
     public int Count => sorted.Length;
     public double Min => Count == 0 ? double.NaN : sorted[0];
     public double Max => Count == 0 ? double.NaN : sorted[^1];
