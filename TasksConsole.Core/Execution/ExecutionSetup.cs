@@ -27,8 +27,8 @@ public static class ExecutionSetup
             .Validate(o => !string.IsNullOrWhiteSpace(o.NodeId), "Execution:NodeId must not be empty.")
             .Validate(o => o.MaxConcurrency > 0 && o.BatchSize > 0 && o.WorkerCount > 0 && o.MaxQueuedJobs > 0,
                 "Execution:MaxConcurrency, BatchSize, WorkerCount and MaxQueuedJobs must be positive.")
-            .Validate(o => o.FallbackPoll > TimeSpan.Zero && o.QueuePollInterval > TimeSpan.Zero && o.ClaimTimeout > TimeSpan.Zero,
-                "Execution:FallbackPoll, QueuePollInterval and ClaimTimeout must be positive.")
+            .Validate(o => o.FallbackPoll > TimeSpan.Zero && o.QueuePollInterval > TimeSpan.Zero && o.ClaimTimeout > TimeSpan.Zero && o.JobRetention > TimeSpan.Zero,
+                "Execution:FallbackPoll, QueuePollInterval, ClaimTimeout and JobRetention must be positive.")
             .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.NodeTimeout > o.HeartbeatInterval && o.DeadNodeRetention >= o.NodeTimeout,
                 "Execution:HeartbeatInterval must be positive, NodeTimeout longer than it, and DeadNodeRetention at least NodeTimeout.")
             .Validate(o => o.LookAhead >= TimeSpan.Zero && o.ClaimGathering >= TimeSpan.Zero && o.ZombieGrace >= TimeSpan.Zero && o.MaxStoredResultBytes >= 0,

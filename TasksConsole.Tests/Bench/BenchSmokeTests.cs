@@ -121,7 +121,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper log)
             RegexOptions.Multiline));
         // One row a second, the first in the warm-up, each with every figure.
         Assert.Single(Regex.Matches(output, @"^  1 s \(warm-up\): ", RegexOptions.Multiline));
-        Assert.Equal(6, Regex.Matches(output, @"^  \d s( \(warm-up\))?: \d+ \d+ \d+ \d+ \d+ 0 \| [\d.]+ ms / [\d.]+ ms \| ([\d.]+ ms|-) / ([\d.]+ ms|-) \| [\d,]+ MiB, [\d,]+ MiB, \d+, \d+, (live|none)$",
+        Assert.Equal(6, Regex.Matches(output, @"^  \d s( \(warm-up\))?: \d+ \d+ \d+ \d+ \d+ 0 \| [\d.]+ ms / [\d.]+ ms \| ([\d.]+ ms|-) / ([\d.]+ ms|-) \| [\d,]+ MiB, [\d,]+ MiB, [\d,]+ MiB, \d+, \d+, (live|none)$",
             RegexOptions.Multiline).Count);
         Assert.Single(Regex.Matches(output, @"^\| t +\| created/s +\| completed/s +\| retried/s +\| failed/s ", RegexOptions.Multiline));
         // The mix ran: tasks completed, a failure retried and another failed, read over the live connection.
@@ -131,8 +131,9 @@ public sealed class BenchSmokeTests(ITestOutputHelper log)
         Assert.NotEqual("0", throughput.Groups[2].Value);
         Assert.NotEqual("0", throughput.Groups[3].Value);
         Assert.NotEqual("0", throughput.Groups[4].Value);
-        Assert.Matches(@"(?m)^RSS: [\d,]+ MiB after warm-up -> [\d,]+ MiB at the end \([+-][\d.]+ ?%\), slope [+-][\d,]+ MiB/h, peak ", output);
-        Assert.Matches(@"(?m)^p99 drift: all API calls [\d.]+ ms in the first window after warm-up -> [\d.]+ ms in the last", output);
+        Assert.Matches(@"(?m)^RSS: median [\d,]+ MiB -> [\d,]+ MiB \([+-][\d.]+ ?%; the first sample after warm-up -> the last\), slope [+-][\d,]+ MiB/h, samples [\d,]+ MiB to [\d,]+ MiB$", output);
+        Assert.Matches(@"(?m)^RSS anon: median [\d,]+ MiB -> [\d,]+ MiB \([+-][\d.]+ ?%; the first sample after warm-up -> the last\), slope [+-][\d,]+ MiB/h$", output);
+        Assert.Matches(@"(?m)^p99 drift: all API calls [\d.]+ ms -> [\d.]+ ms \([+-][\d.]+ ?%; the first sample after warm-up -> the last\); creates .*; single windows from [\d.]+ ms to [\d.]+ ms$", output);
         Assert.Matches(@"(?m)^handles: \d+ after warm-up -> \d+ at the end", output);
         Assert.Matches(@"(?m)^GC heap: [\d,]+ MiB after warm-up -> [\d,]+ MiB at the end", output);
         Assert.Matches(@"(?m)^console: (/tasks live at 6 of 6 samples|none open)$", output);

@@ -48,17 +48,30 @@ public static class HangfireSetup
 
     /// <summary>
     /// The job storage, the one place that knows it: SQLite in the data directory, beside the tasks database (or
-    /// PostgreSQL, when the store is, see <see cref="CreatePostgreSqlStorage"/>). The
-    /// storage opens its connections in WAL mode but leaves them at synchronous=FULL, an fsync per commit, and a job
-    /// makes several commits; NORMAL (as the tasks database runs) syncs at checkpoints only and, under WAL, still loses
-    /// nothing committed when the process dies. Its busy timeout is the library's own.
+    /// PostgreSQL, when the store is, see <see cref="CreatePostgreSqlStorage"/>), keeping finished jobs for
+    /// <see cref="ExecutionOptions.JobRetention"/>.
     /// </summary>
     private static JobStorage CreateStorage(IServiceProvider provider)
     {
         var options = provider.GetRequiredService<IOptions<ExecutionOptions>>().Value;
-        if (provider.GetService<PostgreSqlStore>() is { } postgres) return CreatePostgreSqlStorage(postgres, options);
-        var path = Path.Combine(provider.GetRequiredService<DataDirectory>().Path, "hangfire.db");
-        return new SQLiteStorage(
+        JobStorage storage = provider.GetService<PostgreSqlStore>() is { } postgres
+            ? CreatePostgreSqlStorage(postgres, options)
+            : CreateSqliteStorage(Path.Combine(provider.GetRequiredService<DataDirectory>().Path, "hangfire.db"), options);
+        storage.JobExpirationTimeout = options.JobRetention;
+        return storage;
+    }
+
+    /// <summary>Both storages look for expired jobs once an hour by default; sooner when they expire sooner.</summary>
+    private static TimeSpan ExpirationCheckInterval(ExecutionOptions options) =>
+        options.JobRetention < TimeSpan.FromHours(1) ? options.JobRetention : TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The storage opens its connections in WAL mode but leaves them at synchronous=FULL, an fsync per commit, and a job
+    /// makes several commits; NORMAL syncs at checkpoints only and, under WAL, still loses nothing committed when the
+    /// process dies. Its busy timeout is the library's own.
+    /// </summary>
+    private static SQLiteStorage CreateSqliteStorage(string path, ExecutionOptions options) =>
+        new(
             new SQLiteDbConnectionFactory(() =>
             {
                 var connection = new SQLite.SQLiteConnection(path,
@@ -67,8 +80,7 @@ public static class HangfireSetup
                 connection.ExecuteScalar<string>("PRAGMA synchronous=NORMAL");
                 return connection;
             }),
-            new SQLiteStorageOptions { QueuePollInterval = options.QueuePollInterval });
-    }
+            new SQLiteStorageOptions { QueuePollInterval = options.QueuePollInterval, JobExpirationCheckInterval = ExpirationCheckInterval(options) });
 
     /// <summary>
     /// With the store on PostgreSQL, the jobs live in the same database, in their own schema (<c>hangfire</c>), shared
@@ -81,6 +93,7 @@ public static class HangfireSetup
         {
             SchemaName = HangfireSchema,
             QueuePollInterval = options.QueuePollInterval,
+            JobExpirationCheckInterval = ExpirationCheckInterval(options),
             PrepareSchemaIfNecessary = true,
         };
         return new PostgreSqlStorage(new NpgsqlConnectionFactory(store.ConnectionString, storageOptions), storageOptions);
