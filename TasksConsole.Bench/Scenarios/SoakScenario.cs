@@ -27,7 +27,8 @@ namespace TasksConsole.Bench.Scenarios;
 /// every task of the run (half a million after 30 minutes): the list queries' p99 includes that growth, and so does the
 /// file-backed part of the resident set (the store is memory-mapped, up to 256 MiB). A production-shaped run bounds the
 /// store as an operator would, e.g. <c>--set Tasks:Retention:Complete=00:05:00</c> (and <c>Failed</c>, <c>Retried</c>,
-/// <c>PurgeInterval=00:01:00</c>); the anonymous part of the resident set is reported beside the whole for the same reason.
+/// <c>PurgeInterval=00:01:00</c>) and <c>--set Execution:JobRetention=00:05:00</c> for Hangfire's finished jobs; the
+/// anonymous part of the resident set is reported beside the whole for the same reason.
 /// </remarks>
 internal sealed class SoakScenario : IBenchScenario
 {

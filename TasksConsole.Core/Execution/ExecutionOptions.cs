@@ -59,8 +59,8 @@ public sealed class ExecutionOptions
     /// <summary>
     /// How long Hangfire keeps a finished job (its dashboard's history). A job only carries a batch of tasks to a
     /// worker, and the tasks' outcomes live in the store, so an hour is plenty; Hangfire's own day kept every batch of
-    /// the last 24 hours in its tables, which grew with the load (tens of jobs a second under a steady stream) and slowed
-    /// its queue with them. Expired jobs are removed at most this long (and at most an hour) after they expire.
+    /// the last 24 hours in its tables, which then grow with the load. Expired jobs are removed at most this long (and
+    /// at most an hour) after they expire.
     /// </summary>
     public TimeSpan JobRetention { get; set; } = TimeSpan.FromHours(1);
 
