@@ -296,27 +296,28 @@ internal sealed class SoakScenario : IBenchScenario
             ? "the first sample after warm-up -> the last"
             : $"the first {Time(first.Length * blockSize)} after warm-up -> the last {Time(first.Length * blockSize)}";
 
+        // The whole resident set and its anonymous part are compared the same way: medians of the blocks, slope of all.
+        MemoryChange? Change(Func<Sample, long?> value) =>
+            Median(startBlock, value) is { } from && Median(endBlock, value) is { } to && from > 0
+                ? new MemoryChange(from, to, (double)(to - from) / from,
+                    SlopePerHour(measured.Where(s => value(s) is not null).Select(s => (s.At, (double)value(s)!.Value)).ToList()) / 1048576.0)
+                : null;
+        string Describe(MemoryChange change) =>
+            $"median {ServerProcess.Mib(change.From)} -> {ServerProcess.Mib(change.To)} ({Percent(change.Growth)}; {blocks}), slope {Signed(change.MibPerHour)} MiB/h";
+
         string rssLine, rssShort;
         bool? rssMet = null;
-        if (Median(startBlock, s => s.Rss) is { } rssStart && Median(endBlock, s => s.Rss) is { } rssEnd && rssStart > 0)
+        if (Change(s => s.Rss) is { } rss)
         {
-            var growth = (double)(rssEnd - rssStart) / rssStart;
-            var slope = SlopePerHour(measured.Where(s => s.Rss is not null).Select(s => (s.At, (double)s.Rss!.Value)).ToList());
-            var peak = measured.Max(s => s.Rss ?? 0);
-            rssMet = growth <= TargetRssGrowth;
-            rssLine = $"median {ServerProcess.Mib(rssStart)} -> {ServerProcess.Mib(rssEnd)} ({Percent(growth)}; {blocks}), " +
-                      $"slope {Signed(slope / 1048576.0)} MiB/h, samples {ServerProcess.Mib(measured.Min(s => s.Rss ?? 0))} to {ServerProcess.Mib(peak)}";
-            rssShort = $"{ServerProcess.Mib(rssStart)} -> {ServerProcess.Mib(rssEnd)} ({Percent(growth)}, {Signed(slope / 1048576.0)} MiB/h)";
+            rssMet = rss.Growth <= TargetRssGrowth;
+            rssLine = $"{Describe(rss)}, samples {ServerProcess.Mib(measured.Min(s => s.Rss ?? 0))} to {ServerProcess.Mib(measured.Max(s => s.Rss ?? 0))}";
+            rssShort = $"{ServerProcess.Mib(rss.From)} -> {ServerProcess.Mib(rss.To)} ({Percent(rss.Growth)}, {Signed(rss.MibPerHour)} MiB/h)";
         }
         else
         {
             rssLine = rssShort = "n/a (no /proc)";
         }
-
-        var anonLine = Median(startBlock, s => s.RssAnon) is { } anonStart && Median(endBlock, s => s.RssAnon) is { } anonEnd && anonStart > 0
-            ? $"median {ServerProcess.Mib(anonStart)} -> {ServerProcess.Mib(anonEnd)} ({Percent((double)(anonEnd - anonStart) / anonStart)}; {blocks}), " +
-              $"slope {Signed(SlopePerHour(measured.Where(s => s.RssAnon is not null).Select(s => (s.At, (double)s.RssAnon!.Value)).ToList()) / 1048576.0)} MiB/h"
-            : "n/a (no /proc)";
+        var anonLine = Change(s => s.RssAnon) is { } anon ? Describe(anon) : "n/a (no /proc)";
 
         LatencyStats Merged(List<Sample> block, Func<WindowCalls, LatencyStats> pick) => LatencyStats.Merge(block.Select(s => pick(s.Calls)));
         var p99Start = Merged(startBlock, c => c.All).P99;
@@ -356,6 +357,9 @@ internal sealed class SoakScenario : IBenchScenario
             $"{samples.Sum(s => s.Calls.Creates.Count) / seconds:N0} created/s, {changes.Completed / seconds:N0} completed/s, {changes.Retried / seconds:N0} retried/s, " +
             $"{changes.Failed / seconds:N0} failed/s, {samples.Sum(s => s.Calls.Lists.Count) / seconds:N0} lists/s over {Time(TimeSpan.FromSeconds(seconds))}");
     }
+
+    /// <summary>A memory figure's medians at the start and the end, its growth between them, and the slope over all samples.</summary>
+    private sealed record MemoryChange(long From, long To, double Growth, double MibPerHour);
 
     private static long? Median(IReadOnlyList<Sample> block, Func<Sample, long?> value)
     {
