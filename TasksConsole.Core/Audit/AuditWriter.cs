@@ -13,7 +13,8 @@ namespace TasksConsole.Core.Audit;
 /// <see cref="GatherWindow"/> for others to join it, unless someone waits for it (<see cref="FlushAsync"/>), and the
 /// rows go in as plain INSERTs (EF's SaveChanges costs several times the row itself). A failed write is tried again a
 /// few times; entries it still cannot store are logged in full, so they are not lost without a trace. Disposing (the
-/// host stopping) writes what is queued first.
+/// host stopping) writes what is queued first, with no more pauses between tries: a writer pausing to try again would
+/// hold the shutdown for seconds, or open the store after the host has gone.
 /// </summary>
 public sealed class AuditWriter(IDbContextFactory<TasksDbContext> dbFactory, ILogger<AuditWriter> logger) : IAsyncDisposable
 {
@@ -30,9 +31,9 @@ public sealed class AuditWriter(IDbContextFactory<TasksDbContext> dbFactory, ILo
     // Paces log lines only, so the wall clock serves.
     private readonly RepeatedFaultLog _storeFaultLog = new(TimeProvider.System, TimeSpan.FromMinutes(1));
     private readonly Lock _starting = new();
+    private readonly CancellationTokenSource _stopping = new();
     private Task? _draining;
     private int _flushesWaiting;
-    private volatile bool _stopping;
     private RowInserter? _inserter;
 
     public void Enqueue(AuditRecord record)
@@ -97,7 +98,7 @@ public sealed class AuditWriter(IDbContextFactory<TasksDbContext> dbFactory, ILo
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(GatherWindow.TotalSeconds * Stopwatch.Frequency);
         while (_queue.Reader.Count < MaxBatch && Volatile.Read(ref _flushesWaiting) == 0 && !_queue.Reader.Completion.IsCompleted
-               && !_stopping && Stopwatch.GetTimestamp() < deadline)
+               && !_stopping.IsCancellationRequested && Stopwatch.GetTimestamp() < deadline)
         {
             await Task.Delay(GatherStep);
         }
@@ -122,7 +123,7 @@ public sealed class AuditWriter(IDbContextFactory<TasksDbContext> dbFactory, ILo
                 });
                 return;
             }
-            catch (Exception ex) when (attempt < RetryDelays.Length)
+            catch (Exception ex) when (attempt < RetryDelays.Length && !_stopping.IsCancellationRequested)
             {
                 // A store that cannot take writes fails every attempt of every batch until an operator acts: the
                 // entries given up on are still logged one by one below, the retries once a minute.
@@ -135,25 +136,40 @@ public sealed class AuditWriter(IDbContextFactory<TasksDbContext> dbFactory, ILo
                     logger.LogWarning(ex, "Storing {Count} audit entries failed: the store cannot take writes ({Reason}); trying again ({Unlogged} more failures since the last report)",
                         batch.Count, reason, unlogged);
                 }
-                await Task.Delay(RetryDelays[attempt]);
+                try
+                {
+                    await Task.Delay(RetryDelays[attempt], _stopping.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    LogNotStored(batch, ex);
+                    return;
+                }
             }
             catch (Exception ex)
             {
-                foreach (var record in batch)
-                {
-                    logger.LogError("Audit entry not stored: {Timestamp:O} {Action} by {Actor} ({Source}, {RemoteAddress}) on {TargetType} {TargetId}: {Summary} {Details}",
-                        record.Timestamp, record.Action, record.ActorName, record.Source, record.RemoteAddress, record.TargetType, record.TargetId, record.Summary, record.DetailsJson);
-                }
-                logger.LogError(ex, "Storing {Count} audit entries failed for good", batch.Count);
+                LogNotStored(batch, ex);
                 return;
             }
         }
     }
 
+    private void LogNotStored(List<AuditRecord> batch, Exception ex)
+    {
+        foreach (var record in batch)
+        {
+            logger.LogError("Audit entry not stored: {Timestamp:O} {Action} by {Actor} ({Source}, {RemoteAddress}) on {TargetType} {TargetId}: {Summary} {Details}",
+                record.Timestamp, record.Action, record.ActorName, record.Source, record.RemoteAddress, record.TargetType, record.TargetId, record.Summary, record.DetailsJson);
+        }
+        logger.LogError(ex, "Storing {Count} audit entries failed for good", batch.Count);
+    }
+
     public async ValueTask DisposeAsync()
     {
-        _stopping = true;
+        if (_stopping.IsCancellationRequested) return;
+        await _stopping.CancelAsync();
         _queue.Writer.TryComplete();
         if (_draining is { } draining) await draining;
+        _stopping.Dispose();
     }
 }

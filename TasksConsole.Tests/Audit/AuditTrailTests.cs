@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -94,5 +96,28 @@ public sealed class AuditTrailTests : IAsyncLifetime
 
         Assert.Equal(0, await retention.PurgeAsync());
         Assert.Single((await _audit.FindAsync(RqlQuery.Empty)).Items);
+    }
+
+    [Fact]
+    public async Task AWriterStoppedWhileATryFailed_LogsTheEntryInFullAtOnce_InsteadOfTryingAgainLater()
+    {
+        // Writes fail for as long as the table is missing: the writer tries, fails, and pauses before its next try.
+        await using (var db = _database.CreateContext()) await db.Database.ExecuteSqlRawAsync("DROP TABLE AuditEntries");
+        var logs = new LogCapture();
+        var writer = new AuditWriter(_database.Factory, new LoggerFactory([logs]).CreateLogger<AuditWriter>());
+        writer.Enqueue(new AuditRecord
+        {
+            Id = "a1", Timestamp = Now, Action = AuditActions.FunctionCreate, ActorName = "ops@example.com", Source = AuditSources.Console,
+            TargetType = "function", TargetId = "resize", Summary = "Registered function resize.",
+        });
+        await Poll.UntilAsync(() => logs.Entries.Any(e => e.Message.Contains("trying again")), TimeSpan.FromSeconds(10), "the first failed try");
+
+        await writer.DisposeAsync();
+
+        // Stopped during the pause: no further try, and the entry is in the log in full.
+        Assert.Single(logs.Entries, e => e.Message.Contains("trying again"));
+        var notStored = Assert.Single(logs.Entries, e => e.Message.StartsWith("Audit entry not stored", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Error, notStored.Level);
+        Assert.Contains("Registered function resize.", notStored.Message);
     }
 }

@@ -14,6 +14,8 @@ public sealed class SmallFileSystem : IAsyncDisposable
     private const string FillerName = "filler.bin";
 
     private readonly string? _image;
+    // Mount points given up by RemountAsync, removed on dispose.
+    private readonly List<string> _formerPaths = [];
 
     private SmallFileSystem(string path, string? image)
     {
@@ -21,8 +23,8 @@ public sealed class SmallFileSystem : IAsyncDisposable
         _image = image;
     }
 
-    /// <summary>The mount point.</summary>
-    public string Path { get; }
+    /// <summary>The mount point (a new one after <see cref="RemountAsync"/>).</summary>
+    public string Path { get; private set; }
 
     /// <summary>A size-limited tmpfs: writes past the limit fail with ENOSPC, and freeing space makes them work again.</summary>
     public static async Task<SmallFileSystem> MountTmpfsAsync(int megabytes)
@@ -109,7 +111,14 @@ public sealed class SmallFileSystem : IAsyncDisposable
         }, TimeSpan.FromSeconds(5), $"{Path} to turn read-only");
     }
 
-    /// <summary>Unmounts and mounts the ext4 image again, as an operator does after a read-only incident.</summary>
+    /// <summary>
+    /// Unmounts, checks and mounts the ext4 image again, as an operator does after a read-only incident, on a new
+    /// mount point (<see cref="Path"/> changes). The app that met the fault ran in this process: anything of it still
+    /// finishing that opened the store by its old path between unmount and mount would create an empty database in
+    /// the bare directory, keep it open, and, once the image is back on top, take the real database's write-ahead log
+    /// (opened by name beside it) for its own and delete it. A process that restarts after the incident has no such
+    /// leftovers; a new path gives the app started next in this one none either.
+    /// </summary>
     public async Task RemountAsync()
     {
         if (_image is null) throw new InvalidOperationException("Only the ext4 file system is remounted from its image.");
@@ -117,21 +126,27 @@ public sealed class SmallFileSystem : IAsyncDisposable
         // The reported error is recorded in the superblock; a check clears it before the file system is used again.
         // e2fsck exits 1 when it corrected something, which is the point here.
         await RunAsync("e2fsck", ["-p", "-f", _image], okExitCodes: 1);
-        await MountOrFailAsync(Path, "-o", "loop,errors=remount-ro", _image, Path);
+        var path = NewMountPoint();
+        await MountOrFailAsync(path, "-o", "loop,errors=remount-ro", _image, path);
+        _formerPaths.Add(Path);
+        Path = path;
     }
 
     public async ValueTask DisposeAsync()
     {
         await UnmountAsync();
-        try
+        foreach (var path in _formerPaths.Append(Path))
         {
-            // Unmounted (or lazily detached), so this is the test's own empty directory again, unless a handle that
-            // outlived the app (Hangfire's SQLite connections are not pooled by Microsoft.Data.Sqlite) wrote into it.
-            if (!await IsMountedAsync(Path)) Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: a file still held open is left for the OS to clean.
+            try
+            {
+                // Unmounted (or lazily detached), so this is the test's own empty directory again, unless a handle
+                // that outlived the app wrote into it.
+                if (!await IsMountedAsync(path)) Directory.Delete(path, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Best effort: a file still held open is left for the OS to clean.
+            }
         }
         if (_image is not null) File.Delete(_image);
     }
