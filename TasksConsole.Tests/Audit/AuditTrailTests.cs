@@ -104,7 +104,8 @@ public sealed class AuditTrailTests : IAsyncLifetime
         // Writes fail for as long as the table is missing: the writer tries, fails, and pauses before its next try.
         await using (var db = _database.CreateContext()) await db.Database.ExecuteSqlRawAsync("DROP TABLE AuditEntries");
         var logs = new LogCapture();
-        var writer = new AuditWriter(_database.Factory, new LoggerFactory([logs]).CreateLogger<AuditWriter>());
+        using var loggers = new LoggerFactory([logs]);
+        var writer = new AuditWriter(_database.Factory, loggers.CreateLogger<AuditWriter>());
         writer.Enqueue(new AuditRecord
         {
             Id = "a1", Timestamp = Now, Action = AuditActions.FunctionCreate, ActorName = "ops@example.com", Source = AuditSources.Console,
