@@ -30,7 +30,7 @@ internal sealed record BenchOptions
     /// <summary>Concurrent clients of a load.</summary>
     public int? Clients { get; init; }
 
-    /// <summary>Timed repetitions of each query (after the warm-ups).</summary>
+    /// <summary>Timed repetitions of each query (after the warm-ups); for flow, rounds of all its shares.</summary>
     public int? Runs { get; init; }
 
     /// <summary>Events per second of an open-loop load (lag: tasks starting; live: task changes; flow: creates offered).</summary>
@@ -181,7 +181,7 @@ internal sealed record BenchOptions
         text.AppendLine();
         text.AppendLine("Options:");
         text.AppendLine("  --n N          tasks (list: 1000000; dispatch: 20000, its Hangfire baseline at most 5000)");
-        text.AppendLine("  --runs R       timed runs per query after 3 warm-ups (list: 30)");
+        text.AppendLine("  --runs R       timed runs per query after 3 warm-ups (list: 30); rounds of all the shares, one after another (flow: 1)");
         text.AppendLine("  --explain      print the store's plan of every query (list; always done for misses)");
         text.AppendLine("  --duration S   seconds of measured load (create: 20; lag: 60, 30 inside 'all'; live: 20; flow: 15 per share; soak: 1800)");
         text.AppendLine("  --rate R       per second: tasks starting (lag: 20), task changes (live: 200; feed: 500), creates offered (flow: as fast as answered; soak: 300)");

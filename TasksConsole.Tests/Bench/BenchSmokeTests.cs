@@ -113,6 +113,21 @@ public sealed class BenchSmokeTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task Flow_InRounds_JudgesTheTrickleOnTheMedianOfEachRoundsRatio()
+    {
+        var output = await RunAsync(0, "flow", "--duration", "1", "--clients", "2", "--due-share", "0,10", "--runs", "2");
+
+        Assert.Equal(4, Regex.Matches(output, @"POST /tasks/v1/: [1-9][\d,]*/s .*; 0 errors").Count);
+        Assert.Single(Regex.Matches(output, @"^-- 10% due now, round 2 of 2$", RegexOptions.Multiline));
+        var ratios = Regex.Match(output, @"^10% due over 0% due, creates/s, round by round: (\d+)%, (\d+)%; median (\d+)%$", RegexOptions.Multiline);
+        Assert.True(ratios.Success, "the rounds' ratios are reported");
+        var median = (int.Parse(ratios.Groups[1].Value) + int.Parse(ratios.Groups[2].Value)) / 2.0;
+        Assert.InRange(int.Parse(ratios.Groups[3].Value), Math.Floor(median) - 1, Math.Ceiling(median) + 1);
+        Assert.Single(Regex.Matches(output, @"^SUMMARY flow: 2 clients, 1 s per share, 2 rounds .*; 10% due at \d+% of 0% due \(median of 2 rounds\); ",
+            RegexOptions.Multiline));
+    }
+
+    [Fact]
     public async Task Soak_RunsForSixSecondsAtALowRate_AndReportsEverySampleAndBothVerdicts()
     {
         var output = await RunAsync(0, "soak", "--duration", "6", "--rate", "20", "--sample", "1");
