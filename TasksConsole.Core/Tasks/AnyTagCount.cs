@@ -15,6 +15,8 @@ namespace TasksConsole.Core.Tasks;
 /// in the index: no sort, no lookup per row.
 /// </summary>
 /// <remarks>
+/// <para>On SQLite, one or two tags without a status condition are answered from counters instead (see
+/// <see cref="CountersSql"/>): three key lookups whatever the number of matching tasks.</para>
 /// <para>Without a status condition the merges walk the (Tag, TaskId) index and compare the task id alone. With
 /// one they walk the queue-order index, whose (Status, Priority, StartTimestamp, TaskId) suffix meets the rows of
 /// one task because they all carry the same values: priority and start never change after creation and the
@@ -67,13 +69,33 @@ internal sealed record AnyTagCount(IReadOnlyList<string> Tags, IReadOnlyList<Tas
         return tags is null ? null : new AnyTagCount(tags, statuses?.Distinct().ToList());
     }
 
+    /// <summary>The most tags whose total the counters answer: they count single tags and pairs, not triples.</summary>
+    public const int MaxCountedTags = 2;
+
     public async Task<long> CountAsync(TasksDbContext db, CancellationToken cancellationToken)
     {
+        var dialect = SqlDialect.Of(db);
+        var sql = Statuses is null && Tags.Count <= MaxCountedTags && !dialect.IsPostgreSql
+            ? CountersSql(Tags.Count)
+            : Sql(Tags.Count, Statuses?.Count, dialect);
         // Statuses are stored under their C# names (see TasksDbContext).
         object[] parameters = [.. Tags, .. (Statuses ?? []).Select(s => s.ToString())];
-        var counts = await db.Database.SqlQueryRaw<long>(Sql(Tags.Count, Statuses?.Count, SqlDialect.Of(db)), parameters).ToListAsync(cancellationToken);
+        var counts = await db.Database.SqlQueryRaw<long>(sql, parameters).ToListAsync(cancellationToken);
         return counts.Single();
     }
+
+    /// <summary>
+    /// On SQLite, one or two tags with no status condition: <c>|A| + |B| − |A ∩ B|</c> from the counters that triggers
+    /// keep on TaskTags (see the AnyTagCounts migration). A pair is stored under its tags in SQLite's binary order;
+    /// both orders are looked up rather than ordering them here, where .NET's ordinal order of UTF-16 is not
+    /// SQLite's order of UTF-8 for every character.
+    /// </summary>
+    internal static string CountersSql(int tags) => tags == 1
+        ? "SELECT COALESCE((SELECT \"Count\" FROM \"TagCounts\" WHERE \"Tag\" = {0}), 0) AS \"Value\""
+        : "SELECT COALESCE((SELECT \"Count\" FROM \"TagCounts\" WHERE \"Tag\" = {0}), 0)" +
+          " + COALESCE((SELECT \"Count\" FROM \"TagCounts\" WHERE \"Tag\" = {1}), 0)" +
+          " - COALESCE((SELECT \"Count\" FROM \"TagPairCounts\" WHERE \"Tag1\" = {0} AND \"Tag2\" = {1}), 0)" +
+          " - COALESCE((SELECT \"Count\" FROM \"TagPairCounts\" WHERE \"Tag1\" = {1} AND \"Tag2\" = {0}), 0) AS \"Value\"";
 
     /// <summary>
     /// The statement for <paramref name="tags"/> tags as parameters {0}…{tags-1}, and when given

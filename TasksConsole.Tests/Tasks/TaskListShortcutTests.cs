@@ -164,6 +164,65 @@ public sealed class TaskListShortcutTests(TaskListShortcutTests.Store store) : I
         }
     }
 
+    /// <summary>
+    /// The counters behind the one- and two-tag totals on SQLite follow every way tag rows come and go: tasks added
+    /// before and after others are deleted, deleted by the purge's statement (tag rows go by the foreign key's
+    /// cascade) and by removing tag rows themselves. Every tag and pair, including tags no task carries any more, is
+    /// held to the row-by-row count.
+    /// </summary>
+    [Fact]
+    public async Task AnyTagCounters_StayExact_AsTasksAreAddedAndDeleted()
+    {
+        await using var database = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
+        string[] tags = ["a", "b", "c", "Z", "é", "日本"];
+        var random = new Random(99);
+        var next = 0;
+        async Task AddAsync(int count)
+        {
+            await using var db = database.CreateContext();
+            for (var i = 0; i < count; i++, next++)
+            {
+                var now = DateTimeOffset.UnixEpoch.AddDays(1).AddSeconds(next);
+                var task = new TaskRecord
+                {
+                    Id = next.ToString("x24"), FunctionName = "f", Status = TaskState.New,
+                    CreationTimestamp = now, UpdateTimestamp = now, StatusChangedTimestamp = now, StartTimestamp = now,
+                };
+                task.SetTags(random.GetItems(tags, random.Next(0, 5)).Distinct());
+                db.Tasks.Add(task);
+            }
+            await db.SaveChangesAsync();
+        }
+
+        await AddAsync(200);
+        await using (var db = database.CreateContext())
+        {
+            await db.Database.ExecuteSqlRawAsync("DELETE FROM \"Tasks\" WHERE \"Id\" IN (SELECT \"Id\" FROM \"Tasks\" ORDER BY \"Id\" LIMIT 70)");
+            await db.TaskTags.Where(t => t.Tag == "c").ExecuteDeleteAsync();
+            // A tag or pair no task carries any more leaves no row behind.
+            Assert.Equal(0, await CountAsync(db, "SELECT COUNT(*) AS \"Value\" FROM \"TagCounts\" WHERE \"Tag\" = 'c'"));
+            Assert.Equal(0, await CountAsync(db, "SELECT COUNT(*) AS \"Value\" FROM \"TagPairCounts\" WHERE 'c' IN (\"Tag1\", \"Tag2\")"));
+        }
+        await AddAsync(100);
+
+        await using var check = database.CreateContext();
+        foreach (var first in tags)
+        {
+            foreach (var second in tags)
+            {
+                var rql = first == second ? $"eq(tags,{SdkEncoded(first)})" : $"in(tags,{SdkEncoded(first)},{SdkEncoded(second)})";
+                var filter = RqlParser.Parse(rql).Filter;
+                var expected = await check.Tasks.ApplyFilter(filter, TaskRqlFields.For(check, TaskConditionForm.RowCheck)).LongCountAsync();
+                Assert.Equal(expected, await AnyTagCount.TryCreate(filter)!.CountAsync(check, CancellationToken.None));
+            }
+        }
+        Assert.Equal(0, await CountAsync(check, "SELECT COUNT(*) AS \"Value\" FROM \"TagCounts\" WHERE \"Count\" <= 0"));
+        Assert.Equal(0, await CountAsync(check, "SELECT COUNT(*) AS \"Value\" FROM \"TagPairCounts\" WHERE \"Count\" <= 0"));
+    }
+
+    private static Task<long> CountAsync(TasksDbContext db, [System.Diagnostics.CodeAnalysis.ConstantExpected] string sql) =>
+        db.Database.SqlQueryRaw<long>(sql).SingleAsync();
+
     [Theory]
     [InlineData("in(tags,common,other)&ne(status,new)")]
     [InlineData("in(tags,a,b)&in(tags,c)")]
