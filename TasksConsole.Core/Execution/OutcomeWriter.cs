@@ -103,7 +103,9 @@ public sealed class OutcomeWriter(
     {
         await using var db = await dbFactory.CreateDbContextAsync();
         var ids = batch.Select(b => b.TaskId).Distinct().ToList();
-        var tasks = await db.Tasks.Where(t => ids.Contains(t.Id) && t.Status == TaskState.InProgress).ToDictionaryAsync(t => t.Id);
+        // Read untracked: most outcomes are completions, written by a prepared statement below. A task that failed is
+        // attached before it changes, so EF writes it (and guards its status) in SaveChanges.
+        var tasks = await db.Tasks.AsNoTracking().Where(t => ids.Contains(t.Id) && t.Status == TaskState.InProgress).ToDictionaryAsync(t => t.Id);
         var now = clock.GetStoredNow();
         var published = new List<TaskChange>();
         var completed = new List<TaskRecord>();
@@ -116,6 +118,7 @@ public sealed class OutcomeWriter(
             if (!tasks.TryGetValue(item.TaskId, out var task)) continue;
             tasks.Remove(item.TaskId);
             var outcome = item.Outcome;
+            if (!outcome.Succeeded) db.Tasks.Attach(task);
             task.ExecutionEndTimestamp = outcome.FinishedAt.ToStoredPrecision();
             task.StatusChangedTimestamp = now;
             task.UpdateTimestamp = now;
@@ -165,9 +168,6 @@ public sealed class OutcomeWriter(
 
         // Completions (the common case) and log lines go through prepared statements; EF's SaveChanges, whose batch
         // preparation was most of this writer's CPU, keeps the rarer retries and failures. One transaction for all.
-        // Detached, not Unchanged: EF would put a modified entity's original values back, and the published changes
-        // carry these very objects.
-        foreach (var task in completed) db.Entry(task).State = EntityState.Detached;
         await WriteGate.RunAsync(db, async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync();
