@@ -146,9 +146,9 @@ public sealed class BenchSmokeTests(ITestOutputHelper log)
         Assert.NotEqual("0", throughput.Groups[2].Value);
         Assert.NotEqual("0", throughput.Groups[3].Value);
         Assert.NotEqual("0", throughput.Groups[4].Value);
-        Assert.Matches(@"(?m)^RSS: median [\d,]+ MiB -> [\d,]+ MiB \([+-][\d.]+ ?%; the first sample after warm-up -> the last\), slope [+-][\d,]+ MiB/h, samples [\d,]+ MiB to [\d,]+ MiB$", output);
-        Assert.Matches(@"(?m)^RSS anon: median [\d,]+ MiB -> [\d,]+ MiB \([+-][\d.]+ ?%; the first sample after warm-up -> the last\), slope [+-][\d,]+ MiB/h$", output);
-        Assert.Matches(@"(?m)^p99 drift: all API calls [\d.]+ ms -> [\d.]+ ms \([+-][\d.]+ ?%; the first sample after warm-up -> the last\); creates .*; single windows from [\d.]+ ms to [\d.]+ ms$", output);
+        Assert.Matches(@"(?m)^RSS: median [\d,]+ MiB -> [\d,]+ MiB \([+-][\d,.]+ ?%; the first sample after warm-up -> the last\), slope [+-][\d,]+ MiB/h, samples [\d,]+ MiB to [\d,]+ MiB$", output);
+        Assert.Matches(@"(?m)^RSS anon: median [\d,]+ MiB -> [\d,]+ MiB \([+-][\d,.]+ ?%; the first sample after warm-up -> the last\), slope [+-][\d,]+ MiB/h$", output);
+        Assert.Matches(@"(?m)^p99 drift: all API calls [\d.]+ ms -> [\d.]+ ms \([+-][\d,.]+ ?%; the first sample after warm-up -> the last\); creates .*; single windows from [\d.]+ ms to [\d.]+ ms$", output);
         Assert.Matches(@"(?m)^handles: \d+ after warm-up -> \d+ at the end", output);
         Assert.Matches(@"(?m)^GC heap: [\d,]+ MiB after warm-up -> [\d,]+ MiB at the end", output);
         Assert.Matches(@"(?m)^console: (/tasks live at 6 of 6 samples|none open)$", output);
