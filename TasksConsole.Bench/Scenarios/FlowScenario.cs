@@ -107,8 +107,7 @@ internal sealed class FlowScenario : IBenchScenario
         Print(output, baseline);
 
         var figures = new List<ScenarioFigure>();
-        var none = runs.FirstOrDefault(r => r.Share == 0);
-        foreach (var run in runs) figures.AddRange(Figures(run, none, trickle));
+        foreach (var run in runs) figures.AddRange(Figures(run, trickle));
         figures.Add(new ScenarioFigure($"baseline: Hangfire Enqueue, {clients} callers", DescribeBaseline(baseline)));
         var most = runs.Where(r => r.Share > 0).MaxBy(r => r.Share);
         double? ratio = most is null ? null : most.Due.FinishedPerSecond / baseline.Jobs.FinishedPerSecond;
@@ -256,7 +255,8 @@ internal sealed class FlowScenario : IBenchScenario
         return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
-    private static IEnumerable<ScenarioFigure> Figures(ShareRun run, ShareRun? none, IReadOnlyList<double> trickleRatios)
+    /// <param name="trickleRatios">Per round, the 10% share's creates/s over the 0% share's; empty unless both ran.</param>
+    private static IEnumerable<ScenarioFigure> Figures(ShareRun run, IReadOnlyList<double> trickleRatios)
     {
         var label = $"{run.Share}% due";
         var creates = run.Creates;
@@ -267,7 +267,7 @@ internal sealed class FlowScenario : IBenchScenario
             yield return new(label + ": create latency", Latencies(creates.Latency), $"p99 <= {TargetCreateP99Ms:0} ms, no errors",
                 creates.Latency.P99 <= TargetCreateP99Ms && creates.Errors == 0);
         }
-        else if (run.Share == TrickleShare && none is not null && trickleRatios.Count > 0)
+        else if (run.Share == TrickleShare && trickleRatios.Count > 0)
         {
             var kept = Median(trickleRatios);
             var of = trickleRatios.Count == 1

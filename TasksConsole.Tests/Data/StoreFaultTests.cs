@@ -242,13 +242,14 @@ public sealed class StoreFaultTests
         });
     }
 
+    /// <summary>Everything the app logged at Warning and above, for a failure message.</summary>
+    private static string Logged(TasksConsoleFactory factory) =>
+        string.Join("\n", factory.Logs.Entries.Where(e => e.Level >= LogLevel.Warning).Select(e => $"{e.Level} {e.Category}: {e.Message} {e.Exception?.Message}"));
+
     /// <summary>
     /// One Error about the store from the API however many requests met it, and at most one from the dispatcher
     /// (whose rounds fail every second while the fault lasts): the operator is told, the log is not buried.
     /// </summary>
-    private static string Logged(TasksConsoleFactory factory) =>
-        string.Join("\n", factory.Logs.Entries.Where(e => e.Level >= LogLevel.Warning).Select(e => $"{e.Level} {e.Category}: {e.Message} {e.Exception?.Message}"));
-
     private static void AssertLoggedOnce(TasksConsoleFactory factory)
     {
         var errors = factory.Logs.Entries.Where(e => e.Level >= LogLevel.Error).ToList();
