@@ -180,8 +180,8 @@ internal sealed record BenchOptions
         foreach (var scenario in ScenarioRegistry.OnDemand) text.AppendLine($"  {scenario.Name,-10} {scenario.Description} (not in '{All}')");
         text.AppendLine();
         text.AppendLine("Options:");
-        text.AppendLine("  --n N          tasks (list: 1000000; dispatch: 20000, its Hangfire baseline at most 5000)");
-        text.AppendLine("  --runs R       timed runs per query after 3 warm-ups (list: 30); rounds of all the shares, one after another (flow: 1)");
+        text.AppendLine("  --n N          tasks (list: 1000000; dispatch: 20000, its Hangfire baseline at most 5000; audit: 4000 actions a side per round)");
+        text.AppendLine("  --runs R       timed runs per query after 3 warm-ups (list: 30); rounds of all the shares, one after another (flow: 1); rounds (audit: 12)");
         text.AppendLine("  --explain      print the store's plan of every query (list; always done for misses)");
         text.AppendLine("  --duration S   seconds of measured load (create: 20; lag: 60, 30 inside 'all'; live: 20; flow: 15 per share; soak: 1800)");
         text.AppendLine("  --rate R       per second: tasks starting (lag: 20), task changes (live: 200; feed: 500), creates offered (flow: as fast as answered; soak: 300)");

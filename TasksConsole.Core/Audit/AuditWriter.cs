@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -22,18 +21,19 @@ public sealed class AuditWriter(IDbContextFactory<TasksDbContext> dbFactory, ILo
 
     /// <summary>How long the first queued entry waits for others before they are written together.</summary>
     public static readonly TimeSpan GatherWindow = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan GatherStep = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)];
 
     // Entries, and flush markers that complete once everything queued before them is stored.
-    // Not SingleReader: only the multi-reader channel can count what it holds, which the gathering needs.
-    private readonly Channel<object> _queue = Channel.CreateUnbounded<object>();
+    private readonly Channel<object> _queue = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
     // Paces log lines only, so the wall clock serves.
     private readonly RepeatedFaultLog _storeFaultLog = new(TimeProvider.System, TimeSpan.FromMinutes(1));
     private readonly Lock _starting = new();
     private readonly CancellationTokenSource _stopping = new();
     private Task? _draining;
     private int _flushesWaiting;
+    private int _entriesQueued;
+    // Ends the gathering early: a flush waits, a batch is full, or the host stops. A fresh one for every gathering.
+    private TaskCompletionSource _gatheringDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private RowInserter? _inserter;
 
     public void Enqueue(AuditRecord record)
@@ -43,6 +43,7 @@ public sealed class AuditWriter(IDbContextFactory<TasksDbContext> dbFactory, ILo
             logger.LogWarning("Audit entry after shutdown, not stored: {Action} by {Actor}: {Summary}", record.Action, record.ActorName, record.Summary);
             return;
         }
+        if (Interlocked.Increment(ref _entriesQueued) >= MaxBatch) EndGathering();
         EnsureDraining();
     }
 
@@ -52,9 +53,12 @@ public sealed class AuditWriter(IDbContextFactory<TasksDbContext> dbFactory, ILo
         var flushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_queue.Writer.TryWrite(flushed)) return Task.CompletedTask;
         Interlocked.Increment(ref _flushesWaiting);
+        EndGathering();
         EnsureDraining();
         return flushed.Task;
     }
+
+    private void EndGathering() => Volatile.Read(ref _gatheringDone).TrySetResult();
 
     private void EnsureDraining()
     {
@@ -79,7 +83,11 @@ public sealed class AuditWriter(IDbContextFactory<TasksDbContext> dbFactory, ILo
             }
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
             {
-                if (item is AuditRecord record) batch.Add(record);
+                if (item is AuditRecord record)
+                {
+                    batch.Add(record);
+                    Interlocked.Decrement(ref _entriesQueued);
+                }
                 else flushes.Add((TaskCompletionSource)item);
             }
             if (batch.Count > 0) await WriteAsync(batch);
@@ -93,15 +101,18 @@ public sealed class AuditWriter(IDbContextFactory<TasksDbContext> dbFactory, ILo
         }
     }
 
-    /// <summary>Waits for more entries to join, up to the window, unless a batch is full, a reader waits, or the host stops.</summary>
+    /// <summary>
+    /// Waits for more entries to join, up to the window, unless a batch is full, a reader waits, or the host stops.
+    /// It sleeps until one of those happens rather than looking every few milliseconds: a node records a few entries
+    /// a minute, and waking a thread a hundred times a second for each of them is a cost of its own.
+    /// </summary>
     private async Task GatherAsync()
     {
-        var deadline = Stopwatch.GetTimestamp() + (long)(GatherWindow.TotalSeconds * Stopwatch.Frequency);
-        while (_queue.Reader.Count < MaxBatch && Volatile.Read(ref _flushesWaiting) == 0 && !_queue.Reader.Completion.IsCompleted
-               && !_stopping.IsCancellationRequested && Stopwatch.GetTimestamp() < deadline)
-        {
-            await Task.Delay(GatherStep);
-        }
+        // A fresh signal before the conditions are read: whoever changes one afterwards ends this gathering.
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _gatheringDone, done);
+        if (Volatile.Read(ref _entriesQueued) >= MaxBatch || Volatile.Read(ref _flushesWaiting) > 0 || _stopping.IsCancellationRequested) return;
+        await Task.WhenAny(done.Task, Task.Delay(GatherWindow, _stopping.Token));
     }
 
     private async Task WriteAsync(List<AuditRecord> batch)
@@ -118,7 +129,7 @@ public sealed class AuditWriter(IDbContextFactory<TasksDbContext> dbFactory, ILo
                 await WriteGate.RunAsync(db, async () =>
                 {
                     await using var transaction = await dialect.BeginWriteTransactionAsync(connection);
-                    await RowInserts.InsertAsync(connection, transaction, dialect, inserter, batch);
+                    await RowInserts.InsertAsync(connection, transaction, inserter, batch);
                     await transaction.CommitAsync();
                 });
                 return;

@@ -43,9 +43,6 @@ public abstract class SqlDialect
     /// <summary>A write transaction that holds the write lock from its start (SQLite: BEGIN IMMEDIATE, no lock upgrade to fail).</summary>
     public abstract Task<DbTransaction> BeginWriteTransactionAsync(DbConnection connection);
 
-    /// <summary>Whether a statement run many times in a row is worth preparing (PostgreSQL infers null parameters' types at each run instead).</summary>
-    public abstract bool PreparesRepeatedStatements { get; }
-
     private sealed class SqliteDialect : SqlDialect
     {
         public override bool IsPostgreSql => false;
@@ -54,7 +51,6 @@ public abstract class SqlDialect
         public override string IdsMeeting(string table, string guard, string idList) => $"\"Id\" IN ({idList})";
         public override Task<DbTransaction> BeginWriteTransactionAsync(DbConnection connection) =>
             Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
-        public override bool PreparesRepeatedStatements => true;
     }
 
     private sealed class PostgreSqlDialect : SqlDialect
@@ -66,6 +62,5 @@ public abstract class SqlDialect
             $"\"Id\" IN (SELECT \"Id\" FROM \"{table}\" WHERE {guard} AND \"Id\" IN ({idList}) FOR UPDATE SKIP LOCKED)";
         public override async Task<DbTransaction> BeginWriteTransactionAsync(DbConnection connection) =>
             await connection.BeginTransactionAsync();
-        public override bool PreparesRepeatedStatements => false;
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using TasksConsole.Core.Data;
@@ -106,12 +107,12 @@ internal sealed class TaskInsertBatcher(IDbContextFactory<TasksDbContext> dbFact
             }
             else
             {
-                using var insertTask = rows.Tasks.Prepare(connection, transaction, dialect);
-                using var insertTag = rows.Tags.Prepare(connection, transaction, dialect);
+                using var insertTask = rows.Tasks.PrepareSqlite((SqliteConnection)connection);
+                using var insertTag = rows.Tags.PrepareSqlite((SqliteConnection)connection);
                 foreach (var item in batch)
                 {
-                    rows.Tasks.Insert(insertTask, item.Task);
-                    foreach (var tag in item.Task.TagIndex) rows.Tags.Insert(insertTag, tag);
+                    insertTask.Insert(item.Task);
+                    foreach (var tag in item.Task.TagIndex) insertTag.Insert(tag);
                 }
             }
             await transaction.CommitAsync();
