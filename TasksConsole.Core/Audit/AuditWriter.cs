@@ -10,10 +10,11 @@ namespace TasksConsole.Core.Audit;
 /// Writes audit entries in the background, many to a transaction: an action pays for a queue write, not for an
 /// INSERT and a commit of its own (a cancel would cost nearly twice as much). The first entry waits up to
 /// <see cref="GatherWindow"/> for others to join it, unless someone waits for it (<see cref="FlushAsync"/>), and the
-/// rows go in as plain INSERTs (EF's SaveChanges costs several times the row itself). A failed write is tried again a
-/// few times; entries it still cannot store are logged in full, so they are not lost without a trace. Disposing (the
-/// host stopping) writes what is queued first, with no more pauses between tries: a writer pausing to try again would
-/// hold the shutdown for seconds, or open the store after the host has gone.
+/// rows go in as plain INSERTs on SQLite and one binary COPY on PostgreSQL (EF's SaveChanges costs several times the
+/// row itself). A failed write is tried again a few times; entries it still cannot store are logged in full, so they
+/// are not lost without a trace. Disposing (the host stopping) writes what is queued first, with no more pauses
+/// between tries: a writer pausing to try again would hold the shutdown for seconds, or open the store after the host
+/// has gone.
 /// </summary>
 public sealed class AuditWriter(IDbContextFactory<TasksDbContext> dbFactory, ILogger<AuditWriter> logger) : IAsyncDisposable
 {
@@ -129,7 +130,7 @@ public sealed class AuditWriter(IDbContextFactory<TasksDbContext> dbFactory, ILo
                 await WriteGate.RunAsync(db, async () =>
                 {
                     await using var transaction = await dialect.BeginWriteTransactionAsync(connection);
-                    await RowInserts.InsertAsync(connection, transaction, inserter, batch);
+                    await RowInserts.InsertAsync(connection, inserter, batch);
                     await transaction.CommitAsync();
                 });
                 return;

@@ -2,6 +2,8 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Npgsql;
+using NpgsqlTypes;
 using SQLitePCL;
 
 namespace TasksConsole.Core.Data;
@@ -10,6 +12,7 @@ namespace TasksConsole.Core.Data;
 public sealed class RowInserter
 {
     private readonly string _sql;
+    private readonly string _copy;
     private readonly List<(string Parameter, Func<object, object> Value)> _columns = [];
 
     public RowInserter(IEntityType entity)
@@ -30,6 +33,37 @@ public sealed class RowInserter
             }));
         }
         _sql = $"INSERT INTO \"{table.Name}\" ({string.Join(", ", columns)}) VALUES ({string.Join(", ", _columns.Select(c => c.Parameter))})";
+        _copy = $"COPY \"{table.Name}\" ({string.Join(", ", columns)}) FROM STDIN (FORMAT BINARY)";
+    }
+
+    /// <summary>
+    /// Writes <paramref name="rows"/> with one binary COPY on PostgreSQL, in the connection's transaction. A COPY takes
+    /// a round trip more than a batch of INSERTs, but a fraction of their CPU per row: no statement per row to build,
+    /// send and plan. For background writes of many rows, where a round trip more does not matter.
+    /// </summary>
+    public async Task CopyAsync(NpgsqlConnection connection, IEnumerable<object> rows)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync(_copy);
+        foreach (var row in rows)
+        {
+            await importer.StartRowAsync();
+            foreach (var (_, column) in _columns)
+            {
+                switch (column(row))
+                {
+                    case DBNull: await importer.WriteNullAsync(); break;
+                    // Text and varchar share their binary form.
+                    case string text: await importer.WriteAsync(text, NpgsqlDbType.Text); break;
+                    case long number: await importer.WriteAsync(number, NpgsqlDbType.Bigint); break;
+                    case int number: await importer.WriteAsync(number, NpgsqlDbType.Integer); break;
+                    case bool flag: await importer.WriteAsync(flag, NpgsqlDbType.Boolean); break;
+                    case double number: await importer.WriteAsync(number, NpgsqlDbType.Double); break;
+                    case var value:
+                        throw new NotSupportedException($"A row copy has a value of type {value.GetType()}, which RowInserter.CopyAsync does not write.");
+                }
+            }
+        }
+        await importer.CompleteAsync();
     }
 
     /// <summary>
@@ -120,18 +154,14 @@ public sealed class SqliteRowInsert : IDisposable
 public static class RowInserts
 {
     /// <summary>
-    /// Inserts <paramref name="rows"/> on <paramref name="connection"/> within <paramref name="transaction"/>: as one
-    /// batch (one round trip) where the provider has batches (PostgreSQL), else with one prepared statement (SQLite,
-    /// in-process, where a statement costs no round trip), run in the connection's transaction.
+    /// Inserts <paramref name="rows"/> on <paramref name="connection"/> within its open transaction: with one binary
+    /// COPY on PostgreSQL, with one prepared statement on SQLite (in-process, where a statement costs no round trip).
     /// </summary>
-    public static async Task InsertAsync(DbConnection connection, DbTransaction transaction, RowInserter inserter, IEnumerable<object> rows)
+    public static async Task InsertAsync(DbConnection connection, RowInserter inserter, IEnumerable<object> rows)
     {
-        if (connection.CanCreateBatch)
+        if (connection is NpgsqlConnection postgres)
         {
-            await using var batch = connection.CreateBatch();
-            batch.Transaction = transaction;
-            foreach (var row in rows) inserter.AddTo(batch, row);
-            if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync();
+            await inserter.CopyAsync(postgres, rows);
             return;
         }
         using var insert = inserter.PrepareSqlite((SqliteConnection)connection);

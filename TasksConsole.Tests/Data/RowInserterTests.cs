@@ -26,6 +26,33 @@ public sealed class RowInserterTests
         DetailsJson = details,
     };
 
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.PostgreSql)]
+    public async Task InsertAsync_StoresEveryColumnAsEfReadsIt_InTheOpenTransaction(StorageProvider provider)
+    {
+        await using var store = await TestDatabase.CreateAsync(provider);
+        AuditRecord[] entries = [Entry("a", "{\"count\":3}"), Entry("b", null), Entry("c", "{}")];
+        await using (var db = store.CreateContext())
+        {
+            var inserter = new RowInserter(db.Model.FindEntityType(typeof(AuditRecord))!);
+            await db.Database.OpenConnectionAsync();
+            var connection = db.Database.GetDbConnection();
+            await using (var rolledBack = await connection.BeginTransactionAsync())
+            {
+                await RowInserts.InsertAsync(connection, inserter, [Entry("x", null)]);
+                await rolledBack.RollbackAsync();
+            }
+            await using var transaction = await connection.BeginTransactionAsync();
+            await RowInserts.InsertAsync(connection, inserter, entries);
+            await transaction.CommitAsync();
+        }
+
+        await using var read = store.CreateContext();
+        var stored = await read.AuditEntries.AsNoTracking().OrderBy(e => e.Id).ToListAsync();
+        Assert.Equivalent(entries, stored, strict: true);
+    }
+
     [Fact]
     public async Task SqliteRowInsert_StoresEveryColumnAsEfReadsIt_AndReportsAConstraintAsSqliteException_ThenGoesOn()
     {

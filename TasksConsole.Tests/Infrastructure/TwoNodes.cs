@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace TasksConsole.Tests.Infrastructure;
 
@@ -32,9 +33,36 @@ public sealed class TwoNodes : IAsyncDisposable
             b.Settings[key] = value;
         }
         // A migrates the store before B starts on it.
-        _ = a.Services.GetRequiredService<IServiceProvider>();
-        _ = b.Services.GetRequiredService<IServiceProvider>();
+        try
+        {
+            StartOrExplain(a, "A");
+            StartOrExplain(b, "B");
+        }
+        catch
+        {
+            b.Dispose();
+            a.Dispose();
+            throw;
+        }
         return new TwoNodes(a, b);
+    }
+
+    /// <summary>
+    /// Starts a node's host. A host that stops while it starts surfaces only as an ObjectDisposedException from the
+    /// test server, so a failure carries what the node logged at Information and above.
+    /// </summary>
+    private static void StartOrExplain(TasksConsoleFactory node, string name)
+    {
+        try
+        {
+            _ = node.Services.GetRequiredService<IServiceProvider>();
+        }
+        catch (Exception ex)
+        {
+            var logged = string.Join("\n", node.Logs.Entries.Where(e => e.Level >= LogLevel.Information)
+                .Select(e => $"{e.Level} {e.Category}: {e.Message} {e.Exception}"));
+            throw new InvalidOperationException($"Node {name} did not start: {ex.Message}\nIt logged:\n{logged}", ex);
+        }
     }
 
     public async ValueTask DisposeAsync()
