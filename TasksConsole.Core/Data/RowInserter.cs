@@ -68,10 +68,11 @@ public sealed class RowInserter
 
     /// <summary>
     /// The INSERT prepared on SQLite's own statement interface, for many rows. Microsoft.Data.Sqlite looks every
-    /// parameter up by name, and allocates a binder for it, on every execution: for a row of a dozen columns that was
-    /// a third of the row's cost, more than SQLite's own work of adding it to the table and its indexes.
+    /// parameter up by name, and allocates a binder for it, on every execution: binding by position instead took an
+    /// audit entry (twelve columns, five B-trees) from about 11.5 to 9 µs of CPU.
     /// </summary>
     public SqliteRowInsert PrepareSqlite(SqliteConnection connection) => new(connection, _sql, _columns.Select(c => c.Value).ToArray());
+
     /// <summary>Adds this row's INSERT to <paramref name="batch"/>.</summary>
     public void AddTo(DbBatch batch, object row)
     {
@@ -86,7 +87,6 @@ public sealed class RowInserter
         }
         batch.BatchCommands.Add(command);
     }
-
 }
 
 /// <summary>

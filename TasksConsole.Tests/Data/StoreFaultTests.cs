@@ -263,13 +263,24 @@ public sealed class StoreFaultTests
         // log every failure: a few lines each, however many writes met the fault.
         var bySource = factory.Logs.Entries
             .Where(e => e.Level >= LogLevel.Warning && !e.Message.StartsWith("Audit entry not stored", StringComparison.Ordinal))
-            .GroupBy(e => e.Category)
+            .GroupBy(Source)
             .Select(g => (Category: g.Key, Count: g.Count()))
             .OrderByDescending(g => g.Count)
             .ToList();
         var summary = string.Join("\n", bySource.Select(g => $"{g.Count} {g.Category}"));
-        Assert.True(bySource.All(g => g.Count <= 3), $"Warnings and Errors by source during the fault:\n{summary}");
+        Assert.True(bySource.All(g => g.Count <= 3), $"Warnings and Errors by source during the fault:\n{summary}\n\nAll of them:\n{Logged(factory)}");
     }
+
+    /// <summary>
+    /// Who logged an entry, for counting: its category, and for Hangfire's distributed lock also the lock's name.
+    /// Each of Hangfire's periodic components (the schedule poller, the recurring jobs) holds a lock of its own, and
+    /// one that meets the fault while holding it logs twice (the release, then the next acquire): two locks give four
+    /// lines, within "a few each", when their timers happen to fall inside the fault.
+    /// </summary>
+    private static string Source(LogEntry entry) =>
+        entry.Category == "Hangfire.PostgreSql.PostgreSqlDistributedLock"
+            ? $"{entry.Category} ({entry.Message.Split(": ", 2)[0]})"
+            : entry.Category;
 
     /// <summary>The dispatcher and Hangfire, whose storage shares the file system, run a task end to end.</summary>
     private static async Task AssertATaskRunsAsync(HttpClient client) =>
