@@ -93,7 +93,7 @@ internal sealed class AuditScenario : IBenchScenario
             }
 
             var figures = new List<ScenarioFigure> { cancels.Figure("single cancel", output), creates.Figure("console create", output) };
-            var entryMicros = Median(entriesAlone);
+            var entryMicros = Stats.Median(entriesAlone);
             output.WriteLine($"  an entry recorded alone: CPU {entryMicros:0.0} µs (median of the rounds), " +
                              $"{entryMicros / cancels.PlainMicros * 100:0.0}% of a cancel, {entryMicros / creates.PlainMicros * 100:0.0}% of a create");
             var met = figures.All(f => f.Met != false);
@@ -130,7 +130,7 @@ internal sealed class AuditScenario : IBenchScenario
     /// <see cref="Workers"/> workers; with a writer, waits until their entries are stored. The process's CPU time comes
     /// from <see cref="Environment.CpuUsage"/>, which is precise to microseconds (the process's counters tick in 10 ms).
     /// </summary>
-    private static async Task<Round> TimeAsync(int first, int count, Func<int, Task> action, AuditWriter? writer)
+    private static async Task<Timing> TimeAsync(int first, int count, Func<int, Task> action, AuditWriter? writer)
     {
         var cpuBefore = Environment.CpuUsage.TotalTime;
         var started = Stopwatch.GetTimestamp();
@@ -142,26 +142,21 @@ internal sealed class AuditScenario : IBenchScenario
         })));
         if (writer is not null) await writer.FlushAsync();
         var wall = Stopwatch.GetElapsedTime(started);
-        return new Round(count, wall, Environment.CpuUsage.TotalTime - cpuBefore);
+        return new Timing(count, wall, Environment.CpuUsage.TotalTime - cpuBefore);
     }
 
-    private sealed record Round(int Actions, TimeSpan Wall, TimeSpan Cpu);
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
+    /// <summary>One timed run of actions: a chunk of one side, or a round of entries recorded alone.</summary>
+    private sealed record Timing(int Actions, TimeSpan Wall, TimeSpan Cpu);
 
     /// <summary>Chunks of one action, with and without the trail; each side's cost is the sum over its chunks.</summary>
     private sealed class Comparison
     {
-        private readonly List<Round> _plain = [];
-        private readonly List<Round> _audited = [];
+        private readonly List<Timing> _plain = [];
+        private readonly List<Timing> _audited = [];
 
-        public void Add(bool audited, Round round) => (audited ? _audited : _plain).Add(round);
+        public void Add(bool audited, Timing chunk) => (audited ? _audited : _plain).Add(chunk);
 
-        private static double Micros(List<Round> chunks, Func<Round, TimeSpan> measure) =>
+        private static double Micros(List<Timing> chunks, Func<Timing, TimeSpan> measure) =>
             chunks.Sum(c => measure(c).TotalMicroseconds) / chunks.Sum(c => c.Actions);
 
         public double PlainMicros => Micros(_plain, r => r.Cpu);

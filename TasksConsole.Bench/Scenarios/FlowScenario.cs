@@ -94,7 +94,7 @@ internal sealed class FlowScenario : IBenchScenario
         {
             output.WriteLine();
             output.WriteLine($"{TrickleShare}% due over 0% due, creates/s, round by round: {string.Join(", ", trickle.Select(Percent))}; " +
-                             $"median {Percent(Median(trickle))}");
+                             $"median {Percent(Stats.Median(trickle))}");
         }
 
         output.WriteLine();
@@ -122,7 +122,7 @@ internal sealed class FlowScenario : IBenchScenario
         var parts = runs.Select(Summarize);
         if (trickle.Count > 0)
         {
-            parts = parts.Append($"{TrickleShare}% due at {Percent(Median(trickle))} of 0% due" + (trickle.Count > 1 ? $" (median of {trickle.Count} rounds)" : ""));
+            parts = parts.Append($"{TrickleShare}% due at {Percent(Stats.Median(trickle))} of 0% due" + (trickle.Count > 1 ? $" (median of {trickle.Count} rounds)" : ""));
         }
         parts = parts.Append($"Hangfire baseline {baseline.Jobs.FinishedPerSecond:N0} jobs/s" +
                                                   (ratio is { } r ? $", {most!.Share}% due at {r:0.0}x" : ""));
@@ -248,13 +248,6 @@ internal sealed class FlowScenario : IBenchScenario
 
     private static string Percent(double ratio) => $"{ratio * 100:0}%";
 
-    private static double Median(IReadOnlyList<double> values)
-    {
-        var sorted = values.Order().ToList();
-        var middle = sorted.Count / 2;
-        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    }
-
     /// <param name="trickleRatios">Per round, the 10% share's creates/s over the 0% share's; empty unless both ran.</param>
     private static IEnumerable<ScenarioFigure> Figures(ShareRun run, IReadOnlyList<double> trickleRatios)
     {
@@ -269,7 +262,7 @@ internal sealed class FlowScenario : IBenchScenario
         }
         else if (run.Share == TrickleShare && trickleRatios.Count > 0)
         {
-            var kept = Median(trickleRatios);
+            var kept = Stats.Median(trickleRatios);
             var of = trickleRatios.Count == 1
                 ? $"{Percent(kept)} of 0% due"
                 : $"median of {trickleRatios.Count} rounds {Percent(kept)} of 0% due ({string.Join(", ", trickleRatios.Select(Percent))})";
