@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -34,6 +35,18 @@ public sealed class LocalRuntimeLifetimeTests
     }
 
     [Fact]
+    public async Task TheInnerServer_IsBuiltOutsideTheCallersFlow_SoHostingObserversOfTheOuterAppDoNotTakeItForTheirs()
+    {
+        using var observer = new HostsBuiltInThisFlow();
+        await using var runtime = new LocalLambdaRuntime(new LocalRuntimeOptions(), LocalDemoFunctions.All, NullLoggerFactory.Instance, TimeProvider.System);
+
+        await runtime.StartAsync(CancellationToken.None);
+
+        Assert.NotNull(runtime.Endpoint);
+        Assert.Empty(observer.Events);
+    }
+
+    [Fact]
     public void HalfAConfiguredKeyPair_IsRefusedAtStart()
     {
         var error = Assert.Throws<InvalidOperationException>(() => new LocalLambdaRuntime(
@@ -50,6 +63,47 @@ public sealed class LocalRuntimeLifetimeTests
         Assert.Equal(TimeSpan.FromSeconds(3), LocalDemoFunctions.All.Single(f => f.Name == LocalDemoFunctions.Timeout).TimeLimit);
         Assert.Equal(TimeSpan.FromSeconds(30), LocalDemoFunctions.All.Single(f => f.Name == LocalDemoFunctions.Sleep).TimeLimit);
         Assert.True(LocalDemoFunctions.All.Single(f => f.Name == LocalDemoFunctions.Flaky).RetryRecommended);
+    }
+
+    /// <summary>
+    /// Sees the hosting events raised in the flow that created it, the way the test host's entry-point resolver
+    /// tells its own app's host from others.
+    /// </summary>
+    private sealed class HostsBuiltInThisFlow : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+    {
+        private static readonly AsyncLocal<HostsBuiltInThisFlow?> Current = new();
+        private readonly IDisposable _allListeners;
+        private readonly List<IDisposable> _listeners = [];
+
+        public HostsBuiltInThisFlow()
+        {
+            Current.Value = this;
+            _allListeners = DiagnosticListener.AllListeners.Subscribe(this);
+        }
+
+        public ConcurrentQueue<string> Events { get; } = new();
+
+        public void OnNext(DiagnosticListener value)
+        {
+            if (Current.Value != this || value.Name != "Microsoft.Extensions.Hosting") return;
+            lock (_listeners) _listeners.Add(value.Subscribe(this));
+        }
+
+        public void OnNext(KeyValuePair<string, object?> value)
+        {
+            if (Current.Value == this) Events.Enqueue(value.Key);
+        }
+
+        public void OnCompleted() { }
+
+        public void OnError(Exception error) { }
+
+        public void Dispose()
+        {
+            _allListeners.Dispose();
+            lock (_listeners) _listeners.ForEach(listener => listener.Dispose());
+            Current.Value = null;
+        }
     }
 
     private static LambdaInvocation Invocation(string function, string payload) =>

@@ -114,7 +114,21 @@ public sealed class LocalLambdaRuntime : IHostedService, IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private async Task<Uri> StartCoreAsync()
+    /// <remarks>
+    /// The inner server is built and started on a clean execution context. Hosting announces every host it builds to
+    /// <see cref="System.Diagnostics.DiagnosticListener"/> observers, and some observers (the test host's entry-point
+    /// resolver among them) pick "their" host by an async-local value; built in the outer app's flow, this server was
+    /// taken for the outer app and reconfigured as it.
+    /// </remarks>
+    private Task<Uri> StartCoreAsync()
+    {
+        using (ExecutionContext.SuppressFlow())
+        {
+            return Task.Run(BuildAndStartAsync);
+        }
+    }
+
+    private async Task<Uri> BuildAndStartAsync()
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(LocalLambdaRuntime).Assembly.GetName().Name });
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
