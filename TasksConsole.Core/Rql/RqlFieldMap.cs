@@ -44,6 +44,21 @@ public sealed class RqlFieldMap<T>
         string name, Expression<Func<T, string?>> property, bool sortable = true, Func<IQueryable<string>>? distinctValues = null) =>
         Add(new RqlScalarField(name, property, RqlScalarKind.String, sortable, DistinctValues: distinctValues));
 
+    /// <summary>
+    /// Hands <c>like</c> on the string field <paramref name="name"/> the values already found to match some of its
+    /// patterns (keyed by the pattern's text): such a like becomes <c>IN</c> over those values, sent as one parameter,
+    /// instead of a subquery of the distinct values. A pattern not in <paramref name="matches"/> keeps the subquery.
+    /// </summary>
+    public RqlFieldMap<T> WithLikeMatches(string name, IReadOnlyDictionary<string, IReadOnlyList<string>> matches)
+    {
+        if (!_fields.TryGetValue(name, out var field) || field is not RqlScalarField { Kind: RqlScalarKind.String } scalar)
+        {
+            throw new ArgumentException($"'{name}' is not a mapped string field.", nameof(name));
+        }
+        _fields[name] = scalar with { LikeMatches = matches };
+        return this;
+    }
+
     /// <summary>An integer column; values must be whole numbers (or strings holding one).</summary>
     public RqlFieldMap<T> Integer(string name, Expression<Func<T, long>> property, bool sortable = true) =>
         Add(new RqlScalarField(name, property, RqlScalarKind.Integer, sortable));
@@ -163,7 +178,8 @@ internal sealed record RqlScalarField(
     bool Sortable,
     Func<string, object?>? ParseEnum = null,
     IReadOnlyList<(object Value, string Wire)>? EnumMembers = null,
-    Func<IQueryable<string>>? DistinctValues = null) : RqlField(Name)
+    Func<IQueryable<string>>? DistinctValues = null,
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? LikeMatches = null) : RqlField(Name)
 {
     public bool Ordered => Kind is RqlScalarKind.String or RqlScalarKind.Integer or RqlScalarKind.Timestamp;
 }

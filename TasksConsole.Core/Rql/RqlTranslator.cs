@@ -130,6 +130,8 @@ public static class RqlTranslator
                 var text = RqlConvert.ToText(condition, condition.Value);
                 return field.Kind switch
                 {
+                    RqlScalarKind.String when field.LikeMatches?.GetValueOrDefault(text) is { } matched =>
+                        matched.Count == 0 ? Expression.Constant(false) : ContainedIn([.. matched], member),
                     RqlScalarKind.String when field.DistinctValues is { } values => LikeAmong(values(), member, text),
                     RqlScalarKind.String => Like(member, text),
                     RqlScalarKind.Enum => EnumLike(field, member, text),

@@ -34,7 +34,7 @@ public sealed class TaskQueries(IDbContextFactory<TasksDbContext> dbFactory, IOp
     private async Task<TaskPage> FindAsync(TasksDbContext db, RqlQuery query, bool useShortcuts, int maxLimit, CancellationToken cancellationToken)
     {
         await TaskSearchWindow.EnsureAnswerableAsync(db, query.Filter, _options.MaxScannedTasks, cancellationToken);
-        var fields = TaskRqlFields.For(db);
+        var fields = useShortcuts ? await TaskRqlFields.ForAsync(db, query.Filter, cancellationToken) : TaskRqlFields.For(db);
         var limit = query.EffectiveLimit(DefaultLimit, maxLimit);
         var offset = query.Offset ?? 0;
 
@@ -55,7 +55,7 @@ public sealed class TaskQueries(IDbContextFactory<TasksDbContext> dbFactory, IOp
         return await QueryBudget.RunAsync(db, _options.QueryTimeBudget, async budget =>
         {
             await TaskSearchWindow.EnsureAnswerableAsync(db, filter, _options.MaxScannedTasks, budget);
-            return await CountAsync(db, filter, TaskRqlFields.For(db), useShortcuts: true, budget);
+            return await CountAsync(db, filter, await TaskRqlFields.ForAsync(db, filter, budget), useShortcuts: true, budget);
         }, cancellationToken);
     }
 

@@ -28,6 +28,43 @@ public static class TaskRqlFields
 {
     public static RqlFieldMap<TaskRecord> For(TasksDbContext db) => For(db, TaskConditionForm.IndexLookup);
 
+    /// <summary>
+    /// <see cref="For(TasksDbContext)"/>, except that on PostgreSQL each <c>like</c> on <c>functionName</c> in
+    /// <paramref name="filter"/> is matched against the distinct names first, and the filter then names them.
+    /// PostgreSQL runs <c>FunctionName IN (subquery)</c> under a LIMIT (the prefix walk's bounded count) as a semi-join
+    /// that reads the name index in order (137,000 entries for 4,096 matches at 1M tasks), where
+    /// <c>FunctionName = ANY(@names)</c> reads only the matching names' ranges. SQLite already drives the IN from the
+    /// names, so it keeps the single statement.
+    /// </summary>
+    public static async Task<RqlFieldMap<TaskRecord>> ForAsync(TasksDbContext db, RqlNode? filter, CancellationToken cancellationToken)
+    {
+        var fields = For(db);
+        if (!SqlDialect.Of(db).IsPostgreSql) return fields;
+        var patterns = FunctionNameLikes(filter).Distinct(StringComparer.Ordinal).ToList();
+        if (patterns.Count == 0) return fields;
+
+        var matches = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var text in patterns)
+        {
+            var pattern = RqlLike.ToSqlPattern(text);
+            var names = await DistinctFunctionNames(db)
+                .Where(name => EF.Functions.Like(name, pattern, RqlLike.EscapeCharacter))
+                .Take(MaxSkipScanNames + 1)
+                .ToListAsync(cancellationToken);
+            // A store with more names than the skip-scan lists keeps the subquery, as its walk gives up there too.
+            if (names.Count <= MaxSkipScanNames) matches[text] = names;
+        }
+        return fields.WithLikeMatches("functionName", matches);
+    }
+
+    private static IEnumerable<string> FunctionNameLikes(RqlNode? node) => node switch
+    {
+        RqlCondition { Operator: RqlOperator.Like, Field: "functionName", Values.Count: 1 } like when !like.Value.IsNull =>
+            [RqlConvert.ToText(like, like.Value)],
+        RqlLogical logical => logical.Operands.SelectMany(FunctionNameLikes),
+        _ => [],
+    };
+
     internal static RqlFieldMap<TaskRecord> For(TasksDbContext db, TaskConditionForm form) => new RqlFieldMap<TaskRecord>()
         .String("id", t => t.Id)
         .String("functionName", t => t.FunctionName,

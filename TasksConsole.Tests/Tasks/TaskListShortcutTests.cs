@@ -364,7 +364,7 @@ public sealed class TaskListShortcutTests(TaskListShortcutTests.Store store) : I
 
 /// <summary>
 /// The any-of-tags count and the tag shortcuts in their PostgreSQL form (the overlaps as a semi-join on the task id),
-/// on the same seed in a PostgreSQL database.
+/// and like on functionName matched against the names before the query, on the same seed in a PostgreSQL database.
 /// </summary>
 public sealed class PostgreSqlTaskListShortcutTests(PostgreSqlTaskListShortcutTests.PostgreSqlStore store)
     : IClassFixture<PostgreSqlTaskListShortcutTests.PostgreSqlStore>
@@ -385,6 +385,35 @@ public sealed class PostgreSqlTaskListShortcutTests(PostgreSqlTaskListShortcutTe
     [InlineData("in(tags,common,other,late)&in(status,failed,canceled)&sort(-creationTimestamp)")]
     [InlineData("in(tags,other,rare,late)")]
     [InlineData("eq(tags,common)&eq(status,complete)")]
+    [InlineData("like(functionName,invoice)")]
+    [InlineData("like(functionName,invoice)&sort(-creationTimestamp)&limit(30,5)")]
+    [InlineData("like(functionName,rare)")]
+    [InlineData("like(functionName,nothing)")]
+    [InlineData("like(functionName,mail)&in(tags,common,late)")]
+    [InlineData("or(like(functionName,50%2525_),eq(tags,rare))")]
+    [InlineData("or(like(functionName,mail),like(functionName,report))&ne(status,new)")]
     public Task Shortcuts_AnswerLikeTheGeneralTranslationAndThePlainForms(string rql) =>
         TaskListShortcutTests.AssertShortcutAnswersLikeTheGeneralPathAsync(store, rql);
+
+    [Theory]
+    [InlineData("invoice", true)]
+    [InlineData("SEND", true)]
+    [InlineData("50%_", true)]
+    [InlineData("a\\b", true)]
+    [InlineData("*", true)]
+    [InlineData("nothing", false)]
+    public async Task LikeOnFunctionName_IsMatchedAgainstTheNamesFirst_ThenFiltersByThemAsOneArray(string value, bool anyMatch)
+    {
+        var filter = RqlParser.Parse($"like(functionName,{SdkEncoded(value)})").Filter;
+        await using var db = await store.Factory.CreateDbContextAsync();
+        var byNames = db.Tasks.ApplyFilter(filter, await TaskRqlFields.ForAsync(db, filter, CancellationToken.None));
+        var plain = db.Tasks.ApplyFilter(filter, TaskRqlFields.For(db, TaskConditionForm.RowCheck));
+
+        var sql = byNames.ToQueryString();
+        Assert.DoesNotContain("WITH RECURSIVE", sql);
+        Assert.Equal(anyMatch, sql.Contains("\"FunctionName\" = ANY ("));
+        var expected = await plain.Select(t => t.Id).Order().ToListAsync();
+        Assert.Equal(anyMatch, expected.Count > 0);
+        Assert.Equal(expected, await byNames.Select(t => t.Id).Order().ToListAsync());
+    }
 }
