@@ -29,7 +29,8 @@ internal static class PostgresSeeder
     public static SeedReport Seed(string connectionString, SeedProfile profile, int count, DateTimeOffset now, int seed, CancellationToken cancellationToken)
     {
         var rows = new SeedRows(profile, count, now, seed);
-        using var connection = new NpgsqlConnection(connectionString);
+        // No command timeout: the COPY of the tag rows also runs the tag counters' trigger over all of them at once.
+        using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString);
         connection.Open();
         Execute(connection, "SET maintenance_work_mem = '256MB'");
         var indexes = Query(connection, """

@@ -65,6 +65,9 @@ public static class StorageSetup
     public static DataDirectory GetDataDirectory(this IHostApplicationBuilder builder) =>
         new(ReadOptions(builder).ResolveDataDirectory(builder.Environment.ContentRootPath));
 
+    /// <summary>The configured store, read at registration time, for services that exist for one store only.</summary>
+    public static StorageProvider GetStorageProvider(this IHostApplicationBuilder builder) => ReadOptions(builder).Provider;
+
     private static StorageOptions ReadOptions(IHostApplicationBuilder builder) =>
         builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
 

@@ -15,8 +15,9 @@ namespace TasksConsole.Core.Tasks;
 /// in the index: no sort, no lookup per row.
 /// </summary>
 /// <remarks>
-/// <para>On SQLite, one or two tags without a status condition are answered from counters instead (see
-/// <see cref="CountersSql"/>): three key lookups whatever the number of matching tasks.</para>
+/// <para>One or two tags without a status condition are answered from counters instead (see
+/// <see cref="CountersSql"/> and <see cref="PostgreSqlCountersSql"/>): a few key lookups whatever the number of
+/// matching tasks.</para>
 /// <para>Without a status condition the merges walk the (Tag, TaskId) index and compare the task id alone. With
 /// one they walk the queue-order index, whose (Status, Priority, StartTimestamp, TaskId) suffix meets the rows of
 /// one task because they all carry the same values: priority and start never change after creation and the
@@ -75,9 +76,9 @@ internal sealed record AnyTagCount(IReadOnlyList<string> Tags, IReadOnlyList<Tas
     public async Task<long> CountAsync(TasksDbContext db, CancellationToken cancellationToken)
     {
         var dialect = SqlDialect.Of(db);
-        var sql = Statuses is null && Tags.Count <= MaxCountedTags && !dialect.IsPostgreSql
-            ? CountersSql(Tags.Count)
-            : Sql(Tags.Count, Statuses?.Count, dialect);
+        var sql = Statuses is not null || Tags.Count > MaxCountedTags ? Sql(Tags.Count, Statuses?.Count, dialect)
+            : dialect.IsPostgreSql ? PostgreSqlCountersSql(Tags.Count)
+            : CountersSql(Tags.Count);
         // Statuses are stored under their C# names (see TasksDbContext).
         object[] parameters = [.. Tags, .. (Statuses ?? []).Select(s => s.ToString())];
         var counts = await db.Database.SqlQueryRaw<long>(sql, parameters).ToListAsync(cancellationToken);
@@ -96,6 +97,16 @@ internal sealed record AnyTagCount(IReadOnlyList<string> Tags, IReadOnlyList<Tas
           " + COALESCE((SELECT \"Count\" FROM \"TagCounts\" WHERE \"Tag\" = {1}), 0)" +
           " - COALESCE((SELECT \"Count\" FROM \"TagPairCounts\" WHERE \"Tag1\" = {0} AND \"Tag2\" = {1}), 0)" +
           " - COALESCE((SELECT \"Count\" FROM \"TagPairCounts\" WHERE \"Tag1\" = {1} AND \"Tag2\" = {0}), 0) AS \"Value\"";
+
+    /// <summary>
+    /// On PostgreSQL, the same from the sums of the signed rows its triggers append (see the AnyTagCountDeltas
+    /// migration); a pair is stored in byte order, and both orders are summed for the reason given above.
+    /// </summary>
+    internal static string PostgreSqlCountersSql(int tags) => tags == 1
+        ? "SELECT (SELECT COALESCE(SUM(\"Delta\"), 0) FROM \"TagCountDeltas\" WHERE \"Tag\" = {0})::bigint AS \"Value\""
+        : "SELECT ((SELECT COALESCE(SUM(\"Delta\"), 0) FROM \"TagCountDeltas\" WHERE \"Tag\" IN ({0}, {1}))" +
+          " - (SELECT COALESCE(SUM(\"Delta\"), 0) FROM \"TagPairCountDeltas\"" +
+          " WHERE (\"Tag1\" = {0} AND \"Tag2\" = {1}) OR (\"Tag1\" = {1} AND \"Tag2\" = {0})))::bigint AS \"Value\"";
 
     /// <summary>
     /// The statement for <paramref name="tags"/> tags as parameters {0}…{tags-1}, and when given

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TasksConsole.Core.Common;
+using TasksConsole.Core.Data;
 using TasksConsole.Core.Functions;
 using TasksConsole.Core.Metrics;
 using TasksConsole.Core.Tasks.Reruns;
@@ -30,6 +31,11 @@ public static class TasksSetup
         services.Configure<TaskRetentionOptions>(builder.Configuration.GetSection(TaskRetentionOptions.Section));
         services.AddSingleton<TaskRetention>();
         services.AddHostedService(provider => provider.GetRequiredService<TaskRetention>());
+        if (builder.GetStorageProvider() == StorageProvider.PostgreSql)
+        {
+            services.AddSingleton<TagCountCompactor>();
+            services.AddHostedService(provider => provider.GetRequiredService<TagCountCompactor>());
+        }
         return builder;
     }
 }

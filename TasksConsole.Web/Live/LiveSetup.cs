@@ -15,8 +15,7 @@ public static class LiveSetup
         builder.Services.AddHostedService<TaskChangeRelay>();
         builder.Services.AddScoped<CircuitTaskChanges>();
 
-        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        if (storage.Provider == StorageProvider.PostgreSql)
+        if (builder.GetStorageProvider() == StorageProvider.PostgreSql)
         {
             var connectionString = builder.Configuration.GetConnectionString(StorageOptions.ConnectionStringName);
             if (string.IsNullOrWhiteSpace(connectionString))
