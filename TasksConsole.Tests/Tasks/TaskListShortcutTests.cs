@@ -431,6 +431,45 @@ public sealed class PostgreSqlTaskListShortcutTests(PostgreSqlTaskListShortcutTe
     public Task AnyTagCounters_StayExact_AsTasksAreAddedAndDeleted() =>
         TaskListShortcutTests.AssertAnyTagCountersStayExactAsync(StorageProvider.PostgreSql);
 
+    /// <summary>Writers that add the same tags in opposite orders at once neither wait on each other nor lose a count.</summary>
+    [Fact]
+    public async Task AnyTagCounters_StayExact_UnderConcurrentWritersThatAddTheSameTagsInOppositeOrders()
+    {
+        await using var database = await TestDatabase.CreateAsync(StorageProvider.PostgreSql);
+        string[] tags = ["x", "y", "z"];
+        var now = DateTimeOffset.UnixEpoch.AddDays(1);
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(writer => Task.Run(async () =>
+        {
+            for (var round = 0; round < 10; round++)
+            {
+                await using var db = database.CreateContext();
+                await using var transaction = await db.Database.BeginTransactionAsync();
+                foreach (var tag in writer % 2 == 0 ? tags : tags.Reverse())
+                {
+                    var id = $"{writer:x2}{round:x2}{tag}".PadLeft(24, '0');
+                    db.Tasks.Add(new TaskRecord
+                    {
+                        Id = id, FunctionName = "f", Status = TaskState.New,
+                        CreationTimestamp = now, UpdateTimestamp = now, StatusChangedTimestamp = now, StartTimestamp = now,
+                    });
+                    db.TaskTags.Add(new TaskTag { TaskId = id, Tag = tag, Status = TaskState.New, StartTimestamp = now });
+                    db.TaskTags.Add(new TaskTag { TaskId = id, Tag = tag == "x" ? "y" : "x", Status = TaskState.New, StartTimestamp = now });
+                    await db.SaveChangesAsync();
+                }
+                await transaction.CommitAsync();
+            }
+        })));
+
+        await using var check = database.CreateContext();
+        foreach (var rql in new[] { "eq(tags,x)", "eq(tags,y)", "in(tags,x,y)", "in(tags,y,z)", "in(tags,z,x)" })
+        {
+            var filter = RqlParser.Parse(rql).Filter;
+            var expected = await check.Tasks.ApplyFilter(filter, TaskRqlFields.For(check, TaskConditionForm.RowCheck)).LongCountAsync();
+            Assert.True(expected > 0, rql);
+            Assert.Equal(expected, await AnyTagCount.TryCreate(filter)!.CountAsync(check, CancellationToken.None));
+        }
+    }
+
     [Theory]
     [InlineData("in(tags,common,other)")]
     [InlineData("in(tags,common,other)&limit(20,40)")]
