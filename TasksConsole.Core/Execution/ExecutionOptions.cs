@@ -31,8 +31,8 @@ public sealed class ExecutionOptions
     public TimeSpan ClaimGathering { get; set; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>
-    /// The longest gathering window. When the last round took everything that was due and fewer than half a job's
-    /// tasks (<see cref="BatchSize"/> / 2) have arrived due since, a busy node waits on for more, up to this long after
+    /// The longest gathering window. When the last round took everything that was due and fewer than a full job's
+    /// tasks (<see cref="BatchSize"/>) have arrived due since, a busy node waits on for more, up to this long after
     /// the last round: a thin stream of due tasks (a tenth of the creates, say) otherwise went out a few tasks to a
     /// Hangfire job, and Hangfire's cost per job took the creates' share of the two cores. A thick stream fills the
     /// claim within <see cref="ClaimGathering"/> and never waits longer.

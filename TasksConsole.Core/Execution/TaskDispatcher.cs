@@ -130,9 +130,9 @@ public sealed class TaskDispatcher(
             var wait = _lastRound + _options.ClaimGathering - clock.GetUtcNow();
             if (wait > TimeSpan.Zero) await Task.Delay(wait, clock, cancellationToken);
 
-            // A thin stream: wait on for half a job's worth, up to the longest window (see ClaimGatheringMax).
+            // A thin stream: wait on for a full job's worth, up to the longest window (see ClaimGatheringMax).
             var deadline = _lastRound + (_options.ClaimGatheringMax > _options.ClaimGathering ? _options.ClaimGatheringMax : _options.ClaimGathering);
-            while (_queueDrained && Volatile.Read(ref _dueArrivals) < _options.BatchSize / 2)
+            while (_queueDrained && Volatile.Read(ref _dueArrivals) < _options.BatchSize)
             {
                 var left = deadline - clock.GetUtcNow();
                 if (left <= TimeSpan.Zero) break;

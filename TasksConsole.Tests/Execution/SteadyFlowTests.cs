@@ -67,14 +67,14 @@ public sealed class SteadyFlowTests
     }
 
     [Fact]
-    public async Task AThinStream_WaitsPastTheWindow_ForHalfAJob_ButNoLongerThanTheLongestWindow()
+    public async Task AThinStream_WaitsPastTheWindow_ForAFullJob_ButNoLongerThanTheLongestWindow()
     {
         await using var flow = await BusyEngine.StartAsync(ThinStreamOptions);
         var arrivals = new List<TaskRecord>();
-        for (var i = 0; i < 3; i++) arrivals.Add(await flow.Engine.ScheduleAsync("work"));
+        for (var i = 0; i < 8; i++) arrivals.Add(await flow.Engine.ScheduleAsync("work"));
 
-        // Three, and at most four counting the task that keeps the node busy (its creation may be counted after its
-        // own round): under half a job.
+        // Eight, and at most nine counting the task that keeps the node busy (its creation may be counted after its
+        // own round): under a full job.
         flow.Clock.Advance(ThinStreamWindow);
         await flow.AssertNoneClaimedYetAsync(arrivals);
         flow.Clock.Advance(ThinStreamLongestWindow - ThinStreamWindow);
@@ -84,11 +84,11 @@ public sealed class SteadyFlowTests
     }
 
     [Fact]
-    public async Task HalfAJobArrived_GoesWhenTheWindowCloses_WithoutWaitingLonger()
+    public async Task AFullJobArrived_GoesWhenTheWindowCloses_WithoutWaitingLonger()
     {
         await using var flow = await BusyEngine.StartAsync(ThinStreamOptions);
         var arrivals = new List<TaskRecord>();
-        for (var i = 0; i < 5; i++) arrivals.Add(await flow.Engine.ScheduleAsync("work"));
+        for (var i = 0; i < 10; i++) arrivals.Add(await flow.Engine.ScheduleAsync("work"));
 
         await flow.AssertNoneClaimedYetAsync(arrivals);
         flow.Clock.Advance(ThinStreamWindow);
@@ -103,7 +103,7 @@ public sealed class SteadyFlowTests
     private static readonly TimeSpan ThinStreamWindow = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ThinStreamLongestWindow = TimeSpan.FromSeconds(5);
 
-    /// <summary>Jobs of 10 tasks: half a job is 5 arrivals.</summary>
+    /// <summary>Jobs of 10 tasks: a full job is 10 arrivals.</summary>
     private static void ThinStreamOptions(ExecutionOptions o)
     {
         o.BatchSize = 10;
