@@ -113,14 +113,18 @@ internal sealed class SoakScenario : IBenchScenario
             while (windowStart < duration)
             {
                 var windowEnd = windowStart + sampleEvery < duration ? windowStart + sampleEvery : duration;
+                var last = windowEnd >= duration;
                 var wait = windowEnd - clock.Elapsed;
                 if (wait > TimeSpan.Zero) await Task.WhenAny(Task.Delay(wait, cancellationToken), load);
+                // No window follows the last one to count the calls still in flight (or started late, behind a
+                // stall), so it waits for the load to end and takes every call left.
+                if (last) await Task.WhenAny(load, Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken));
                 cancellationToken.ThrowIfCancellationRequested();
                 if (load.IsFaulted) await load;
                 server.EnsureRunning();
                 var counts = changes.Snapshot();
                 var sample = new Sample(
-                    windowEnd, windowEnd - windowStart, counts - previous, calls.Take(windowEnd),
+                    windowEnd, windowEnd - windowStart, counts - previous, calls.Take(last ? TimeSpan.MaxValue : windowEnd),
                     server.WorkingSetBytes(), server.AnonymousResidentBytes(), await GcHeapBytesAsync(api, cancellationToken), server.HandleCount(), server.ThreadCount(),
                     console is null ? null : await console.IsLiveAsync(), windowStart >= warmUp);
                 previous = counts;
