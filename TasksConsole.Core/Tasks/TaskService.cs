@@ -244,7 +244,7 @@ public sealed class TaskService(
             cancellationToken.ThrowIfCancellationRequested();
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             var candidates = db.Tasks.AsNoTracking()
-                .ApplyFilter(filter, TaskRqlFields.For(db))
+                .ApplyFilter(filter, await TaskRqlFields.ForAsync(db, filter, cancellationToken))
                 .Where(t => t.Status == TaskState.New && t.CreationTimestamp <= startedAt);
             if (after is not null)
             {

@@ -431,6 +431,27 @@ public sealed class PostgreSqlTaskListShortcutTests(PostgreSqlTaskListShortcutTe
     public Task AnyTagCounters_StayExact_AsTasksAreAddedAndDeleted() =>
         TaskListShortcutTests.AssertAnyTagCountersStayExactAsync(StorageProvider.PostgreSql);
 
+    [Fact]
+    public async Task CancelByFilter_WithLikeOnFunctionName_CancelsExactlyTheTasksWhoseNameMatches()
+    {
+        await using var database = await TestDatabase.CreateAsync(StorageProvider.PostgreSql);
+        var tasks = new TaskService(database.Factory, TimeProvider.System, new TaskChangeFeed());
+        var invoices = new List<string>();
+        foreach (var name in new[] { "generate-invoice", "export-INVOICES" })
+        {
+            invoices.AddRange(await StoredTasks.AddAsync(database.Factory, tasks, 3, new NewTask(name), TaskState.New));
+        }
+        var others = await StoredTasks.AddAsync(database.Factory, tasks, 4, new NewTask("send-mail"), TaskState.New);
+
+        var canceled = await tasks.CancelMatchingAsync(RqlParser.Parse("like(functionName,invoice)").Filter, progress: null);
+
+        Assert.Equal(invoices.Count, canceled);
+        await using var db = database.CreateContext();
+        var statuses = await db.Tasks.ToDictionaryAsync(t => t.Id, t => t.Status);
+        Assert.All(invoices, id => Assert.Equal(TaskState.Canceled, statuses[id]));
+        Assert.All(others, id => Assert.Equal(TaskState.New, statuses[id]));
+    }
+
     /// <summary>Writers that add the same tags in opposite orders at once neither wait on each other nor lose a count.</summary>
     [Fact]
     public async Task AnyTagCounters_StayExact_UnderConcurrentWritersThatAddTheSameTagsInOppositeOrders()

@@ -55,7 +55,7 @@ public sealed class TaskReruns(
         var total = await queries.CountAsync(selecting, cancellationToken);
         if (total == 0) return (0, 0);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var zombies = await db.Tasks.ApplyFilter(selecting, TaskRqlFields.For(db))
+        var zombies = await db.Tasks.ApplyFilter(selecting, await TaskRqlFields.ForAsync(db, selecting, cancellationToken))
             .Where(t => t.ErrorName == TaskOutcome.ZombieErrorName).LongCountAsync(cancellationToken);
         return (total, zombies);
     }
@@ -103,7 +103,7 @@ public sealed class TaskReruns(
             await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
             {
                 var originals = db.Tasks.AsNoTracking()
-                    .ApplyFilter(selecting, TaskRqlFields.For(db))
+                    .ApplyFilter(selecting, await TaskRqlFields.ForAsync(db, selecting, cancellationToken))
                     .Where(t => t.StatusChangedTimestamp <= startedAt);
                 if (after is not null)
                 {
