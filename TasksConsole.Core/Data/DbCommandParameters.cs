@@ -9,12 +9,18 @@ internal static class DbCommandParameters
     /// Adds <paramref name="name"/> with <paramref name="value"/>, its type inferred by the provider (Npgsql sends a
     /// CLR array as a PostgreSQL array of the element type); returns the name, for the SQL text.
     /// </summary>
-    public static string AddParameter(this DbCommand command, string name, object value)
+    public static string AddParameter(this DbCommand command, string name, object value) =>
+        Add(command.Parameters, command.CreateParameter(), name, value);
+
+    /// <summary>The same for a command of a <see cref="DbBatch"/>.</summary>
+    public static string AddParameter(this DbBatchCommand command, string name, object value) =>
+        Add(command.Parameters, command.CreateParameter(), name, value);
+
+    private static string Add(DbParameterCollection parameters, DbParameter parameter, string name, object value)
     {
-        var parameter = command.CreateParameter();
         parameter.ParameterName = name;
         parameter.Value = value;
-        command.Parameters.Add(parameter);
+        parameters.Add(parameter);
         return name;
     }
 }

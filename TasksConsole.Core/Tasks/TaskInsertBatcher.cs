@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -100,7 +99,9 @@ internal sealed class TaskInsertBatcher(IDbContextFactory<TasksDbContext> dbFact
                 await using var inserts = connection.CreateBatch();
                 inserts.Transaction = transaction;
                 foreach (var item in batch) rows.Tasks.AddTo(inserts, item.Task);
-                AddTagRows(inserts, batch.SelectMany(item => item.Task.TagIndex).ToList());
+                // The tag rows as one statement, so that the tag counters' statement trigger (see
+                // TagCountCompactor) runs once per batch instead of once per row.
+                rows.Tags.AddAllTo(inserts, batch.SelectMany(item => item.Task.TagIndex).ToList<object>());
                 await inserts.ExecuteNonQueryAsync();
             }
             else
@@ -115,34 +116,6 @@ internal sealed class TaskInsertBatcher(IDbContextFactory<TasksDbContext> dbFact
             }
             await transaction.CommitAsync();
         });
-    }
-
-    /// <summary>
-    /// The batch's tag rows as one statement, so that the tag counters' statement trigger (see
-    /// <see cref="TagCountCompactor"/>) runs once per batch instead of once per row.
-    /// </summary>
-    private static void AddTagRows(DbBatch batch, List<TaskTag> tags)
-    {
-        if (tags.Count == 0) return;
-        var command = batch.CreateBatchCommand();
-        command.CommandText = """
-            INSERT INTO "TaskTags" ("TaskId", "Tag", "Status", "Priority", "StartTimestamp")
-            SELECT * FROM unnest(@tagTasks, @tags, @tagStatuses, @tagPriorities, @tagStarts)
-            """;
-        void Add(string name, object value)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
-        Add("@tagTasks", tags.Select(t => t.TaskId).ToArray());
-        Add("@tags", tags.Select(t => t.Tag).ToArray());
-        // Statuses are stored under their C# names, times as Unix milliseconds (see TasksDbContext).
-        Add("@tagStatuses", tags.Select(t => t.Status.ToString()).ToArray());
-        Add("@tagPriorities", tags.Select(t => t.Priority).ToArray());
-        Add("@tagStarts", tags.Select(t => t.StartTimestamp.ToUnixTimeMilliseconds()).ToArray());
-        batch.BatchCommands.Add(command);
     }
 
     private sealed class RowInserters(IModel model)

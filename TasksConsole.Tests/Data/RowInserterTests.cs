@@ -54,6 +54,27 @@ public sealed class RowInserterTests
     }
 
     [Fact]
+    public async Task AddAllTo_OnPostgreSql_StoresEveryRowAndColumnAsEfReadsIt_NullsIncluded()
+    {
+        await using var store = await TestDatabase.CreateAsync(StorageProvider.PostgreSql);
+        AuditRecord[] entries = [Entry("a", "{\"count\":3}"), Entry("b", null), Entry("c", "{}")];
+        await using (var db = store.CreateContext())
+        {
+            var inserter = new RowInserter(db.Model.FindEntityType(typeof(AuditRecord))!);
+            await db.Database.OpenConnectionAsync();
+            await using var batch = db.Database.GetDbConnection().CreateBatch();
+            inserter.AddAllTo(batch, entries);
+            inserter.AddAllTo(batch, []);
+            Assert.Single(batch.BatchCommands);
+            await batch.ExecuteNonQueryAsync();
+        }
+
+        await using var read = store.CreateContext();
+        var stored = await read.AuditEntries.AsNoTracking().OrderBy(e => e.Id).ToListAsync();
+        Assert.Equivalent(entries, stored, strict: true);
+    }
+
+    [Fact]
     public async Task SqliteRowInsert_StoresEveryColumnAsEfReadsIt_AndReportsAConstraintAsSqliteException_ThenGoesOn()
     {
         await using var store = await TestDatabase.CreateAsync();
