@@ -15,6 +15,8 @@ namespace TasksConsole.Core.Tasks.Search;
 /// value's text; for a number also a JSON number equal to it, for <c>true</c>/<c>false</c> also that boolean, so
 /// <c>eq(data.n,5)</c> matches <c>5</c> and <c>"5"</c>. <c>eq(data.x,null)</c> matches a missing value or JSON null,
 /// and <c>ne</c>/<c>out</c> match tasks without the value (as the other fields do).</para>
+/// <para>Each condition tests the value first and its JSON type second: each reads the document again (PostgreSQL
+/// parses it anew each time), and the value test rejects most tasks, so most are read once instead of twice.</para>
 /// <para><c>gt</c>/<c>ge</c>/<c>lt</c>/<c>le</c> compare numbers with a number and strings (ordinally, so ISO dates
 /// work) with anything else; <c>like</c> matches strings; <c>contains(data.x)</c> / <c>excludes(data.x)</c> test
 /// whether the path exists.</para>
@@ -54,13 +56,13 @@ public static class TaskDataConditions
         if (value.IsNull) return json => JsonValues.Type(json, at) == null || JsonValues.Type(json, at) == types.Null;
 
         var text = value.Text;
-        Expression<Func<string, bool>> equal = json => JsonValues.Type(json, at) == types.String && JsonValues.Text(json, at) == text;
+        Expression<Func<string, bool>> equal = json => JsonValues.Text(json, at) == text && JsonValues.Type(json, at) == types.String;
         switch (value.Value)
         {
             case long or double:
                 var number = Convert.ToDouble(value.Value, CultureInfo.InvariantCulture);
-                return Or(equal, json => (JsonValues.Type(json, at) == types.Integer || JsonValues.Type(json, at) == types.Real)
-                                         && JsonValues.Number(json, at) == number);
+                return Or(equal, json => JsonValues.Number(json, at) == number
+                                         && (JsonValues.Type(json, at) == types.Integer || JsonValues.Type(json, at) == types.Real));
             case bool flag:
                 return Or(equal, types.Boolean(at, flag));
             default:
@@ -80,20 +82,20 @@ public static class TaskDataConditions
             var number = Convert.ToDouble(value.Value, CultureInfo.InvariantCulture);
             Expression<Func<string, double?>> read = json => JsonValues.Number(json, at);
             Expression<Func<string, bool>> isNumber = json => JsonValues.Type(json, at) == types.Integer || JsonValues.Type(json, at) == types.Real;
-            return And(isNumber, Compare(condition.Operator, read, Expression.Convert(Captured(number), typeof(double?))));
+            return And(Compare(condition.Operator, read, Expression.Convert(Captured(number), typeof(double?))), isNumber);
         }
         Expression<Func<string, string?>> readText = json => JsonValues.Text(json, at);
         Expression<Func<string, bool>> isString = json => JsonValues.Type(json, at) == types.String;
         // string.Compare translates to the store's own comparison: bytes in SQLite, the "C" collation in PostgreSQL.
         var compared = Expression.Call(typeof(string), nameof(string.Compare), null, readText.Body, Captured(value.Text));
         var order = Compare(condition.Operator, Expression.Lambda<Func<string, int>>(compared, readText.Parameters), Expression.Constant(0));
-        return And(isString, order);
+        return And(order, isString);
     }
 
     private static Expression<Func<string, bool>> Like(RqlCondition condition, string at, JsonTypeNames types)
     {
         var pattern = RqlLike.ToSqlPattern(RqlConvert.ToText(condition, condition.Value));
-        return json => JsonValues.Type(json, at) == types.String && EF.Functions.Like(JsonValues.Text(json, at), pattern, RqlLike.EscapeCharacter);
+        return json => EF.Functions.Like(JsonValues.Text(json, at), pattern, RqlLike.EscapeCharacter) && JsonValues.Type(json, at) == types.String;
     }
 
     private static Expression<Func<string, bool>> Compare<TValue>(RqlOperator op, Expression<Func<string, TValue>> read, Expression value)
