@@ -57,6 +57,7 @@ internal sealed class DispatchScenario : IBenchScenario
         WatchResult watched;
         DateTimeOffset clockStart;
         TimeSpan? cpu = TimeSpan.Zero;
+        string? ioStall = null;
         long? peak = 0;
         var servers = new List<ServerProcess>();
         try
@@ -94,9 +95,11 @@ internal sealed class DispatchScenario : IBenchScenario
             clockStart = committed > due ? committed : due;
 
             var cpuBefore = servers.Select(s => s.CpuTime()).ToList();
+            var pressure = HostPressure.Start();
             var wait = clockStart - DateTimeOffset.UtcNow;
             if (wait > TimeSpan.Zero) await Task.Delay(wait, cancellationToken);
             watched = await WatchAsync(store, api, server, Tag, count, cancellationToken);
+            ioStall = pressure.IoStallSinceStart();
             for (var node = 0; node < servers.Count; node++) cpu += servers[node].CpuTime() - cpuBefore[node];
             timings = store.ReadTimings(Tag);
             foreach (var running in servers)
@@ -125,6 +128,8 @@ internal sealed class DispatchScenario : IBenchScenario
             output.WriteLine($"  server CPU: {used.TotalSeconds:0.0} s over the run ({used.TotalSeconds / elapsed.TotalSeconds:0.00} of " +
                              $"{Environment.ProcessorCount} cores), {used.TotalMilliseconds / complete.Count:0.00} ms per task");
         }
+        // A disk that stalls the store's commits stops the engine with its CPU idle; this says whether the host did.
+        if (ioStall is not null) output.WriteLine($"  host I/O stall over the run (/proc/pressure/io): {ioStall}");
         output.WriteLine($"server peak working set (VmHWM): {ServerProcess.Mib(peak)}");
 
         var duplicates = "";
