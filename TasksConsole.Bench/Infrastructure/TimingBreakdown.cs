@@ -1,3 +1,5 @@
+using TasksConsole.Core.Execution;
+
 namespace TasksConsole.Bench.Infrastructure;
 
 /// <summary>
@@ -27,7 +29,7 @@ internal static class TimingBreakdown
     public static ClaimSizes Claims(IReadOnlyList<TaskTiming> tasks, int batchSize)
     {
         var sizes = tasks.Where(t => t.ClaimedBy is not null).GroupBy(t => t.ClaimedBy).Select(g => g.Count()).ToList();
-        var jobs = sizes.Sum(size => (size + batchSize - 1) / batchSize);
+        var jobs = sizes.Sum(size => TaskDispatcher.JobsFor(size, batchSize));
         // The engine stamps every task of one guarded UPDATE, and every outcome of one OutcomeWriter transaction, with
         // the same instant: distinct instants count those writes (two in the same millisecond count as one).
         var starts = tasks.Where(t => t.ExecutionStart.HasValue).Select(t => (t.ClaimedBy, t.ExecutionStart)).Distinct().Count();
@@ -38,7 +40,7 @@ internal static class TimingBreakdown
 
     public static void PrintClaims(TextWriter output, ClaimSizes claims, int batchSize)
     {
-        output.WriteLine($"  claims: {claims.Count:N0}, so {claims.Jobs:N0} Hangfire jobs (a claim goes out in jobs of up to {batchSize} tasks); " +
+        output.WriteLine($"  claims: {claims.Count:N0}, so {claims.Jobs:N0} Hangfire jobs (a claim goes out in jobs of about {batchSize} tasks, at most {TaskDispatcher.LargestJob(batchSize)}); " +
                          $"tasks per claim p50 {claims.Sizes.P50:0}, mean {claims.Mean:0.0}, max {claims.Sizes.Max:0}");
         double PerHundred(int writes) => claims.Tasks == 0 ? double.NaN : 100.0 * writes / claims.Tasks;
         output.WriteLine($"  engine writes to the tasks database per 100 tasks: {PerHundred(claims.Count):0.0} claim UPDATEs, " +

@@ -14,7 +14,10 @@ public sealed class ExecutionOptions
     /// <summary>Tasks this node runs at once, over all functions (EXH runs 5; no-op throughput needs more).</summary>
     public int MaxConcurrency { get; set; } = 256;
 
-    /// <summary>Tasks carried by one Hangfire job: Hangfire's per-job storage cost must not bound throughput.</summary>
+    /// <summary>
+    /// Tasks carried by one Hangfire job: Hangfire's per-job storage cost must not bound throughput. A claim goes out
+    /// in as few jobs as hold it with at most a quarter more each, split evenly (see <see cref="TaskDispatcher.SplitIntoJobs"/>).
+    /// </summary>
     public int BatchSize { get; set; } = 64;
 
     /// <summary>

@@ -194,11 +194,36 @@ public sealed class TaskDispatcher(
 
         capacity.Add(claimToken, claimed.Select(c => (c.Id, c.FunctionName)));
         // The ids go in queue order: the job starts tasks due at the same moment in that order.
-        var batches = claimed.Chunk(_options.BatchSize).Select(batch => batch.Select(c => c.Id).ToArray()).ToList();
+        var batches = SplitIntoJobs(claimed.Select(c => c.Id).ToList(), _options.BatchSize);
         capacity.JobsQueued(claimToken, batches.Count);
         foreach (var batch in batches) _handoffs.Writer.TryWrite((claimToken, batch));
         return new DispatchResult(claimed.Count, FilledCapacity: candidates.Count == free);
     }
+
+    /// <summary>
+    /// A claim's tasks, in queue order, as Hangfire jobs of about <paramref name="batchSize"/> each: as few jobs as hold
+    /// them with none more than a quarter over, the tasks shared evenly. A thin stream's claim is a full job plus the
+    /// few that arrived during the round (66, say): that goes out as one job, not as 64 and 2, since each job costs
+    /// Hangfire the same storage writes however few tasks it carries.
+    /// </summary>
+    internal static List<string[]> SplitIntoJobs(IReadOnlyList<string> taskIds, int batchSize)
+    {
+        var jobs = JobsFor(taskIds.Count, batchSize);
+        var split = new List<string[]>(jobs);
+        for (int job = 0, start = 0; job < jobs; job++)
+        {
+            var size = (taskIds.Count - start) / (jobs - job);
+            split.Add(taskIds.Skip(start).Take(size).ToArray());
+            start += size;
+        }
+        return split;
+    }
+
+    /// <summary>How many Hangfire jobs a claim of <paramref name="tasks"/> goes out in (see <see cref="SplitIntoJobs"/>).</summary>
+    public static int JobsFor(int tasks, int batchSize) => (tasks + LargestJob(batchSize) - 1) / LargestJob(batchSize);
+
+    /// <summary>The most tasks one job carries: a quarter over the batch size.</summary>
+    public static int LargestJob(int batchSize) => batchSize + batchSize / 4;
 
     /// <summary>
     /// Hands claimed batches to the batch queue, in claim order. A batch the queue refuses is given back at once
