@@ -11,9 +11,11 @@ using Microsoft.Extensions.Options;
 namespace TasksConsole.Core.Execution.Lambda;
 
 /// <summary>
-/// A small Lambda Invoke client over HttpClient, signed with AWSSDK.Core's SigV4 handler (AWSSDK.Lambda is not
-/// available to us). Retries only what Lambda did not run: throttling, service faults and connection failures
-/// before the request was sent. A timeout after sending is never retried, because the function may have run.
+/// A small Lambda Invoke client over HttpClient, signed with AWSSDK.Core's SigV4 signer (AWSSDK.Lambda is not
+/// available to us). It signs the payload it already holds, where the SDK's signing handler would read the content
+/// back, hash it again and copy the headers. Retries only what Lambda did not run: throttling, service faults and
+/// connection failures before the request was sent. A timeout after sending is never retried, because the function
+/// may have run.
 /// </summary>
 public sealed class LambdaInvoker(
     ILambdaConnectionSource connectionSource,
@@ -36,7 +38,7 @@ public sealed class LambdaInvoker(
         {
             try
             {
-                return await SendAsync(client, uri, invocation, budget.Token);
+                return await SendAsync(connection, client, uri, invocation, budget.Token);
             }
             catch (LambdaServiceException ex) when (ex.IsRetryable && !ex.MayHaveRun && attempt < _options.MaxAttempts)
             {
@@ -64,16 +66,35 @@ public sealed class LambdaInvoker(
         }
     }
 
-    private async Task<LambdaInvokeResult> SendAsync(HttpClient client, Uri uri, LambdaInvocation invocation, CancellationToken cancellationToken)
+    private async Task<LambdaInvokeResult> SendAsync(LambdaConnection connection, HttpClient client, Uri uri, LambdaInvocation invocation,
+        CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, uri);
         request.Content = new ByteArrayContent(invocation.Payload);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Add("X-Amz-Invocation-Type", invocation.InvocationType.ToString());
+        var signing = new AWSSigningRequest { HttpMethod = HttpMethod.Post, RequestUri = uri, Content = invocation.Payload };
+        signing.Headers["X-Amz-Invocation-Type"] = invocation.InvocationType.ToString();
         if (invocation.TailLog && invocation.InvocationType == LambdaInvocationType.RequestResponse)
         {
-            request.Headers.Add("X-Amz-Log-Type", "Tail");
+            signing.Headers["X-Amz-Log-Type"] = "Tail";
         }
+
+        AWSSigningResult signed;
+        try
+        {
+            signed = await AWSSigV4Signer.SignAsync(signing,
+                new AWSSigV4Parameters { Credentials = connection.Credentials, Region = connection.Region, Service = "lambda" },
+                cancellationToken);
+        }
+        catch (Exception ex) when (ex is AmazonClientException or AmazonServiceException)
+        {
+            // Resolving (or refreshing) the credentials failed, so nothing was sent.
+            throw new LambdaServiceException(0, "CredentialsUnavailable", $"The request to Lambda could not be signed: {ex.Message}", inner: ex);
+        }
+        foreach (var (name, value) in signing.Headers) request.Headers.TryAddWithoutValidation(name, value);
+        // The signature's own headers: Authorization, X-Amz-Date, X-Amz-Content-SHA256 and, with temporary credentials,
+        // X-Amz-Security-Token.
+        foreach (var (name, value) in signed.Headers) request.Headers.TryAddWithoutValidation(name, value);
 
         HttpResponseMessage response;
         try
@@ -87,11 +108,6 @@ public sealed class LambdaInvoker(
                 or HttpRequestError.SecureConnectionError;
             throw new LambdaServiceException(notSent ? 503 : 0, notSent ? "ConnectionFailed" : "ConnectionLost",
                 $"Lambda could not be reached at {uri.GetLeftPart(UriPartial.Authority)}: {ex.Message}", mayHaveRun: !notSent, inner: ex);
-        }
-        catch (Exception ex) when (ex is AmazonClientException or AmazonServiceException)
-        {
-            // The signing handler resolves (and refreshes) credentials before anything is sent.
-            throw new LambdaServiceException(0, "CredentialsUnavailable", $"The request to Lambda could not be signed: {ex.Message}", inner: ex);
         }
 
         using (response)
@@ -131,13 +147,13 @@ public sealed class LambdaInvoker(
             }
             var inner = transport?.Invoke() ?? new SocketsHttpHandler
             {
-                // The signer requires redirects off; keep-alive connections matter for long and frequent calls.
+                // A redirect would resend a signature made for another URL; keep-alive connections matter for long and
+                // frequent calls.
                 AllowAutoRedirect = false,
                 PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
                 MaxConnectionsPerServer = 512,
             };
-            var signer = new SigV4SigningHandler(connection.Credentials, connection.Region, "lambda", inner);
-            var client = new HttpClient(signer) { Timeout = Timeout.InfiniteTimeSpan };
+            var client = new HttpClient(inner) { Timeout = Timeout.InfiniteTimeSpan };
             _client = (connection, client);
             return (connection, client);
         }

@@ -348,6 +348,38 @@ public sealed class LambdaInvokerTests
     }
 
     [Fact]
+    public async Task Invoke_SendsTheSessionToken_OfTemporaryCredentials_UnderTheSignature()
+    {
+        var stub = new StubLambdaHandler((_, _) => StubLambdaHandler.Answer(200, "{}"));
+        using var invoker = new LambdaInvoker(
+            new FixedConnection(new LambdaConnection(Endpoint, RegionEndpoint.EUWest1, new SessionAWSCredentials(KeyId, Secret, "session-token-1"))),
+            Options.Create(new LambdaOptions()), NullLogger<LambdaInvoker>.Instance, () => stub);
+
+        await invoker.InvokeAsync(Invocation());
+
+        var request = Assert.Single(stub.Requests);
+        Assert.Equal("session-token-1", request.Header("X-Amz-Security-Token"));
+        Assert.Contains("x-amz-security-token", request.Header("Authorization"));
+        Assert.True(Verify(request).IsValid);
+    }
+
+    [Fact]
+    public async Task Invoke_ReportsCredentialsThatCannotBeResolved_AsNotRun_WithoutSending()
+    {
+        var stub = new StubLambdaHandler((_, _) => StubLambdaHandler.Answer(200, "{}"));
+        using var invoker = new LambdaInvoker(
+            new FixedConnection(new LambdaConnection(Endpoint, RegionEndpoint.EUWest1, new UnresolvableCredentials())),
+            Options.Create(new LambdaOptions()), NullLogger<LambdaInvoker>.Instance, () => stub);
+
+        var error = await Assert.ThrowsAsync<LambdaServiceException>(() => invoker.InvokeAsync(Invocation()));
+
+        Assert.Equal("CredentialsUnavailable", error.ErrorCode);
+        Assert.Contains("the instance profile did not answer", error.Message);
+        Assert.False(error.MayHaveRun);
+        Assert.Empty(stub.Requests);
+    }
+
+    [Fact]
     public async Task Invoke_SignsEachRetryAfresh()
     {
         var stub = new StubLambdaHandler((_, attempt) => attempt == 1
@@ -422,6 +454,15 @@ public sealed class LambdaInvokerTests
     private sealed class FixedConnection(LambdaConnection connection) : ILambdaConnectionSource
     {
         public ValueTask<LambdaConnection> GetAsync(CancellationToken cancellationToken) => ValueTask.FromResult(connection);
+    }
+
+    /// <summary>Credentials whose refresh fails, as an expired role's do when instance metadata is unreachable.</summary>
+    private sealed class UnresolvableCredentials : AWSCredentials
+    {
+        public override ImmutableCredentials GetCredentials() =>
+            throw new AmazonClientException("Refreshing the credentials failed: the instance profile did not answer.");
+
+        public override Task<ImmutableCredentials> GetCredentialsAsync() => Task.FromResult(GetCredentials());
     }
 
     private sealed class FailingConnection : ILambdaConnectionSource
