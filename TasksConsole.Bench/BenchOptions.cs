@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.Extensions.Configuration;
 using TasksConsole.Bench.Scenarios;
+using TasksConsole.Core.Execution;
 
 namespace TasksConsole.Bench;
 
@@ -44,6 +46,23 @@ internal sealed record BenchOptions
     /// so that an engine setting can be tried without editing anything: <c>--set Execution:BatchSize=128</c>.
     /// </summary>
     public IReadOnlyList<string> ServerSettings { get; init; } = [];
+
+    /// <summary>
+    /// The engine's settings as the servers run them: the defaults with any <c>--set Execution:…</c> applied, so that
+    /// what a scenario prints from them (jobs per claim, the baseline's workers) follows what was tried.
+    /// </summary>
+    public ExecutionOptions EngineOptions()
+    {
+        var engine = new ExecutionOptions();
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(ServerSettings.Select(setting => setting.Split('=', 2))
+                .Where(pair => pair.Length == 2)
+                .Select(pair => KeyValuePair.Create(pair[0], (string?)pair[1])))
+            .Build()
+            .GetSection("Execution")
+            .Bind(engine);
+        return engine;
+    }
 
     /// <summary>Show the query plans of every query, not only of those that miss their target.</summary>
     public bool Explain { get; init; }

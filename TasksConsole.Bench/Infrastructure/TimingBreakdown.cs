@@ -26,13 +26,14 @@ internal static class TimingBreakdown
     /// Claims and their sizes: each claim is one claim round of the dispatcher and at least one Hangfire job, so
     /// tasks per claim says how much of that fixed cost each task carries.
     /// </summary>
-    public static ClaimSizes Claims(IReadOnlyList<TaskTiming> tasks, int batchSize)
+    public static ClaimSizes Claims(IReadOnlyList<TaskTiming> tasks)
     {
         var sizes = tasks.Where(t => t.ClaimedBy is not null).GroupBy(t => t.ClaimedBy).Select(g => g.Count()).ToList();
-        var jobs = sizes.Sum(size => TaskDispatcher.JobsFor(size, batchSize));
         // The engine stamps every task of one guarded UPDATE, and every outcome of one OutcomeWriter transaction, with
         // the same instant: distinct instants count those writes (two in the same millisecond count as one).
         var starts = tasks.Where(t => t.ExecutionStart.HasValue).Select(t => (t.ClaimedBy, t.ExecutionStart)).Distinct().Count();
+        // A job starts its due tasks in one UPDATE, so with every task due when claimed the starts count the jobs.
+        var jobs = starts;
         var outcomes = tasks.Where(t => t.IsFinished).Select(t => t.StatusChanged).Distinct().Count();
         return new ClaimSizes(sizes.Count, jobs, new LatencyStats(sizes.Select(s => (double)s)), sizes.Count == 0 ? double.NaN : sizes.Average(),
             starts, outcomes, tasks.Count);
@@ -40,7 +41,8 @@ internal static class TimingBreakdown
 
     public static void PrintClaims(TextWriter output, ClaimSizes claims, int batchSize)
     {
-        output.WriteLine($"  claims: {claims.Count:N0}, so {claims.Jobs:N0} Hangfire jobs (a claim goes out in jobs of about {batchSize} tasks, at most {TaskDispatcher.LargestJob(batchSize)}); " +
+        output.WriteLine($"  claims: {claims.Count:N0}, in {claims.Jobs:N0} Hangfire jobs (a thick stream's claim goes out in jobs of about {batchSize} tasks, " +
+                         $"at most {TaskDispatcher.LargestJob(batchSize)}; a thin stream's in one job of up to {TaskDispatcher.ThinClaim(batchSize)}); " +
                          $"tasks per claim p50 {claims.Sizes.P50:0}, mean {claims.Mean:0.0}, max {claims.Sizes.Max:0}");
         double PerHundred(int writes) => claims.Tasks == 0 ? double.NaN : 100.0 * writes / claims.Tasks;
         output.WriteLine($"  engine writes to the tasks database per 100 tasks: {PerHundred(claims.Count):0.0} claim UPDATEs, " +

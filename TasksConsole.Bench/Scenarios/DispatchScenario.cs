@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using TasksConsole.Bench.Infrastructure;
-using TasksConsole.Core.Execution;
 
 namespace TasksConsole.Bench.Scenarios;
 
@@ -43,7 +42,7 @@ internal sealed class DispatchScenario : IBenchScenario
     {
         var output = context.Output;
         var count = context.Options.N ?? DefaultTasks;
-        var engine = new ExecutionOptions();
+        var engine = context.Options.EngineOptions();
         var nodeCount = context.Options.Nodes ?? 1;
 
         using var data = TempDirectory.Create("dispatch");
@@ -202,7 +201,7 @@ internal sealed class DispatchScenario : IBenchScenario
 
         var cycle = complete.Where(t => t.Claimed.HasValue).Select(t => (double)(t.StatusChanged - t.Claimed!.Value)).DefaultIfEmpty(double.NaN).Average();
         output.WriteLine($"    claim -> outcome committed, mean {cycle:0.0} ms: with at most N tasks claimed at once, the rate cannot exceed N / that");
-        TimingBreakdown.PrintClaims(output, TimingBreakdown.Claims(complete, batchSize), batchSize);
+        TimingBreakdown.PrintClaims(output, TimingBreakdown.Claims(complete), batchSize);
 
         var most = TimingBreakdown.MostInProgress(complete);
         var tenth = complete.Count / 10;

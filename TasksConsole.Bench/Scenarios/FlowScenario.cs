@@ -1,5 +1,4 @@
 using TasksConsole.Bench.Infrastructure;
-using TasksConsole.Core.Execution;
 
 namespace TasksConsole.Bench.Scenarios;
 
@@ -63,7 +62,7 @@ internal sealed class FlowScenario : IBenchScenario
         // old still spent two fifths of its CPU on tiered JIT (a twentieth once 40 s old), which is not what a running
         // service pays per task.
         var warmUp = TimeSpan.FromSeconds(Math.Clamp(duration.TotalSeconds, 0.2, 15));
-        var engine = new ExecutionOptions();
+        var engine = context.Options.EngineOptions();
         var load = rate is { } offered ? $"paced at {offered:N0} creates/s in all" : "each sending its next create when answered";
         output.WriteLine($"{clients} clients, {load}; {warmUp.TotalSeconds:0.#} s warm-up + {duration.TotalSeconds:0.#} s measured per share; " +
                          $"due tasks on '{EngineWarmUp.FunctionName}', the others start {LaterBy.TotalMinutes:0} min later; a fresh server per share");
@@ -177,7 +176,7 @@ internal sealed class FlowScenario : IBenchScenario
         var lag = TimingBreakdown.Of(measured, t => t.ExecutionStart - t.Start);
         var drain = watched.SeenAt - creates.WindowEnd;
         return new ShareRun(share, creates, dueCreated, watched.Complete, watched.Failed, due, drain > TimeSpan.Zero ? drain : TimeSpan.Zero, lag,
-            measured, TimingBreakdown.Claims(measured, batchSize), cpu, peak, batchSize);
+            measured, TimingBreakdown.Claims(measured), cpu, peak, batchSize);
     }
 
     /// <summary>Exactly <paramref name="share"/>% of the sequence numbers, spread evenly: 10% is every tenth create.</summary>

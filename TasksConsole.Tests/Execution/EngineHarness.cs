@@ -39,6 +39,9 @@ public sealed class EngineHarness : IAsyncDisposable
     public FunctionService Functions => _services.GetRequiredService<FunctionService>();
     public ExecutionOptions Options => _services.GetRequiredService<IOptions<ExecutionOptions>>().Value;
 
+    /// <summary>Every job the dispatcher has handed to the batch queue, in order: its task ids.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> Jobs => _services.GetRequiredService<ThreadPoolBatchQueue>().Jobs.ToList();
+
     /// <summary>Builds an engine over a new store of <paramref name="provider"/>; <paramref name="database"/> lets a second engine take over the first one's store (a restart).</summary>
     public static async Task<EngineHarness> CreateAsync(
         Action<ExecutionOptions>? configure = null, TestDatabase? database = null, ScriptedLambda? lambda = null, bool startDispatcher = true,
@@ -155,9 +158,12 @@ public sealed class EngineHarness : IAsyncDisposable
         private readonly ConcurrentQueue<Task> _running = new();
         private volatile bool _killed;
 
+        public ConcurrentQueue<IReadOnlyList<string>> Jobs { get; } = new();
+
         public void Enqueue(string claimToken, IReadOnlyList<string> taskIds)
         {
             if (_killed) return;
+            Jobs.Enqueue(taskIds);
             _running.Enqueue(Task.Run(() => runner.RunBatchAsync(claimToken, taskIds, CancellationToken.None)));
         }
 

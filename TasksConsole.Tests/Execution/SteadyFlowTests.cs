@@ -67,24 +67,49 @@ public sealed class SteadyFlowTests
     }
 
     [Fact]
-    public async Task AThinStream_WaitsPastTheWindow_ForAFullJob_ButNoLongerThanTheLongestWindow()
+    public async Task AThinStream_WaitsPastTheWindow_ForTwoJobsWorth_ButNoLongerThanTheLongestWindow_AndGoesOutAsOneJob()
     {
         await using var flow = await BusyEngine.StartAsync(ThinStreamOptions);
         var arrivals = new List<TaskRecord>();
+        // Eight within the window, and at most nine counting the task that keeps the node busy (its creation may be
+        // counted after its own round): under a job's ten, so the stream is thin.
         for (var i = 0; i < 8; i++) arrivals.Add(await flow.Engine.ScheduleAsync("work"));
-
-        // Eight, and at most nine counting the task that keeps the node busy (its creation may be counted after its
-        // own round): under a full job.
         flow.Clock.Advance(ThinStreamWindow);
+        await flow.AssertNoneClaimedYetAsync(arrivals);
+        // Ten more: eighteen (nineteen), still under a thin claim's twenty.
+        for (var i = 0; i < 10; i++) arrivals.Add(await flow.Engine.ScheduleAsync("work"));
         await flow.AssertNoneClaimedYetAsync(arrivals);
         flow.Clock.Advance(ThinStreamLongestWindow - ThinStreamWindow);
         var tasks = await flow.Engine.WaitUntilAsync(all => arrivals.All(a => all.Single(t => t.Id == a.Id).Status == TaskState.Complete));
 
         Assert.Single(arrivals.Select(a => tasks.Single(t => t.Id == a.Id).ClaimedBy).Distinct());
+        // More than a thick stream's job holds (12), in one job all the same.
+        var job = Assert.Single(flow.Engine.Jobs, job => job.Contains(arrivals[0].Id));
+        Assert.Equal(arrivals.Select(a => a.Id).Order(), job.Order());
     }
 
     [Fact]
-    public async Task AFullJobArrived_GoesWhenTheWindowCloses_WithoutWaitingLonger()
+    public async Task AThinStream_GoesAsSoonAsTwoJobsWorthHaveArrived_BeforeTheLongestWindow()
+    {
+        await using var flow = await BusyEngine.StartAsync(ThinStreamOptions);
+        var arrivals = new List<TaskRecord>();
+        for (var i = 0; i < 8; i++) arrivals.Add(await flow.Engine.ScheduleAsync("work"));
+        flow.Clock.Advance(ThinStreamWindow);
+        await flow.AssertNoneClaimedYetAsync(arrivals);
+        for (var i = 0; i < 12; i++) arrivals.Add(await flow.Engine.ScheduleAsync("work"));
+
+        // The dispatcher looks at the arrivals every few milliseconds while it waits.
+        flow.Clock.Advance(TimeSpan.FromMilliseconds(10));
+        var tasks = await flow.Engine.WaitUntilAsync(all => arrivals.All(a => all.Single(t => t.Id == a.Id).Status == TaskState.Complete));
+
+        var done = arrivals.Select(a => tasks.Single(t => t.Id == a.Id)).ToList();
+        Assert.Single(done.Select(t => t.ClaimedBy).Distinct());
+        Assert.All(done, t => Assert.True(t.ClaimedTimestamp - t.CreationTimestamp < ThinStreamLongestWindow,
+            $"claimed {(t.ClaimedTimestamp - t.CreationTimestamp)?.TotalMilliseconds} ms after its creation, at the longest window"));
+    }
+
+    [Fact]
+    public async Task AJobsWorthArrivedWithinTheWindow_GoesWhenTheWindowCloses_WithoutWaitingLonger()
     {
         await using var flow = await BusyEngine.StartAsync(ThinStreamOptions);
         var arrivals = new List<TaskRecord>();
@@ -100,10 +125,28 @@ public sealed class SteadyFlowTests
             $"claimed {(t.ClaimedTimestamp - t.CreationTimestamp)?.TotalMilliseconds} ms after its creation, past the window"));
     }
 
+    [Fact]
+    public async Task TasksDueTogether_OnAnIdleNode_GoOutInJobsOfAboutTheBatchSize()
+    {
+        await using var engine = await EngineHarness.CreateAsync(ThinStreamOptions);
+        await engine.AddFunctionAsync("work");
+        // Due together, past the look-ahead: nothing claims them until they are due in one round.
+        var start = DateTimeOffset.UtcNow.AddSeconds(2);
+        var burst = new List<TaskRecord>();
+        for (var i = 0; i < 30; i++) burst.Add(await engine.ScheduleAsync("work", start: start));
+
+        await engine.WaitUntilAsync(all => burst.All(b => all.Single(t => t.Id == b.Id).Status == TaskState.Complete));
+
+        var jobs = engine.Jobs.Where(job => job.Any(id => burst.Any(b => b.Id == id))).ToList();
+        Assert.Equal(burst.Select(b => b.Id).Order(), jobs.SelectMany(job => job).Order());
+        Assert.All(jobs, job => Assert.InRange(job.Count, 1, TaskDispatcher.LargestJob(10)));
+        Assert.True(jobs.Count >= 3, $"{jobs.Count} jobs of {string.Join(", ", jobs.Select(j => j.Count))} tasks");
+    }
+
     private static readonly TimeSpan ThinStreamWindow = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ThinStreamLongestWindow = TimeSpan.FromSeconds(5);
 
-    /// <summary>Jobs of 10 tasks: a full job is 10 arrivals.</summary>
+    /// <summary>Jobs of about 10 tasks (at most 12) in a thick stream; a thin stream gathers for 20, in one job.</summary>
     private static void ThinStreamOptions(ExecutionOptions o)
     {
         o.BatchSize = 10;
