@@ -169,7 +169,10 @@ public class BrowserFixture : IAsyncLifetime
         await page.GotoAsync("login?returnUrl=" + Uri.EscapeDataString(path));
         await SubmitLoginFormAsync(page, email, password);
         var login = new Uri(BaseAddress, "login").AbsolutePath;
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath != login, new PageWaitForURLOptions { Timeout = TimeoutMs });
+        // Until the console's URL is committed, not until its load event: what matters is the interactive wait
+        // below, and on a loaded machine a load event seen late once failed the sign-in after 15 s.
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath != login,
+            new PageWaitForURLOptions { Timeout = TimeoutMs * 2, WaitUntil = WaitUntilState.Commit });
         await WaitInteractiveAsync(page);
         return page;
     }
