@@ -49,7 +49,18 @@ public sealed class OversizedSignInTests(OversizedSignInTests.Server server) : I
         using var content = new StreamContent(new NonSeekableStream(body));
         content.Headers.ContentType = new("application/x-www-form-urlencoded");
 
-        var response = await client.PostAsync(OAuthPath, content);
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.PostAsync(OAuthPath, content);
+        }
+        catch (HttpRequestException error) when (error.InnerException is IOException)
+        {
+            // The server stops reading at its limit and closes the connection after its 400. A client still sending
+            // then usually reads that answer, but may meet the closed socket first ("broken pipe"): refused either way.
+            Assert.Equal(0, Limiter.EntryCount);
+            return;
+        }
 
         await AuthAssert.OAuthErrorAsync(response, "invalid_request", 22);
         Assert.Equal(0, Limiter.EntryCount);
