@@ -32,16 +32,15 @@ internal static class TimingBreakdown
         // The engine stamps every task of one guarded UPDATE, and every outcome of one OutcomeWriter transaction, with
         // the same instant: distinct instants count those writes (two in the same millisecond count as one).
         var starts = tasks.Where(t => t.ExecutionStart.HasValue).Select(t => (t.ClaimedBy, t.ExecutionStart)).Distinct().Count();
-        // A job starts its due tasks in one UPDATE, so with every task due when claimed the starts count the jobs.
-        var jobs = starts;
         var outcomes = tasks.Where(t => t.IsFinished).Select(t => t.StatusChanged).Distinct().Count();
-        return new ClaimSizes(sizes.Count, jobs, new LatencyStats(sizes.Select(s => (double)s)), sizes.Count == 0 ? double.NaN : sizes.Average(),
+        return new ClaimSizes(sizes.Count, new LatencyStats(sizes.Select(s => (double)s)), sizes.Count == 0 ? double.NaN : sizes.Average(),
             starts, outcomes, tasks.Count);
     }
 
     public static void PrintClaims(TextWriter output, ClaimSizes claims, int batchSize)
     {
-        output.WriteLine($"  claims: {claims.Count:N0}, in {claims.Jobs:N0} Hangfire jobs (a thick stream's claim goes out in jobs of about {batchSize} tasks, " +
+        // A job starts its due tasks in one UPDATE, so with every task due when claimed the starts count the jobs.
+        output.WriteLine($"  claims: {claims.Count:N0}, in {claims.Starts:N0} Hangfire jobs (a thick stream's claim goes out in jobs of about {batchSize} tasks, " +
                          $"at most {TaskDispatcher.LargestJob(batchSize)}; a thin stream's in one job of up to {TaskDispatcher.ThinClaim(batchSize)}); " +
                          $"tasks per claim p50 {claims.Sizes.P50:0}, mean {claims.Mean:0.0}, max {claims.Sizes.Max:0}");
         double PerHundred(int writes) => claims.Tasks == 0 ? double.NaN : 100.0 * writes / claims.Tasks;
@@ -65,4 +64,4 @@ internal static class TimingBreakdown
 /// How many claims the dispatcher made for a set of tasks, the Hangfire jobs they needed, and their sizes; and how many
 /// start UPDATEs and outcome transactions the engine wrote for those <see cref="Tasks"/>.
 /// </summary>
-internal sealed record ClaimSizes(int Count, int Jobs, LatencyStats Sizes, double Mean, int Starts, int OutcomeCommits, int Tasks);
+internal sealed record ClaimSizes(int Count, LatencyStats Sizes, double Mean, int Starts, int OutcomeCommits, int Tasks);

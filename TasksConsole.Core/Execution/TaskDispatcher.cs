@@ -49,9 +49,6 @@ public sealed class TaskDispatcher(
     private int _dueArrivals;
     private volatile bool _queueDrained;
 
-    // Whether the coming round gathers a thin stream: its claim then goes out as one job (see ThinClaim).
-    private bool _thinStream;
-
     /// <summary>How often the dispatcher checks on arrivals while it waits for a thin stream to fill a claim.</summary>
     private static readonly TimeSpan ArrivalCheck = TimeSpan.FromMilliseconds(5);
 
@@ -86,8 +83,8 @@ public sealed class TaskDispatcher(
             {
                 if (MayClaim)
                 {
-                    await GatherAsync(stoppingToken);
-                    var result = await DispatchOnceAsync(stoppingToken);
+                    var thinStream = await GatherAsync(stoppingToken);
+                    var result = await DispatchOnceAsync(stoppingToken, thinStream);
                     if (_storeFaultLog.Clear()) logger.LogInformation("Dispatching works again: the store takes writes");
                     if (result.FilledCapacity && MayClaim) continue;
                 }
@@ -125,10 +122,11 @@ public sealed class TaskDispatcher(
     /// The gathering window: while the node has work out, a round starts no sooner than <see
     /// cref="ExecutionOptions.ClaimGathering"/> after the one before it, so whatever arrived meanwhile goes in one claim.
     /// A task waits for its round at most that long. An idle node does not wait: a lone new task is claimed at once.
+    /// Returns whether it gathered a thin stream, whose claim goes out as one job (see <see cref="ThinClaim"/>).
     /// </summary>
-    private async Task GatherAsync(CancellationToken cancellationToken)
+    private async Task<bool> GatherAsync(CancellationToken cancellationToken)
     {
-        _thinStream = false;
+        var thinStream = false;
         if (capacity.InFlight > 0 || QueuedJobs > 0)
         {
             var wait = _lastRound + _options.ClaimGathering - clock.GetUtcNow();
@@ -137,8 +135,8 @@ public sealed class TaskDispatcher(
             // A thin stream (the last round took everything due, and under a job's worth arrived within the window):
             // wait on for a thin claim's worth, up to the longest window (see ClaimGatheringMax).
             var deadline = _lastRound + (_options.ClaimGatheringMax > _options.ClaimGathering ? _options.ClaimGatheringMax : _options.ClaimGathering);
-            _thinStream = _queueDrained && Volatile.Read(ref _dueArrivals) < _options.BatchSize;
-            while (_thinStream && Volatile.Read(ref _dueArrivals) < ThinClaim(_options.BatchSize))
+            thinStream = _queueDrained && Volatile.Read(ref _dueArrivals) < _options.BatchSize;
+            while (thinStream && Volatile.Read(ref _dueArrivals) < ThinClaim(_options.BatchSize))
             {
                 var left = deadline - clock.GetUtcNow();
                 if (left <= TimeSpan.Zero) break;
@@ -147,14 +145,16 @@ public sealed class TaskDispatcher(
         }
         _lastRound = clock.GetUtcNow();
         Interlocked.Exchange(ref _dueArrivals, 0);
+        return thinStream;
     }
 
-    /// <summary>One round: claim what is due into the free capacity and hand it to the batch queue.</summary>
-    public async Task<DispatchResult> DispatchOnceAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// One round: claim what is due into the free capacity and hand it to the batch queue, in jobs of about
+    /// <see cref="ExecutionOptions.BatchSize"/>, or in one job after gathering a <paramref name="thinStream"/>.
+    /// </summary>
+    public async Task<DispatchResult> DispatchOnceAsync(CancellationToken cancellationToken, bool thinStream = false)
     {
         _queueDrained = false;
-        var thinStream = _thinStream;
-        _thinStream = false;
         var free = _options.MaxConcurrency - capacity.InFlight;
         if (free <= 0) return new DispatchResult(0, FilledCapacity: true);
         if (QueuedJobs >= _options.MaxQueuedJobs) return new DispatchResult(0, FilledCapacity: false);
@@ -238,7 +238,7 @@ public sealed class TaskDispatcher(
     public static int ThinClaim(int batchSize) => 2 * batchSize;
 
     /// <summary>How many Hangfire jobs a claim of <paramref name="tasks"/> goes out in (see <see cref="SplitIntoJobs"/>).</summary>
-    public static int JobsFor(int tasks, int batchSize) => (tasks + LargestJob(batchSize) - 1) / LargestJob(batchSize);
+    private static int JobsFor(int tasks, int batchSize) => (tasks + LargestJob(batchSize) - 1) / LargestJob(batchSize);
 
     /// <summary>The most tasks one job carries: a quarter over the batch size.</summary>
     public static int LargestJob(int batchSize) => batchSize + batchSize / 4;
